@@ -1,0 +1,33 @@
+"""Domain errors: each carries a one-line, user-facing message."""
+
+
+class AnnotatorError(Exception):
+    """Base class for errors the CLI turns into a one-line message and exit code."""
+
+    exit_code = 1
+
+
+class TaxonomyError(AnnotatorError):
+    """A taxonomy file is invalid; ``problems`` lists every problem found."""
+
+    exit_code = 2
+
+    def __init__(self, path: str, problems: list[str]):
+        self.path = path
+        self.problems = problems
+        first = problems[0] if problems else "invalid taxonomy"
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{first}{more}")
+
+
+class InputError(AnnotatorError):
+    """A file could not be read as text (binary, undecodable, empty...)."""
+
+    def __init__(self, path: str, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class StoreError(AnnotatorError):
+    """The database cannot be used as asked."""

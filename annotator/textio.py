@@ -1,0 +1,99 @@
+"""Reading report files: detect the encoding, refuse what is not text, normalise line ends."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.errors import InputError
+
+TEXT_SUFFIXES = {".txt", ".md"}
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    path: str
+    text: str  # normalised: no BOM, "\n" line ends
+    encoding: str
+    size: int  # bytes on disk
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls > max(4, len(sample) // 100)
+
+
+def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
+    """Return (text, encoding). Raise InputError for binary or undecodable data."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    for bom, enc in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[2:].decode(enc), "utf-16"
+            except UnicodeDecodeError as exc:
+                raise InputError(path, f"declares UTF-16 but does not decode ({exc.reason})") from None
+    if _looks_binary(data):
+        raise InputError(path, "binary file, not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:  # GB18030 is a superset of GBK and GB2312, the usual legacy encodings of these reports
+        text = data.decode("gb18030")
+        if _mostly_cjk_or_ascii(text):
+            return text, "gb18030"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise InputError(path, "unknown encoding: not UTF-8, UTF-16 or GB18030, and no other encoding fits")
+    text = str(best)
+    if not _mostly_cjk_or_ascii(text):
+        raise InputError(path, f"unknown encoding: best guess {best.encoding} gives unreadable text")
+    return text, best.encoding
+
+
+def _mostly_cjk_or_ascii(text: str) -> bool:
+    if not text:
+        return True
+    ok = sum(1 for ch in text[:20000] if ch.isascii() or "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+    return ok / min(len(text), 20000) > 0.9
+
+
+def normalise(text: str) -> str:
+    """CRLF and CR become LF; a stray BOM is dropped."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+
+
+def read_text(path: Path | str) -> DecodedText:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(str(p), f"cannot read: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise InputError(str(p), "empty file")
+    text, enc = decode_bytes(data, str(p))
+    text = normalise(text)
+    if not text.strip():
+        raise InputError(str(p), "empty file")
+    return DecodedText(str(p), text, enc, len(data))
+
+
+def find_text_files(paths: list[str | Path]) -> list[Path]:
+    """Files given, plus .txt/.md files found recursively in folders, in sorted order."""
+    found: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES))
+        else:
+            found.append(p)
+    return found
