@@ -1,0 +1,102 @@
+"""Thin click layer: parse, call the domain, print. Domain errors become one-line messages."""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+from annotator import __version__
+from annotator.errors import AnnotatorError, TaxonomyError
+from annotator.store import Store, default_db_path
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def shared_options(f):
+    """--db and --taxonomy work before the command and after it."""
+
+    @click.option("--db", "db_path", metavar="PATH", default=None,
+                  help="SQLite database (default: $ANNOTATOR_DB or ./annotations.db).")
+    @click.option("--taxonomy", "taxonomy_path", metavar="FILE", default=None,
+                  type=click.Path(dir_okay=False), help="Taxonomy YAML (default: the one the database recorded, "
+                  "else the bundled taxonomies/cppcc.yaml).")
+    @functools.wraps(f)
+    def wrapper(*args, db_path=None, taxonomy_path=None, **kwargs):
+        obj = click.get_current_context().find_root().ensure_object(dict)
+        if db_path:
+            obj["db"] = db_path
+        if taxonomy_path:
+            obj["taxonomy"] = taxonomy_path
+        return f(*args, **kwargs)
+
+    return wrapper
+
+
+def db_path() -> str:
+    return click.get_current_context().find_root().ensure_object(dict).get("db") or default_db_path()
+
+
+def taxonomy_path() -> str | None:
+    return click.get_current_context().find_root().ensure_object(dict).get("taxonomy")
+
+
+def open_store(create: bool = True) -> Store:
+    return Store(db_path(), create=create)
+
+
+class DomainErrors(click.Group):
+    """Turn domain errors into a one-line message and a non-zero exit, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except TaxonomyError as exc:
+            for p in exc.problems:
+                click.echo(f"error: {p}", err=True)
+            ctx.exit(exc.exit_code)
+        except AnnotatorError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=DomainErrors, invoke_without_command=True, context_settings=CONTEXT)
+@shared_options
+@click.version_option(__version__, prog_name="annotator")
+@click.pass_context
+def cli(ctx: click.Context):
+    """Tag sentences of Chinese government work reports from a YAML taxonomy, keep every judgment
+    in SQLite, measure agreement and export datasets.
+
+    With no command: open the tagging screen; an empty database first gets the bundled seed
+    reports and the bundled taxonomy (the embedded default)."""
+    if ctx.invoked_subcommand is None:
+        from annotator.commands.tag import run_tag
+
+        run_tag(annotator=None, doc=None, queue="todo", seed=True)
+
+
+def main() -> None:
+    from annotator.commands import register
+
+    register(cli)
+    cli(prog_name="annotator")
+
+
+def progress_printer(label: str, total: int):
+    """A progress bar on a terminal, nothing otherwise."""
+    if sys.stderr.isatty() and total > 1:
+        return click.progressbar(length=total, label=label, file=sys.stderr)
+    return _NoProgress()
+
+
+class _NoProgress:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n: int) -> None:
+        pass

@@ -1,0 +1,10 @@
+"""CLI commands, one module each; ``register`` attaches them to the click group."""
+
+
+def register(cli) -> None:
+    from annotator.commands import corpus, tag
+
+    for mod in (corpus, tag):
+        for cmd in mod.COMMANDS:
+            if cmd.name not in cli.commands:
+                cli.add_command(cmd)

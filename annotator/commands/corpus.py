@@ -1,0 +1,67 @@
+"""import, taxonomy check, docs."""
+
+from __future__ import annotations
+
+import click
+
+from annotator.cli import open_store, progress_printer, shared_options, taxonomy_path
+from annotator.importer import import_paths
+from annotator.taxonomy import load_taxonomy
+from annotator.textio import find_text_files
+from annotator.workspace import resolve_taxonomy
+
+
+@click.command("import")
+@shared_options
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+def import_cmd(paths):
+    """Import report files and folders (recursively: .txt, .md) as sentence units.
+
+    Encodings are detected (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK).
+    Importing the same content again adds nothing. Exit 1 if any file was refused."""
+    store = open_store()
+    files = find_text_files(list(paths))
+    with progress_printer("importing", len(files)) as bar:
+        report = import_paths(store, list(paths), progress=lambda _p: bar.update(1))
+    for path, reason in report.refused:
+        click.echo(f"refused: {path}: {reason}", err=True)
+    for path in report.empty:
+        click.echo(f"skipped: {path}: empty file", err=True)
+    click.echo(report.summary())
+    raise SystemExit(1 if report.refused else 0)
+
+
+@click.group("taxonomy")
+def taxonomy_group():
+    """Work with taxonomy files."""
+
+
+@taxonomy_group.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+def taxonomy_check(file):
+    """Validate a taxonomy YAML: print its tree (facets, tags, keys), or every problem with its line."""
+    tax = load_taxonomy(file)
+    for line in tax.summary_lines():
+        click.echo(line)
+
+
+@taxonomy_group.command("show")
+@shared_options
+def taxonomy_show():
+    """Print the taxonomy this database uses (by the --taxonomy / recorded / bundled rule)."""
+    tax = resolve_taxonomy(open_store(), taxonomy_path())
+    click.echo(f"source: {tax.path}")
+    for line in tax.summary_lines():
+        click.echo(line)
+
+
+@click.command("docs")
+@shared_options
+def docs_cmd():
+    """List imported documents with their unit counts."""
+    store = open_store(create=False)
+    for d in store.documents():
+        click.echo(f"{d['id']}  {d['n_sentences']:>6} sentences  {d['n_units']:>6} units  {d['title']}  ({d['path']})")
+
+
+COMMANDS = [import_cmd, taxonomy_group, docs_cmd]

@@ -1,0 +1,38 @@
+"""tag: the tagging screen."""
+
+from __future__ import annotations
+
+import click
+
+from annotator.cli import open_store, shared_options, taxonomy_path
+from annotator.session import QUEUES
+from annotator.workspace import default_annotator, ensure_seeded, resolve_taxonomy
+
+
+def run_tag(annotator: str | None, doc: str | None, queue: str, seed: bool = False) -> None:
+    store = open_store()
+    if seed:
+        report = ensure_seeded(store)
+        if report:
+            click.echo(f"embedded default: imported the bundled seeds: {report.summary()}", err=True)
+    if not store.count_units("sentence"):
+        raise click.ClickException("the database has no sentences yet: run `annotator import PATH...` first")
+    taxonomy = resolve_taxonomy(store, taxonomy_path())
+    from annotator.tui.app import build_app
+
+    app = build_app(store, taxonomy, annotator or default_annotator(), queue=queue, doc=doc)
+    app.run()
+
+
+@click.command("tag")
+@shared_options
+@click.option("--annotator", "-a", default=None, help="Your name (default: $ANNOTATOR, then the login name).")
+@click.option("--doc", default=None, help="Start in this document (id, id prefix, or part of its path/title).")
+@click.option("--queue", type=click.Choice(QUEUES), default="todo", show_default=True,
+              help="Which sentences enter and pagedown visit.")
+def tag_cmd(annotator, doc, queue):
+    """Open the tagging screen: read sentence by sentence and tag from the taxonomy's keys."""
+    run_tag(annotator, doc, queue)
+
+
+COMMANDS = [tag_cmd]

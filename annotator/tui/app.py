@@ -1,0 +1,41 @@
+"""The one factory that builds the Textual app from domain objects (CLI and tests use it)."""
+
+from __future__ import annotations
+
+from time import perf_counter
+
+from textual.app import App
+
+from annotator.session import TaggingSession
+from annotator.store import Store
+from annotator.taxonomy import Taxonomy
+from annotator.tui.tagging import TagScreen
+
+
+class AnnotatorApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "annotator"
+
+    def __init__(self, session: TaggingSession, doc: str | None = None):
+        super().__init__()
+        self.session = session
+        self.start_doc = doc
+        self.started_at = perf_counter()
+        self.first_paint: float | None = None
+        self.timings: list[tuple[str, float]] = []  # (action, seconds) measured inside the handlers
+
+    def on_mount(self) -> None:
+        self.push_screen(TagScreen(self.session, self.start_doc))
+
+    def mark_first_paint(self) -> None:
+        if self.first_paint is None:
+            self.first_paint = perf_counter()
+
+    def record_timing(self, name: str, seconds: float) -> None:
+        self.timings.append((name, seconds))
+
+
+def build_app(store: Store, taxonomy: Taxonomy, annotator: str, *, queue: str = "todo",
+              doc: str | None = None, suggestions: bool = False) -> AnnotatorApp:
+    session = TaggingSession(store, taxonomy, annotator, queue=queue, suggestions_shown=suggestions)
+    return AnnotatorApp(session, doc)

@@ -1,0 +1,38 @@
+"""Command palette (ctrl+p): tags by Chinese title, English name or id, and the app's commands."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.markup import escape
+
+
+class TagCommands(Provider):
+    def _entries(self):
+        screen = self.screen
+        tax = screen.session.taxonomy
+        for tag in tax.tags.values():
+            key = f"[{tag.key}] " if tag.key else ""
+            text = f"Toggle {key}{tag.title} · {tag.en} · {tag.id}"
+            yield text, partial(screen.toggle_tag, tag.id), tag.description
+        yield "Go to document…", screen.action_documents, "List documents with progress"
+        yield "Search sentences…", screen.action_search, "Find text in all documents"
+        for q in ("todo", "all", "flagged", "skipped", "done"):
+            yield f"Queue: {q}", partial(screen.change_queue, q), f"Work through the {q} queue"
+        yield "Help: keys", screen.action_help, "Every key, including the taxonomy's"
+
+    async def discover(self) -> Hits:
+        for text, command, help_ in self._entries():
+            yield DiscoveryHit(Content(text), command, text=text, help=escape(help_ or ""))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, command, help_ in self._entries():
+            score, offsets = matcher.fuzzy_search.match(query, text)
+            if score > 0:
+                display = Content(text)  # plain text: '[b]' in a title stays literal
+                for o in offsets:
+                    display = display.stylize(matcher.match_style, o, o + 1)
+                yield Hit(score, display, command, text=text, help=escape(help_ or ""))

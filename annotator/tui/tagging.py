@@ -1,0 +1,179 @@
+"""The tagging screen: one sentence at a time, tags toggled by the taxonomy's keys."""
+
+from __future__ import annotations
+
+from time import perf_counter
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from annotator.session import TaggingSession
+from annotator.tui import render
+from annotator.tui.modals import DocsScreen, HelpScreen, NoteScreen, SearchScreen
+from annotator.tui.palette import TagCommands
+
+APP_KEYS = [
+    ("a-z A-Z 0-9", "toggle the tag with that key (see the tag panel)"),
+    ("enter", "confirm the sentence (done, even with no tags) and go to the next in the queue"),
+    ("up / down", "previous / next sentence, without confirming"),
+    ("pageup / pagedown", "previous / next sentence in the queue, without confirming"),
+    ("home / end", "first / last sentence of this document"),
+    ("ctrl+z / ctrl+y", "undo / redo (unlimited, across sentences)"),
+    ("!", "flag the sentence as uncertain (toggle)"),
+    ("-", "skip the sentence"),
+    (";", "edit a note for the sentence"),
+    ("/", "search sentence text in all documents"),
+    ("ctrl+o", "document list with progress"),
+    ("ctrl+p", "command palette: every tag by name, queues, documents"),
+    ("?", "this help"),
+    ("ctrl+q", "quit (every judgment is already saved)"),
+]
+
+
+class TagScreen(Screen):
+    COMMANDS = {TagCommands}
+    BINDINGS = [
+        Binding("enter", "confirm", "Confirm"),
+        Binding("up", "move(-1)", "Prev", show=False),
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("pageup", "queue_step(1)", "Prev in queue", show=False),
+        Binding("pagedown", "queue_step(0)", "Next in queue", show=False),
+        Binding("home", "doc_edge(0)", "Doc start", show=False),
+        Binding("end", "doc_edge(1)", "Doc end", show=False),
+        Binding("ctrl+z", "undo", "Undo"),
+        Binding("ctrl+y", "redo", "Redo"),
+        Binding("exclamation_mark", "flag", "Flag"),
+        Binding("minus", "skip", "Skip"),
+        Binding("semicolon", "note", "Note"),
+        Binding("slash", "search", "Search"),
+        Binding("ctrl+o", "documents", "Docs"),
+        Binding("question_mark", "help", "Help"),
+    ]
+
+    def __init__(self, session: TaggingSession, doc: str | None = None):
+        super().__init__()
+        self.session = session
+        self.start_doc = doc
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="where")
+        with Vertical(id="reading"):
+            yield Static(id="before", classes="context")
+            yield Static(id="current")
+            yield Static(id="labels")
+            yield Static(id="after", classes="context")
+        yield Static(id="tags")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        try:
+            self.session.start(self.start_doc)
+        except LookupError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            self.session.start()
+        self.refresh_view()
+        self.call_after_refresh(self.app.mark_first_paint)
+
+    # ------------------------------------------------------------ view
+    def refresh_view(self) -> None:
+        s = self.session
+        cur = s.current
+        where = Text(s.doc_title or "", style="bold")
+        if cur and cur.section:
+            where.append("  ›  ", style="dim")
+            where.append(cur.section)
+        self.query_one("#where", Static).update(where)
+        self.query_one("#before", Static).update(render.context_text(s.before))
+        current = self.query_one("#current", Static)
+        current.update(render.sentence_text(cur))
+        if cur:
+            current.border_title = f"{cur.doc_id[:8]} #{cur.idx}"
+        self.query_one("#labels", Static).update(render.labels_line(s.taxonomy, s.state))
+        self.query_one("#after", Static).update(render.context_text(s.after))
+        self.query_one("#tags", Static).update(render.tag_panel(s.taxonomy, s.state.labels))
+        self.query_one("#status", Static).update(render.status_text(
+            s.queue, s.position, s.total, s.done_total, s.done_doc, s.doc_total, s.annotator, s.queue_empty))
+
+    def _timed(self, name: str, fn, *args):
+        t0 = perf_counter()
+        result = fn(*args)
+        self.refresh_view()
+        self.app.record_timing(name, perf_counter() - t0)
+        return result
+
+    # ------------------------------------------------------------ keys
+    def on_key(self, event) -> None:
+        ch = event.character
+        if ch and len(ch) == 1 and ch.isascii() and ch.isalnum():
+            tag = self.session.taxonomy.keys.get(ch)
+            if tag is not None and self.session.current is not None:
+                event.stop()
+                event.prevent_default()
+                self._timed("toggle", self.session.toggle, tag.id)
+
+    def toggle_tag(self, tag_id: str) -> None:
+        self._timed("toggle", self.session.toggle, tag_id)
+
+    def action_confirm(self) -> None:
+        if self.session.current is None:
+            return
+        moved = self._timed("confirm", self.session.confirm)
+        if not moved:
+            self.notify(f"The {self.session.queue} queue is finished.", markup=False)
+
+    def action_move(self, delta: int) -> None:
+        self._timed("move", self.session.move, delta)
+
+    def action_queue_step(self, backwards: int) -> None:
+        self._timed("queue_step", self.session.queue_step, bool(backwards))
+
+    def action_doc_edge(self, last: int) -> None:
+        self._timed("doc_edge", self.session.doc_edge, bool(last))
+
+    def action_undo(self) -> None:
+        if not self._timed("undo", self.session.undo):
+            self.notify("Nothing to undo.", markup=False)
+
+    def action_redo(self) -> None:
+        if not self._timed("redo", self.session.redo):
+            self.notify("Nothing to redo.", markup=False)
+
+    def action_flag(self) -> None:
+        self._timed("flag", self.session.toggle_flag)
+
+    def action_skip(self) -> None:
+        self._timed("skip", self.session.skip)
+
+    def action_note(self) -> None:
+        def done(note: str | None) -> None:
+            if note is not None and note != self.session.state.note:
+                self._timed("note", self.session.set_note, note)
+
+        self.app.push_screen(NoteScreen(self.session.state.note), done)
+
+    def action_search(self) -> None:
+        def done(hit) -> None:
+            if hit is not None:
+                self._timed("goto", self.session.goto, hit)
+
+        self.app.push_screen(SearchScreen(self.session.store), done)
+
+    def action_documents(self) -> None:
+        def done(doc_id: str | None) -> None:
+            if doc_id:
+                self._timed("goto_doc", self.session.goto_document, doc_id)
+
+        self.app.push_screen(DocsScreen(self.session.store.doc_progress(self.session.annotator)), done)
+
+    def change_queue(self, queue: str) -> None:
+        self._timed("queue", self.session.set_queue, queue)
+        if self.session.queue_empty:
+            self.notify(f"The {queue} queue is empty.", markup=False)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(render.help_group(self.session.taxonomy, APP_KEYS)))
