@@ -1,7 +1,13 @@
-"""files → segmenter → store: import reports idempotently, refusing what is not text."""
+"""files → segmenter → store: import reports idempotently, refusing what is not text.
+
+Reading, decoding and segmenting run in a process pool when there are many files (both
+cores work); the store writes documents in batches, each document all or nothing.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -10,6 +16,9 @@ from annotator.errors import InputError
 from annotator.segmenter import SEGMENTER_VERSION, doc_id_for, segment
 from annotator.store import Store
 from annotator.textio import find_text_files, read_text
+
+PARALLEL_MIN_FILES = 64
+BATCH_BYTES = 8_000_000
 
 
 @dataclass
@@ -30,34 +39,94 @@ class ImportReport:
         )
 
 
+@dataclass
+class _Prepared:
+    path: str
+    error: str | None = None
+    doc_id: str = ""
+    text: str = ""
+    encoding: str = ""
+    size: int = 0
+    title: str = ""
+    units: list | None = None  # None: already in the database
+
+
+_KNOWN: frozenset[str] = frozenset()
+
+
+def _prepare(path: Path) -> _Prepared:
+    try:
+        decoded = read_text(path)
+    except InputError as exc:
+        return _Prepared(str(path), error=exc.reason)
+    doc_id = doc_id_for(decoded.text)
+    prep = _Prepared(str(path), None, doc_id, decoded.text, decoded.encoding, decoded.size)
+    if doc_id not in _KNOWN:
+        seg = segment(decoded.text, fallback_title=path.stem)
+        prep.title = seg.title
+        prep.units = [(u.idx, u.kind, u.text, u.section, u.start, u.end) for u in seg.units]
+    return prep
+
+
+def _init_worker(known: frozenset[str]) -> None:
+    global _KNOWN
+    _KNOWN = known
+
+
 def import_paths(store: Store, paths: list[str | Path],
                  progress: Callable[[str], None] | None = None) -> ImportReport:
     """Import files and folders (recursively: .txt, .md). Each document is all or nothing."""
     report = ImportReport()
-    for f in find_text_files(paths):
+    files = find_text_files(paths)
+    known = frozenset(store.document_ids())
+    pool = None
+    if len(files) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        pool = multiprocessing.get_context("fork").Pool(os.cpu_count(), _init_worker, (known,))
+        prepared = pool.imap(_prepare, files, chunksize=8)
+    else:
+        _init_worker(known)
+        prepared = map(_prepare, files)
+    try:
+        pending = 0
+        batch = store.batch()
+        batch.__enter__()
         try:
-            decoded = read_text(f)
-        except InputError as exc:
-            if exc.reason == "empty file":
-                report.empty.append(str(f))
-            else:
-                report.refused.append((str(f), exc.reason))
-            if progress:
-                progress(str(f))
-            continue
-        doc_id = doc_id_for(decoded.text)
-        if store.has_document(doc_id):
-            report.unchanged.append(str(f))
-        else:
-            seg = segment(decoded.text, fallback_title=f.stem)
-            units = [(u.idx, u.kind, u.text, u.section, u.start, u.end) for u in seg.units]
-            if store.add_document(doc_id, str(f), seg.title, decoded.text, decoded.encoding, SEGMENTER_VERSION, units):
-                report.added.append(str(f))
-                report.units += len(units)
-                report.sentences += sum(1 for u in seg.units if u.kind == "sentence")
-                report.bytes += decoded.size
-            else:
-                report.unchanged.append(str(f))
-        if progress:
-            progress(str(f))
+            for prep in prepared:
+                _store_one(store, prep, report)
+                pending += prep.size
+                if pending >= BATCH_BYTES:
+                    batch.__exit__(None, None, None)
+                    batch = store.batch()
+                    batch.__enter__()
+                    pending = 0
+                if progress:
+                    progress(prep.path)
+        except BaseException as exc:
+            batch.__exit__(type(exc), exc, None)
+            raise
+        batch.__exit__(None, None, None)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
     return report
+
+
+def _store_one(store: Store, prep: _Prepared, report: ImportReport) -> None:
+    if prep.error is not None:
+        if prep.error == "empty file":
+            report.empty.append(prep.path)
+        else:
+            report.refused.append((prep.path, prep.error))
+        return
+    if prep.units is None:
+        report.unchanged.append(prep.path)
+        return
+    if store.add_document(prep.doc_id, prep.path, prep.title, prep.text, prep.encoding, SEGMENTER_VERSION,
+                          prep.units):
+        report.added.append(prep.path)
+        report.units += len(prep.units)
+        report.sentences += sum(1 for u in prep.units if u[1] == "sentence")
+        report.bytes += prep.size
+    else:
+        report.unchanged.append(prep.path)

@@ -23,7 +23,6 @@ SEGMENTER_VERSION = 1
 END_MARKS = "。！？!?"
 CLOSERS = "”’」』）)》】〕"
 END_RE = re.compile(r"(?:[。！？!?]|…{2,})+[" + CLOSERS + r"]*")
-ENDS_WITH_END_RE = re.compile(r"(?:[。！？!?]|…{2,})+[" + CLOSERS + r"]*\s*$")
 MD_HEADING_RE = re.compile(r"^\s*(#{1,6})\s*")
 ORDINAL_RE = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[、.．]"
@@ -34,6 +33,7 @@ ORDINAL_RE = re.compile(
 BYLINE_RE = re.compile(
     r"^[■▲●◆★□]|(?:通讯员|记者|摄影|策划|编辑|来源)[:：\s]|(?:主席|通讯员|记者)\s+[\u4e00-\u9fff]{2,4}$"
 )
+DATED_RE = re.compile(r"^(?:\d{4}|[一二〇零○]{4})年")
 # characters that cannot start a sentence: a paragraph starting with one continues the previous
 CONTINUATION_START = "，,、；;：:。．.！!？?”’」』）)》】〕"
 PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "」"), ("【", "】"))
@@ -69,6 +69,8 @@ class _Para:
     kind: str = "body"  # body | heading | caption
 
     def doc_offset(self, i: int) -> int:
+        if len(self.runs) == 1:
+            return self.runs[0][1] + i
         k = bisect.bisect_right(self.runs, (i, float("inf"))) - 1
         c0, d0 = self.runs[k]
         return d0 + (i - c0)
@@ -132,7 +134,8 @@ def _paragraphs(text: str) -> list[_Para]:
             blank = 0
         offset += len(line) + 1
     if paras:
-        paras[-1].blank_after = max(blank, 2)  # the end of the document isolates like a page
+        paras[0].blank_before = 0  # leading and trailing blank lines say nothing about layout
+        paras[-1].blank_after = 0
     return paras
 
 
@@ -140,27 +143,39 @@ def _count_ends(s: str) -> int:
     return len(END_RE.findall(s))
 
 
+_END_SET = frozenset(END_MARKS)
+
+
+def _ends_with_end(c: str) -> bool:
+    """Does the text end with an end mark (closing quotes/brackets after it allowed)?"""
+    c = c.rstrip().rstrip(CLOSERS)
+    return bool(c) and (c[-1] in _END_SET or c.endswith("……"))
+
+
 def _classify(paras: list[_Para]) -> None:
     seen_body = False
     for p in paras:
         c = p.clean
-        has_end = bool(ENDS_WITH_END_RE.search(c))
-        ends = _count_ends(c)
+        has_end = _ends_with_end(c)
+        short = len(c) <= SHORT_LINE
+        ends = _count_ends(c) if short else 2  # long lines: only "more than one" matters
         if p.md:
             p.kind = "heading"
-        elif BYLINE_RE.search(c) and len(c) <= 40:
+        elif len(c) <= 40 and BYLINE_RE.search(c):
             p.kind = "caption"
         elif not has_end:
             if len(c) > SHORT_LINE or ends > 0:
                 p.kind = "body"
-            elif seen_body and (p.blank_before >= 2 or p.blank_after >= 2) and not ORDINAL_RE.match(c):
+            elif ((seen_body and (p.blank_before >= 2 or p.blank_after >= 2))
+                  or (p.blank_before >= 2 and p.blank_after >= 2)) and not ORDINAL_RE.match(c):
                 p.kind = "caption"
             else:
                 p.kind = "heading"
         else:
             if ORDINAL_RE.match(c) and ends == 1 and len(c) <= 50:
                 p.kind = "heading"
-            elif (p.blank_before >= 2 or p.blank_after >= 2) and ends == 1 and len(c) <= SHORT_LINE:
+            elif (p.blank_before >= 2 or p.blank_after >= 2) and ends == 1 and len(c) <= SHORT_LINE \
+                    and DATED_RE.match(c):  # a dated photo caption set apart by page layout
                 p.kind = "caption"
             else:
                 p.kind = "body"
@@ -210,10 +225,10 @@ def _continues(a: _Para, b: _Para) -> bool:
         return True
     if a.kind != "body":  # a short line (title, caption) needs the strong evidence above
         return False
-    if _word_crosses(a.clean, b.clean):
-        return True
     # a body paragraph (it has finished sentences) that stops mid-sentence, followed by body text
-    return last_end is not None and b.kind == "body"
+    if last_end is not None and b.kind == "body":
+        return True
+    return _word_crosses(a.clean, b.clean)  # jieba joins a word across the break (立|案 → 立案)
 
 
 def _merge(a: _Para, b: _Para) -> _Para:
@@ -234,7 +249,7 @@ def segment(text: str, fallback_title: str = "") -> Segmented:
             while (
                 i + 1 < len(paras)
                 and p.kind in ("body", "heading")
-                and not ENDS_WITH_END_RE.search(p.clean)
+                and not _ends_with_end(p.clean)
                 and _continues(p, paras[i + 1])
             ):
                 p = _merge(p, paras[i + 1])

@@ -52,7 +52,7 @@ class TaggingSession:
         s = self.store.next_in_queue(self.annotator, self.queue, 0)
         self.queue_empty = s is None
         if s is None:
-            s = self.store.sentence_by_qpos(1)
+            s = self.store.next_in_queue(self.annotator, "all", 0)
         self._show(s)
         return s
 
@@ -62,26 +62,24 @@ class TaggingSession:
             return None
         s = self.store.next_in_queue(self.annotator, self.queue, bounds[0] - 1)
         if s is None or s.doc_id != doc_id:
-            s = self.store.sentence_by_qpos(bounds[0])
+            s = self.store.sentence_at(bounds[0])
         self._show(s)
         return s
 
     def goto(self, sentence: Sentence) -> None:
         if sentence.kind != "sentence":  # a heading or caption hit: show the next sentence after it
-            nxt = self.store.next_in_queue(self.annotator, "all", self._qpos_before(sentence))
+            nxt = self.store.next_in_queue(self.annotator, "all", sentence.n)
             sentence = nxt or sentence
         self._show(sentence)
-
-    def _qpos_before(self, unit: Sentence) -> int:
-        later = [u for u in self.store.context(unit, 0, 50)[1] if u.qpos]
-        return (later[0].qpos - 1) if later else (self.current.qpos if self.current else 0)
 
     def move(self, delta: int) -> bool:
         """Next/previous sentence unit in corpus order (any status)."""
         if not self.current:
             return False
-        s = self.store.sentence_by_qpos(self.current.qpos + delta)
-        if s:
+        s = self.current
+        for _ in range(abs(delta)):
+            s = self.store.next_in_queue(self.annotator, "all", s.n, backwards=delta < 0) or s
+        if s is not self.current:
             self._show(s)
         return s is not None
 
@@ -89,7 +87,7 @@ class TaggingSession:
         """Next/previous sentence in the current queue, without confirming."""
         if not self.current:
             return False
-        s = self.store.next_in_queue(self.annotator, self.queue, self.current.qpos, backwards)
+        s = self.store.next_in_queue(self.annotator, self.queue, self.current.n, backwards)
         if s:
             self._show(s)
         return s is not None
@@ -99,7 +97,7 @@ class TaggingSession:
             return
         bounds = self.store.doc_sentence_bounds(self.current.doc_id)
         if bounds:
-            self._show(self.store.sentence_by_qpos(bounds[1] if last else bounds[0]))
+            self._show(self.store.sentence_at(bounds[1] if last else bounds[0]))
 
     def set_queue(self, queue: str) -> None:
         if queue not in QUEUES:
@@ -160,7 +158,7 @@ class TaggingSession:
         return self.advance()
 
     def advance(self) -> bool:
-        s = self.store.next_in_queue(self.annotator, self.queue, self.current.qpos)
+        s = self.store.next_in_queue(self.annotator, self.queue, self.current.n)
         self.queue_empty = s is None
         if s:
             self._show(s)

@@ -26,13 +26,12 @@ MIGRATIONS: dict[int, list[str]] = {
         """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)""",
         """CREATE TABLE documents (
             id TEXT PRIMARY KEY, path TEXT, title TEXT, text TEXT NOT NULL, encoding TEXT,
-            segmenter INTEGER, imported_at TEXT, n_units INTEGER, n_sentences INTEGER)""",
+            segmenter INTEGER, imported_at TEXT, n_units INTEGER, n_sentences INTEGER,
+            first_n INTEGER, last_n INTEGER)""",
         """CREATE TABLE sentences (
             n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL REFERENCES documents(id),
             idx INTEGER NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, section TEXT,
             start INTEGER NOT NULL, "end" INTEGER NOT NULL, qpos INTEGER)""",
-        "CREATE UNIQUE INDEX sentences_doc_idx ON sentences(doc_id, idx)",
-        "CREATE UNIQUE INDEX sentences_qpos ON sentences(qpos) WHERE qpos IS NOT NULL",
         """CREATE TABLE taxonomies (
             hash TEXT PRIMARY KEY, name TEXT, version TEXT, path TEXT, source TEXT, recorded_at TEXT)""",
         """CREATE TABLE annotations (
@@ -113,6 +112,7 @@ class Store:
             raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
+        self._next_positions: tuple[int, int] | None = None  # (n, qpos) kept during a batch()
         self._migrate()
 
     # ----------------------------------------------------------------- plumbing
@@ -177,32 +177,59 @@ class Store:
 
     def add_document(self, doc_id: str, path: str, title: str, text: str, encoding: str, segmenter: int,
                      units: list[tuple[int, str, str, str | None, int, int]]) -> int:
-        """Insert a document and its units (idx, kind, text, section, start, end) in one transaction.
+        """Insert a document and its units (idx, kind, text, section, start, end), all or nothing.
 
-        Returns the number of units added (0 when the document is already present)."""
+        Returns the number of units added (0 when the document is already present). Inside a
+        ``batch()`` the document is a savepoint of the batch's transaction."""
         with self.transaction():
-            if self.has_document(doc_id):
-                return 0
-            n_sent = sum(1 for u in units if u[1] == "sentence")
-            self.conn.execute(
-                "INSERT INTO documents(id, path, title, text, encoding, segmenter, imported_at, n_units, n_sentences)"
-                " VALUES (?,?,?,?,?,?,?,?,?)",
-                (doc_id, path, title, text, encoding, segmenter, now(), len(units), n_sent),
-            )
-            q = self.conn.execute("SELECT coalesce(max(qpos), 0) FROM sentences").fetchone()[0]
-            rows = []
-            for idx, kind, utext, section, start, end in units:
-                qpos = None
-                if kind == "sentence":
-                    q += 1
-                    qpos = q
-                rows.append((f"{doc_id}-{idx}", doc_id, idx, kind, utext, section, start, end, qpos))
-            self.conn.executemany(
-                'INSERT INTO sentences(id, doc_id, idx, kind, text, section, start, "end", qpos)'
-                " VALUES (?,?,?,?,?,?,?,?,?)",
-                rows,
-            )
+            self.conn.execute("SAVEPOINT doc")
+            try:
+                if self.has_document(doc_id):
+                    self.conn.execute("RELEASE doc")
+                    return 0
+                n_sent = sum(1 for u in units if u[1] == "sentence")
+                n, q = self._next_positions if self._next_positions else self._positions()
+                first_n = n + 1
+                rows = []
+                for idx, kind, utext, section, start, end in units:
+                    n += 1
+                    qpos = None
+                    if kind == "sentence":
+                        q += 1
+                        qpos = q
+                    rows.append((n, f"{doc_id}-{idx}", doc_id, idx, kind, utext, section, start, end, qpos))
+                self.conn.execute(
+                    "INSERT INTO documents(id, path, title, text, encoding, segmenter, imported_at, n_units,"
+                    " n_sentences, first_n, last_n) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (doc_id, path, title, text, encoding, segmenter, now(), len(units), n_sent, first_n, n),
+                )
+                self.conn.executemany(
+                    'INSERT INTO sentences(n, id, doc_id, idx, kind, text, section, start, "end", qpos)'
+                    " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    rows,
+                )
+            except BaseException:
+                self.conn.execute("ROLLBACK TO doc")
+                self.conn.execute("RELEASE doc")
+                raise
+            self.conn.execute("RELEASE doc")
+            if self._next_positions is not None:
+                self._next_positions = (n, q)
         return len(units)
+
+    def _positions(self) -> tuple[int, int]:
+        """(last n, last qpos) in the corpus: both read from the end of the primary key."""
+        n = self.conn.execute("SELECT coalesce(max(n), 0) FROM sentences").fetchone()[0]
+        q = self.conn.execute(
+            "SELECT qpos FROM sentences WHERE qpos IS NOT NULL ORDER BY n DESC LIMIT 1").fetchone()
+        return n, (q[0] if q else 0)
+
+    def batch(self):
+        """One transaction for many documents (faster bulk import); each document stays all or nothing."""
+        return _Batch(self)
+
+    def document_ids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT id FROM documents")}
 
     def count_documents(self) -> int:
         return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
@@ -235,8 +262,11 @@ class Store:
         return self.document(row[0]) if row else None
 
     def units(self, doc_id: str) -> list[Sentence]:
-        cur = self.conn.execute(f"SELECT {SENTENCE_COLS} FROM sentences WHERE doc_id = ? ORDER BY idx", (doc_id,))
-        return [Sentence(*r) for r in cur]
+        r = self.conn.execute("SELECT first_n, last_n FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if not r:
+            return []
+        cur = self.conn.execute(f"SELECT {SENTENCE_COLS} FROM sentences WHERE n BETWEEN ? AND ? ORDER BY n", r)
+        return [Sentence(*row) for row in cur]
 
     def iter_units(self, kind: str | None = None) -> Iterator[Sentence]:
         sql = f"SELECT {SENTENCE_COLS} FROM sentences"
@@ -253,47 +283,45 @@ class Store:
         return Sentence(*r) if r else None
 
     def context(self, s: Sentence, before: int = 2, after: int = 2) -> tuple[list[Sentence], list[Sentence]]:
-        prev = self.conn.execute(
-            f"SELECT {SENTENCE_COLS} FROM sentences WHERE doc_id = ? AND idx < ? AND idx >= ? ORDER BY idx",
-            (s.doc_id, s.idx, s.idx - before),
-        ).fetchall()
-        nxt = self.conn.execute(
-            f"SELECT {SENTENCE_COLS} FROM sentences WHERE doc_id = ? AND idx > ? AND idx <= ? ORDER BY idx",
-            (s.doc_id, s.idx, s.idx + after),
-        ).fetchall()
-        return [Sentence(*r) for r in prev], [Sentence(*r) for r in nxt]
-
-    def sentence_by_qpos(self, qpos: int) -> Sentence | None:
-        r = self.conn.execute(f"SELECT {SENTENCE_COLS} FROM sentences WHERE qpos = ?", (qpos,)).fetchone()
-        return Sentence(*r) if r else None
+        """Units around a unit in its document (units of a document are contiguous in n)."""
+        cur = self.conn.execute(
+            f"SELECT {SENTENCE_COLS} FROM sentences WHERE n BETWEEN ? AND ? AND doc_id = ? ORDER BY n",
+            (s.n - before, s.n + after, s.doc_id),
+        )
+        rows = [Sentence(*r) for r in cur]
+        return [u for u in rows if u.n < s.n], [u for u in rows if u.n > s.n]
 
     def doc_sentence_bounds(self, doc_id: str) -> tuple[int, int] | None:
-        """(first qpos, last qpos) of the sentence units of a document."""
-        r = self.conn.execute(
-            "SELECT min(qpos), max(qpos) FROM sentences WHERE doc_id = ? AND qpos IS NOT NULL", (doc_id,)
-        ).fetchone()
-        return (r[0], r[1]) if r and r[0] is not None else None
+        """(n of the first, n of the last) sentence unit of a document."""
+        r = self.conn.execute("SELECT first_n, last_n FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if not r:
+            return None
+        first = self.conn.execute("SELECT n FROM sentences WHERE n BETWEEN ? AND ? AND kind = 'sentence'"
+                                  " ORDER BY n LIMIT 1", r).fetchone()
+        last = self.conn.execute("SELECT n FROM sentences WHERE n BETWEEN ? AND ? AND kind = 'sentence'"
+                                 " ORDER BY n DESC LIMIT 1", r).fetchone()
+        return (first[0], last[0]) if first else None
 
-    def next_in_queue(self, annotator: str, queue: str, after_qpos: int, backwards: bool = False) -> Sentence | None:
-        """The next (or previous) sentence unit in a queue, walking the qpos index from a position."""
+    def next_in_queue(self, annotator: str, queue: str, after_n: int, backwards: bool = False) -> Sentence | None:
+        """The next (or previous) sentence unit in a queue, walking the primary key from a position."""
         op, order = ("<", "DESC") if backwards else (">", "ASC")
         if queue == "all":
-            sql = f"SELECT {SENTENCE_COLS} FROM sentences WHERE qpos {op} ? ORDER BY qpos {order} LIMIT 1"
-            r = self.conn.execute(sql, (after_qpos,)).fetchone()
+            sql = f"SELECT {SENTENCE_COLS} FROM sentences WHERE n {op} ? AND kind = 'sentence' ORDER BY n {order} LIMIT 1"
+            r = self.conn.execute(sql, (after_n,)).fetchone()
         elif queue == "todo":
             sql = (
-                f"SELECT {SENTENCE_COLS} FROM sentences s WHERE qpos {op} ? AND NOT EXISTS ("
+                f"SELECT {SENTENCE_COLS} FROM sentences s WHERE n {op} ? AND kind = 'sentence' AND NOT EXISTS ("
                 " SELECT 1 FROM annotations a WHERE a.sentence_id = s.id AND a.annotator = ?"
-                f" AND a.status IN ({','.join('?' * len(FINISHED))})) ORDER BY qpos {order} LIMIT 1"
+                f" AND a.status IN ({','.join('?' * len(FINISHED))})) ORDER BY n {order} LIMIT 1"
             )
-            r = self.conn.execute(sql, (after_qpos, annotator, *FINISHED)).fetchone()
+            r = self.conn.execute(sql, (after_n, annotator, *FINISHED)).fetchone()
         elif queue in ("flagged", "skipped", "done"):
             sql = (
                 f"SELECT {', '.join('s.' + c.strip() for c in SENTENCE_COLS.split(','))} FROM annotations a"
                 " JOIN sentences s ON s.id = a.sentence_id"
-                f" WHERE a.annotator = ? AND a.status = ? AND s.qpos {op} ? ORDER BY s.qpos {order} LIMIT 1"
+                f" WHERE a.annotator = ? AND a.status = ? AND s.n {op} ? ORDER BY s.n {order} LIMIT 1"
             )
-            r = self.conn.execute(sql, (annotator, queue, after_qpos)).fetchone()
+            r = self.conn.execute(sql, (annotator, queue, after_n)).fetchone()
         else:
             raise StoreError(f"unknown queue '{queue}' (todo, all, flagged, skipped, done)")
         return Sentence(*r) if r else None
@@ -410,15 +438,17 @@ class Store:
 
     def count_status_in_doc(self, annotator: str, doc_id: str, status: str = "done") -> int:
         return self.conn.execute(
-            "SELECT count(*) FROM sentences s JOIN annotations a ON a.sentence_id = s.id AND a.annotator = ?"
-            " WHERE s.doc_id = ? AND a.status = ?", (annotator, doc_id, status)).fetchone()[0]
+            "SELECT count(*) FROM documents d JOIN sentences s ON s.n BETWEEN d.first_n AND d.last_n"
+            " JOIN annotations a ON a.sentence_id = s.id AND a.annotator = ?"
+            " WHERE d.id = ? AND a.status = ?", (annotator, doc_id, status)).fetchone()[0]
 
     def doc_progress(self, annotator: str) -> list[dict]:
         """Every document with its sentence count and this annotator's done count."""
         cur = self.conn.execute(
             "SELECT d.id, d.title, d.path, d.n_sentences,"
             " (SELECT count(*) FROM sentences s JOIN annotations a ON a.sentence_id = s.id AND a.annotator = ?"
-            "  WHERE s.doc_id = d.id AND a.status = 'done') FROM documents d ORDER BY d.rowid", (annotator,))
+            "  WHERE s.n BETWEEN d.first_n AND d.last_n AND a.status = 'done') FROM documents d ORDER BY d.rowid",
+            (annotator,))
         return [dict(zip(("id", "title", "path", "n_sentences", "done"), r)) for r in cur]
 
     def annotators(self) -> list[str]:
@@ -463,6 +493,21 @@ class _Tx:
             else:
                 self.conn.execute("ROLLBACK")
         return False
+
+
+class _Batch:
+    def __init__(self, store: Store):
+        self.store = store
+        self.tx = _Tx(store.conn)
+
+    def __enter__(self):
+        self.tx.__enter__()
+        self.store._next_positions = self.store._positions()
+        return self.store
+
+    def __exit__(self, *exc):
+        self.store._next_positions = None
+        return self.tx.__exit__(*exc)
 
 
 def default_db_path() -> str:

@@ -117,9 +117,16 @@ class SearchScreen(ModalScreen[Sentence | None]):
 class DocsScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, docs: list[dict]):
+    def __init__(self, docs: list[dict], current: str | None = None):
         super().__init__()
         self.docs = docs
+        self.current = current
+
+    def on_mount(self) -> None:
+        ol = self.query_one(OptionList)
+        ids = [d["id"] for d in self.docs]
+        ol.highlighted = ids.index(self.current) if self.current in ids else 0
+        ol.focus()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="docs-box", classes="dialog"):

@@ -168,7 +168,8 @@ class TagScreen(Screen):
             if doc_id:
                 self._timed("goto_doc", self.session.goto_document, doc_id)
 
-        self.app.push_screen(DocsScreen(self.session.store.doc_progress(self.session.annotator)), done)
+        current = self.session.current.doc_id if self.session.current else None
+        self.app.push_screen(DocsScreen(self.session.store.doc_progress(self.session.annotator), current), done)
 
     def change_queue(self, queue: str) -> None:
         self._timed("queue", self.session.set_queue, queue)
