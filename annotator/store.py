@@ -29,19 +29,19 @@ MIGRATIONS: dict[int, list[str]] = {
             segmenter INTEGER, imported_at TEXT, n_units INTEGER, n_sentences INTEGER,
             first_n INTEGER, last_n INTEGER)""",
         """CREATE TABLE sentences (
-            n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL REFERENCES documents(id),
+            n INTEGER PRIMARY KEY, id TEXT NOT NULL, doc_id TEXT NOT NULL REFERENCES documents(id),
             idx INTEGER NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, section TEXT,
             start INTEGER NOT NULL, "end" INTEGER NOT NULL, qpos INTEGER)""",
         """CREATE TABLE taxonomies (
             hash TEXT PRIMARY KEY, name TEXT, version TEXT, path TEXT, source TEXT, recorded_at TEXT)""",
         """CREATE TABLE annotations (
-            sentence_id TEXT NOT NULL REFERENCES sentences(id), annotator TEXT NOT NULL,
+            sentence_id TEXT NOT NULL, annotator TEXT NOT NULL, sentence_n INTEGER NOT NULL,
             labels TEXT NOT NULL DEFAULT '[]', status TEXT NOT NULL DEFAULT 'draft', note TEXT NOT NULL DEFAULT '',
             taxonomy TEXT, suggestions_shown INTEGER NOT NULL DEFAULT 0, seconds REAL NOT NULL DEFAULT 0,
             created_at TEXT, updated_at TEXT, PRIMARY KEY (sentence_id, annotator))""",
-        "CREATE INDEX annotations_annotator ON annotations(annotator, status)",
+        "CREATE INDEX annotations_annotator ON annotations(annotator, status, sentence_n)",
         """CREATE TABLE gold (
-            sentence_id TEXT PRIMARY KEY REFERENCES sentences(id), labels TEXT NOT NULL DEFAULT '[]',
+            sentence_id TEXT PRIMARY KEY, sentence_n INTEGER NOT NULL, labels TEXT NOT NULL DEFAULT '[]',
             adjudicator TEXT, note TEXT NOT NULL DEFAULT '', taxonomy TEXT, updated_at TEXT)""",
         """CREATE TABLE events (
             id INTEGER PRIMARY KEY, at TEXT NOT NULL, annotator TEXT NOT NULL, layer TEXT NOT NULL,
@@ -107,6 +107,7 @@ class Store:
             if self.path != ":memory:":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk inserts into the id index stay in memory
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
@@ -180,39 +181,32 @@ class Store:
         """Insert a document and its units (idx, kind, text, section, start, end), all or nothing.
 
         Returns the number of units added (0 when the document is already present). Inside a
-        ``batch()`` the document is a savepoint of the batch's transaction."""
+        ``batch()`` an error rolls back the whole batch, so no document is ever half written."""
         with self.transaction():
-            self.conn.execute("SAVEPOINT doc")
-            try:
-                if self.has_document(doc_id):
-                    self.conn.execute("RELEASE doc")
-                    return 0
-                n_sent = sum(1 for u in units if u[1] == "sentence")
-                n, q = self._next_positions if self._next_positions else self._positions()
-                first_n = n + 1
-                rows = []
-                for idx, kind, utext, section, start, end in units:
-                    n += 1
-                    qpos = None
-                    if kind == "sentence":
-                        q += 1
-                        qpos = q
-                    rows.append((n, f"{doc_id}-{idx}", doc_id, idx, kind, utext, section, start, end, qpos))
-                self.conn.execute(
-                    "INSERT INTO documents(id, path, title, text, encoding, segmenter, imported_at, n_units,"
-                    " n_sentences, first_n, last_n) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (doc_id, path, title, text, encoding, segmenter, now(), len(units), n_sent, first_n, n),
-                )
-                self.conn.executemany(
-                    'INSERT INTO sentences(n, id, doc_id, idx, kind, text, section, start, "end", qpos)'
-                    " VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    rows,
-                )
-            except BaseException:
-                self.conn.execute("ROLLBACK TO doc")
-                self.conn.execute("RELEASE doc")
-                raise
-            self.conn.execute("RELEASE doc")
+            n_sent = sum(1 for u in units if u[1] == "sentence")
+            n, q = self._next_positions if self._next_positions else self._positions()
+            first_n = n + 1
+            rows = []
+            for idx, kind, utext, section, start, end in units:
+                n += 1
+                qpos = None
+                if kind == "sentence":
+                    q += 1
+                    qpos = q
+                rows.append((n, f"{doc_id}-{idx}", doc_id, idx, kind, utext, section, start, end, qpos))
+            # the document row goes first: if it is already there nothing else is written
+            cur = self.conn.execute(
+                "INSERT OR IGNORE INTO documents(id, path, title, text, encoding, segmenter, imported_at, n_units,"
+                " n_sentences, first_n, last_n) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, path, title, text, encoding, segmenter, now(), len(units), n_sent, first_n, n),
+            )
+            if cur.rowcount == 0:
+                return 0
+            self.conn.executemany(
+                'INSERT INTO sentences(n, id, doc_id, idx, kind, text, section, start, "end", qpos)'
+                " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
             if self._next_positions is not None:
                 self._next_positions = (n, q)
         return len(units)
@@ -274,9 +268,18 @@ class Store:
         for r in cur:
             yield Sentence(*r)
 
+    def sentence_n(self, sentence_id: str) -> int | None:
+        """A stable id is '<doc id>-<idx>': it resolves through the document to the primary key."""
+        doc_id, _, idx = sentence_id.rpartition("-")
+        if not doc_id or not idx.isdigit():
+            return None
+        r = self.conn.execute("SELECT first_n + ? FROM documents WHERE id = ? AND ? < n_units",
+                              (int(idx), doc_id, int(idx))).fetchone()
+        return r[0] if r else None
+
     def sentence(self, sentence_id: str) -> Sentence | None:
-        r = self.conn.execute(f"SELECT {SENTENCE_COLS} FROM sentences WHERE id = ?", (sentence_id,)).fetchone()
-        return Sentence(*r) if r else None
+        n = self.sentence_n(sentence_id)
+        return self.sentence_at(n) if n is not None else None
 
     def sentence_at(self, n: int) -> Sentence | None:
         r = self.conn.execute(f"SELECT {SENTENCE_COLS} FROM sentences WHERE n = ?", (n,)).fetchone()
@@ -318,8 +321,8 @@ class Store:
         elif queue in ("flagged", "skipped", "done"):
             sql = (
                 f"SELECT {', '.join('s.' + c.strip() for c in SENTENCE_COLS.split(','))} FROM annotations a"
-                " JOIN sentences s ON s.id = a.sentence_id"
-                f" WHERE a.annotator = ? AND a.status = ? AND s.n {op} ? ORDER BY s.n {order} LIMIT 1"
+                " JOIN sentences s ON s.n = a.sentence_n"
+                f" WHERE a.annotator = ? AND a.status = ? AND a.sentence_n {op} ? ORDER BY a.sentence_n {order} LIMIT 1"
             )
             r = self.conn.execute(sql, (annotator, queue, after_n)).fetchone()
         else:
@@ -350,28 +353,32 @@ class Store:
     def _write_state(self, layer: str, sentence_id: str, who: str, state: State | None, taxonomy: str | None,
                      seconds: float, suggestions_shown: bool, at: str) -> None:
         labels = json.dumps(sorted(state.labels), ensure_ascii=False) if state else None
+        n = self.sentence_n(sentence_id) if state is not None else None
+        if state is not None and n is None:
+            raise StoreError(f"no sentence with id '{sentence_id}' in {self.path}")
         if layer == "gold":
             if state is None:
                 self.conn.execute("DELETE FROM gold WHERE sentence_id = ?", (sentence_id,))
             else:
                 self.conn.execute(
-                    "INSERT INTO gold(sentence_id, labels, adjudicator, note, taxonomy, updated_at) VALUES (?,?,?,?,?,?)"
+                    "INSERT INTO gold(sentence_id, sentence_n, labels, adjudicator, note, taxonomy, updated_at)"
+                    " VALUES (?,?,?,?,?,?,?)"
                     " ON CONFLICT(sentence_id) DO UPDATE SET labels = excluded.labels, adjudicator = excluded.adjudicator,"
                     " note = excluded.note, taxonomy = excluded.taxonomy, updated_at = excluded.updated_at",
-                    (sentence_id, labels, who, state.note, taxonomy, at),
+                    (sentence_id, n, labels, who, state.note, taxonomy, at),
                 )
             return
         if state is None:
             self.conn.execute("DELETE FROM annotations WHERE sentence_id = ? AND annotator = ?", (sentence_id, who))
             return
         self.conn.execute(
-            "INSERT INTO annotations(sentence_id, annotator, labels, status, note, taxonomy, suggestions_shown, seconds,"
-            " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)"
+            "INSERT INTO annotations(sentence_id, annotator, sentence_n, labels, status, note, taxonomy,"
+            " suggestions_shown, seconds, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
             " ON CONFLICT(sentence_id, annotator) DO UPDATE SET labels = excluded.labels, status = excluded.status,"
             " note = excluded.note, taxonomy = coalesce(excluded.taxonomy, taxonomy),"
             " suggestions_shown = max(suggestions_shown, excluded.suggestions_shown),"
             " seconds = seconds + excluded.seconds, updated_at = excluded.updated_at",
-            (sentence_id, who, labels, state.status, state.note, taxonomy, int(suggestions_shown), seconds, at, at),
+            (sentence_id, who, n, labels, state.status, state.note, taxonomy, int(suggestions_shown), seconds, at, at),
         )
 
     def _current(self, layer: str, sentence_id: str, who: str) -> State | None:
@@ -457,7 +464,7 @@ class Store:
     def iter_annotations(self) -> Iterable[dict]:
         cur = self.conn.execute(
             "SELECT a.sentence_id, a.annotator, a.labels, a.status, a.note, a.taxonomy, a.suggestions_shown,"
-            " a.seconds, a.created_at, a.updated_at FROM annotations a JOIN sentences s ON s.id = a.sentence_id"
+            " a.seconds, a.created_at, a.updated_at FROM annotations a JOIN sentences s ON s.n = a.sentence_n"
             " ORDER BY s.n, a.annotator")
         cols = [c[0] for c in cur.description]
         for r in cur:
