@@ -458,6 +458,12 @@ class Store:
             (annotator,))
         return [dict(zip(("id", "title", "path", "n_sentences", "done"), r)) for r in cur]
 
+    def judgments(self) -> Iterable[tuple[str, str, str, str]]:
+        """(sentence id, annotator, labels JSON, status) of every judgment on a sentence unit."""
+        return self.conn.execute(
+            "SELECT a.sentence_id, a.annotator, a.labels, a.status FROM annotations a"
+            " JOIN sentences s ON s.n = a.sentence_n WHERE s.kind = 'sentence'")
+
     def annotators(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT annotator FROM annotations ORDER BY annotator")]
 

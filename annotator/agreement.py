@@ -1,0 +1,235 @@
+"""Inter-annotator agreement for multi-label tag sets (pure numpy, no UI, no SQL).
+
+Reliability data are a (units × annotators) matrix of category codes (-1 = no judgment);
+each category is one distinct tag set, stored as a bitmask row so that set distances
+(MASI, Jaccard) are computed vectorised. An empty set is a legitimate value.
+
+Krippendorff's α uses the coincidence formulation: only units with two or more values
+count, D_o = (1/n) Σ_u Σ_{i≠j} δ(v_ui, v_uj)/(m_u − 1), D_e = Σ_{c,k} n_c n_k δ_ck / (n(n − 1)).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+
+MISSING = -1
+DISTANCES = ("nominal", "masi", "jaccard")
+
+
+def _popcount(x: np.ndarray) -> np.ndarray:
+    if hasattr(np, "bitwise_count"):
+        return np.bitwise_count(x).astype(np.int64)
+    b = x.view(np.uint8).reshape(x.shape + (8,))
+    return np.unpackbits(b, axis=-1).sum(axis=-1).astype(np.int64)
+
+
+@dataclass
+class Codes:
+    """Reliability data: codes[u, a] indexes ``sets`` (and the rows of ``bits``), -1 = missing."""
+
+    codes: np.ndarray  # (U, A) int64
+    sets: list[frozenset]
+    bits: np.ndarray  # (K, W) uint64
+    items: list[str] = field(default_factory=list)
+    annotators: list[str] = field(default_factory=list)
+
+
+def encode(judgments: list[dict[str, frozenset]], vocabulary: list[str], items: list[str] | None = None,
+           annotators: list[str] | None = None) -> Codes:
+    """Turn per-item {annotator: tag set} into codes; tags outside ``vocabulary`` are ignored."""
+    annotators = annotators or sorted({a for j in judgments for a in j})
+    col = {a: i for i, a in enumerate(annotators)}
+    pos = {t: i for i, t in enumerate(vocabulary)}
+    words = max(1, (len(vocabulary) + 63) // 64)
+    index: dict[frozenset, int] = {}
+    sets: list[frozenset] = []
+    codes = np.full((len(judgments), len(annotators)), MISSING, dtype=np.int64)
+    for u, j in enumerate(judgments):
+        for a, s in j.items():
+            if a not in col:
+                continue
+            s = frozenset(t for t in s if t in pos)
+            c = index.get(s)
+            if c is None:
+                c = index[s] = len(sets)
+                sets.append(s)
+            codes[u, col[a]] = c
+    bits = np.zeros((len(sets), words), dtype=np.uint64)
+    for c, s in enumerate(sets):
+        for t in s:
+            p = pos[t]
+            bits[c, p // 64] |= np.uint64(1) << np.uint64(p % 64)
+    return Codes(codes, sets, bits, items or [], annotators)
+
+
+def restrict(codes: Codes, vocabulary: list[str], subset: list[str]) -> Codes:
+    """The same judgments seen through a subset of tags (e.g. one facet)."""
+    keep = np.zeros_like(codes.bits)
+    for t in subset:
+        p = vocabulary.index(t)
+        keep[:, p // 64] |= np.uint64(1) << np.uint64(p % 64)
+    masked = codes.bits & keep
+    uniq, inverse = np.unique(masked, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    new = np.where(codes.codes >= 0, inverse[np.maximum(codes.codes, 0)], MISSING)
+    sub = set(subset)
+    sets = [None] * len(uniq)
+    for old, n in enumerate(inverse):
+        if sets[n] is None:
+            sets[n] = codes.sets[old] & sub
+    return Codes(new, sets, uniq, codes.items, codes.annotators)
+
+
+def distance(bits: np.ndarray, a: np.ndarray, b: np.ndarray, kind: str) -> np.ndarray:
+    """δ between categories a and b (arrays of codes), for 'nominal', 'masi' or 'jaccard'."""
+    if kind == "nominal":
+        return (a != b).astype(np.float64)
+    ba, bb = bits[a], bits[b]
+    inter = _popcount(ba & bb).sum(axis=-1)
+    union = _popcount(ba | bb).sum(axis=-1)
+    la = _popcount(ba).sum(axis=-1)
+    lb = _popcount(bb).sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        j = np.where(union == 0, 1.0, inter / np.maximum(union, 1))
+    if kind == "jaccard":
+        return 1.0 - j
+    if kind != "masi":
+        raise ValueError(f"unknown distance '{kind}'")
+    m = np.where((a == b) | ((la == lb) & (inter == la)), 1.0,
+                 np.where(inter == np.minimum(la, lb), 2.0 / 3.0, np.where(inter > 0, 1.0 / 3.0, 0.0)))
+    return 1.0 - j * m
+
+
+@dataclass
+class Alpha:
+    value: float | None
+    reason: str | None = None
+    d_o: float | None = None
+    d_e: float | None = None
+    n_values: int = 0
+    n_units: int = 0
+    pairs: tuple | None = None  # (δ per unordered within-unit pair, weight) kept for the bootstrap
+
+
+def _pairable(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    present = codes >= 0
+    m = present.sum(axis=1)
+    keep = m >= 2
+    return codes[keep], m[keep]
+
+
+def alpha(c: Codes, kind: str = "nominal", keep_pairs: bool = False) -> Alpha:
+    codes, m = _pairable(c.codes)
+    if len(codes) == 0:
+        return Alpha(None, "no item has two or more judgments")
+    n = int(m.sum())
+    # observed disagreement over within-unit pairs
+    deltas, weights = [], []
+    total = 0.0
+    for a, b in itertools.combinations(range(codes.shape[1]), 2):
+        both = (codes[:, a] >= 0) & (codes[:, b] >= 0)
+        if not both.any():
+            continue
+        d = distance(c.bits, codes[both, a], codes[both, b], kind)
+        w = 2.0 / (m[both] - 1)
+        total += float((d * w).sum())
+        if keep_pairs:
+            deltas.append(d)
+            weights.append(w)
+    d_o = total / n
+    # expected disagreement from the pooled pairable values
+    vals = codes[codes >= 0]
+    cats, counts = np.unique(vals, return_counts=True)
+    counts = counts.astype(np.float64)
+    if kind == "nominal":
+        num = n * n - float((counts ** 2).sum())
+    else:
+        num = 0.0
+        for start in range(0, len(cats), 512):
+            rows = cats[start:start + 512]
+            d = distance(c.bits, rows[:, None], cats[None, :], kind)
+            num += float(counts[start:start + 512] @ d @ counts)
+    d_e = num / (n * (n - 1))
+    pairs = (np.concatenate(deltas), np.concatenate(weights)) if keep_pairs and deltas else None
+    if d_e <= 1e-15:
+        return Alpha(None, "every value is the same category: expected disagreement is 0, alpha undefined",
+                     d_o, d_e, n, len(codes), pairs)
+    return Alpha(1.0 - d_o / d_e, None, d_o, d_e, n, len(codes), pairs)
+
+
+def bootstrap_alpha(a: Alpha, samples: int = 1000, seed: int = 0, level: float = 0.95) -> tuple | None:
+    """Krippendorff's bootstrap (2006, rev. 2011): D_o resampled from the observed coincidences, D_e fixed.
+
+    Draws M = Σ_u m_u(m_u−1)/2 pairs per resample with probabilities o_ck/n.. and returns the
+    percentile interval of 1 − D_o*/D_e (values below −1 clipped to −1)."""
+    if a.value is None or a.pairs is None or samples <= 0:
+        return None
+    d, w = a.pairs
+    vals, inv = np.unique(np.round(d, 12), return_inverse=True)
+    p = np.bincount(inv.reshape(-1), weights=w, minlength=len(vals))
+    p = p / p.sum()
+    m_pairs = len(d)
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(m_pairs, p, size=samples)
+    d_o = counts @ vals / m_pairs
+    alphas = np.clip(1.0 - d_o / a.d_e, -1.0, 1.0)
+    lo, hi = np.percentile(alphas, [100 * (1 - level) / 2, 100 * (1 + level) / 2])
+    return float(lo), float(hi)
+
+
+def percent_agreement(c: Codes) -> float | None:
+    """Per item, the share of annotator pairs with identical sets, averaged over items (Fleiss' P̄)."""
+    codes, m = _pairable(c.codes)
+    if len(codes) == 0:
+        return None
+    same = np.zeros(len(codes))
+    for a, b in itertools.combinations(range(codes.shape[1]), 2):
+        same += (codes[:, a] >= 0) & (codes[:, a] == codes[:, b])
+    return float((same / (m * (m - 1) / 2)).mean())
+
+
+def cohen_kappa(c: Codes) -> tuple[float | None, str | None]:
+    if c.codes.shape[1] != 2:
+        return None, "Cohen's kappa needs exactly two annotators"
+    both = (c.codes >= 0).all(axis=1)
+    x, y = c.codes[both, 0], c.codes[both, 1]
+    if len(x) == 0:
+        return None, "the two annotators share no item"
+    p_o = float((x == y).mean())
+    cats = np.unique(np.concatenate([x, y]))
+    px = np.array([(x == k).mean() for k in cats])
+    py = np.array([(y == k).mean() for k in cats])
+    p_e = float(px @ py)
+    if abs(1 - p_e) < 1e-15:
+        return None, "chance agreement is 1 (one category only): kappa undefined"
+    return (p_o - p_e) / (1 - p_e), None
+
+
+def fleiss_kappa(c: Codes) -> tuple[float | None, str | None]:
+    codes, m = _pairable(c.codes)
+    if len(codes) == 0:
+        return None, "no item has two or more judgments"
+    if len(np.unique(m)) != 1:
+        return None, "Fleiss' kappa needs the same number of judgments on every item"
+    r = int(m[0])
+    vals = codes[codes >= 0].reshape(len(codes), r)
+    cats, inv = np.unique(vals, return_inverse=True)
+    inv = inv.reshape(vals.shape)
+    table = np.zeros((len(codes), len(cats)))
+    np.add.at(table, (np.repeat(np.arange(len(codes)), r), inv.reshape(-1)), 1)
+    p_i = ((table * (table - 1)).sum(axis=1)) / (r * (r - 1))
+    p_bar = float(p_i.mean())
+    p_j = table.sum(axis=0) / (len(codes) * r)
+    p_e = float((p_j ** 2).sum())
+    if abs(1 - p_e) < 1e-15:
+        return None, "chance agreement is 1 (one category only): kappa undefined"
+    return (p_bar - p_e) / (1 - p_e), None
+
+
+def tag_matrix(c: Codes, n_tags: int) -> np.ndarray:
+    """(K, n_tags) booleans: which tags each category contains."""
+    as_bytes = c.bits.astype("<u8").view(np.uint8).reshape(len(c.bits), -1)
+    return np.unpackbits(as_bytes, axis=1, bitorder="little")[:, :n_tags].astype(bool)
