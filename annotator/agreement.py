@@ -231,5 +231,7 @@ def fleiss_kappa(c: Codes) -> tuple[float | None, str | None]:
 
 def tag_matrix(c: Codes, n_tags: int) -> np.ndarray:
     """(K, n_tags) booleans: which tags each category contains."""
+    if len(c.bits) == 0:
+        return np.zeros((0, n_tags), dtype=bool)
     as_bytes = c.bits.astype("<u8").view(np.uint8).reshape(len(c.bits), -1)
     return np.unpackbits(as_bytes, axis=1, bitorder="little")[:, :n_tags].astype(bool)

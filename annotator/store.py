@@ -42,7 +42,8 @@ MIGRATIONS: dict[int, list[str]] = {
         "CREATE INDEX annotations_annotator ON annotations(annotator, status, sentence_n)",
         """CREATE TABLE gold (
             sentence_id TEXT PRIMARY KEY, sentence_n INTEGER NOT NULL, labels TEXT NOT NULL DEFAULT '[]',
-            adjudicator TEXT, note TEXT NOT NULL DEFAULT '', taxonomy TEXT, updated_at TEXT)""",
+            status TEXT NOT NULL DEFAULT 'done', adjudicator TEXT, note TEXT NOT NULL DEFAULT '', taxonomy TEXT,
+            updated_at TEXT)""",
         """CREATE TABLE events (
             id INTEGER PRIMARY KEY, at TEXT NOT NULL, annotator TEXT NOT NULL, layer TEXT NOT NULL,
             sentence_id TEXT NOT NULL, action TEXT NOT NULL, before TEXT, after TEXT,
@@ -347,8 +348,8 @@ class Store:
         return State(tuple(json.loads(r[0])), r[1], r[2]) if r else None
 
     def gold(self, sentence_id: str) -> State | None:
-        r = self.conn.execute("SELECT labels, note FROM gold WHERE sentence_id = ?", (sentence_id,)).fetchone()
-        return State(tuple(json.loads(r[0])), "done", r[1]) if r else None
+        r = self.conn.execute("SELECT labels, status, note FROM gold WHERE sentence_id = ?", (sentence_id,)).fetchone()
+        return State(tuple(json.loads(r[0])), r[1], r[2]) if r else None
 
     def _write_state(self, layer: str, sentence_id: str, who: str, state: State | None, taxonomy: str | None,
                      seconds: float, suggestions_shown: bool, at: str) -> None:
@@ -361,11 +362,12 @@ class Store:
                 self.conn.execute("DELETE FROM gold WHERE sentence_id = ?", (sentence_id,))
             else:
                 self.conn.execute(
-                    "INSERT INTO gold(sentence_id, sentence_n, labels, adjudicator, note, taxonomy, updated_at)"
-                    " VALUES (?,?,?,?,?,?,?)"
-                    " ON CONFLICT(sentence_id) DO UPDATE SET labels = excluded.labels, adjudicator = excluded.adjudicator,"
+                    "INSERT INTO gold(sentence_id, sentence_n, labels, status, adjudicator, note, taxonomy, updated_at)"
+                    " VALUES (?,?,?,?,?,?,?,?)"
+                    " ON CONFLICT(sentence_id) DO UPDATE SET labels = excluded.labels, status = excluded.status,"
+                    " adjudicator = excluded.adjudicator,"
                     " note = excluded.note, taxonomy = excluded.taxonomy, updated_at = excluded.updated_at",
-                    (sentence_id, n, labels, who, state.note, taxonomy, at),
+                    (sentence_id, n, labels, state.status, who, state.note, taxonomy, at),
                 )
             return
         if state is None:
@@ -462,7 +464,17 @@ class Store:
         """(sentence id, annotator, labels JSON, status) of every judgment on a sentence unit."""
         return self.conn.execute(
             "SELECT a.sentence_id, a.annotator, a.labels, a.status FROM annotations a"
-            " JOIN sentences s ON s.n = a.sentence_n WHERE s.kind = 'sentence'")
+            " JOIN sentences s ON s.n = a.sentence_n WHERE s.kind = 'sentence' ORDER BY a.sentence_n")
+
+    def item_judgments(self, sentence_id: str) -> dict[str, State]:
+        cur = self.conn.execute(
+            "SELECT annotator, labels, status, note FROM annotations WHERE sentence_id = ? ORDER BY annotator",
+            (sentence_id,))
+        return {r[0]: State(tuple(json.loads(r[1])), r[2], r[3]) for r in cur}
+
+    def gold_items(self) -> dict[str, State]:
+        cur = self.conn.execute("SELECT sentence_id, labels, status, note FROM gold")
+        return {r[0]: State(tuple(json.loads(r[1])), r[2], r[3]) for r in cur}
 
     def annotators(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT annotator FROM annotations ORDER BY annotator")]

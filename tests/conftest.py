@@ -41,3 +41,40 @@ def store(seeded_db):
     s = Store(seeded_db)
     yield s
     s.close()
+
+
+def annotate_two(store: Store, taxonomy, seed: int = 1, n: int | None = None) -> None:
+    """alice and bob confirm every seed sentence; bob differs on roughly a third of them."""
+    import random
+
+    from annotator.store import State
+
+    rng = random.Random(seed)
+    tags = list(taxonomy.tags)
+    for i, sent in enumerate(store.iter_units("sentence")):
+        if n is not None and i >= n:
+            break
+        base = {rng.choice(tags[:18]), rng.choice(["review", "plan"])}
+        store.change("annotation", sent.id, "alice", "confirm", State(tuple(sorted(base)), "done"))
+        other = set(base)
+        if rng.random() < 0.35:
+            other ^= {rng.choice(tags[:18])}
+        store.change("annotation", sent.id, "bob", "confirm", State(tuple(sorted(other)), "done"))
+
+
+@pytest.fixture(scope="session")
+def double_template(seeded_template, tmp_path_factory, taxonomy):
+    path = tmp_path_factory.mktemp("dbl") / "double.db"
+    shutil.copy(seeded_template, path)
+    store = Store(path)
+    annotate_two(store, taxonomy)
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    return path
+
+
+@pytest.fixture
+def double_db(double_template, tmp_path) -> Path:
+    path = tmp_path / "double.db"
+    shutil.copy(double_template, path)
+    return path

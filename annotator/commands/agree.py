@@ -26,7 +26,7 @@ def render(rep: dict, taxonomy, console: Console) -> None:
     t = Table(title="Agreement (α < 0.667 red, < 0.8 yellow)")
     t.add_column("scope", no_wrap=True)
     for col in ("items", "α nom", "α MASI", "MASI CI95", "α Jac", "%agr", "κ Cohen", "κ Fleiss"):
-        t.add_column(col, justify="right")
+        t.add_column(col, justify="right", no_wrap=True)
     scopes = [("all", rep["overall"])] if rep["overall"] and len(rep["facets"]) != 1 else []
     scopes += list(rep["facets"].items())
     for name, f in scopes:
@@ -89,4 +89,27 @@ def agree_cmd(facet, annotators, bootstrap, seed, as_json):
         render(rep, taxonomy, Console())
 
 
-COMMANDS = [agree_cmd]
+@click.command("review")
+@shared_options
+@click.option("--annotator", "-a", default=None, help="Adjudicator name (default: $ANNOTATOR, then the login name).")
+@click.option("--tag", default=None, help="Only disagreements involving this tag.")
+@click.option("--pair", default=None, help="Only disagreements between these two annotators: a,b.")
+def review_cmd(annotator, tag, pair):
+    """Adjudicate: walk the items whose judgments differ and settle them into the gold layer."""
+    from annotator.tui.app import build_app
+    from annotator.workspace import default_annotator
+
+    store = open_store(create=False)
+    taxonomy = resolve_taxonomy(store, taxonomy_path())
+    if tag and tag not in taxonomy.tags:
+        raise AnnotatorError(f"unknown tag '{tag}' in taxonomy {taxonomy.name}")
+    pair_t = None
+    if pair:
+        parts = [p.strip() for p in pair.split(",")]
+        if len(parts) != 2:
+            raise AnnotatorError("--pair takes two annotator names: a,b")
+        pair_t = (parts[0], parts[1])
+    build_app(store, taxonomy, annotator or default_annotator(), mode="review", tag=tag, pair=pair_t).run()
+
+
+COMMANDS = [agree_cmd, review_cmd]

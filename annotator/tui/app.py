@@ -16,7 +16,7 @@ class AnnotatorApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "annotator"
 
-    def __init__(self, session: TaggingSession, doc: str | None = None):
+    def __init__(self, session, doc: str | None = None):
         super().__init__()
         self.session = session
         self.start_doc = doc
@@ -25,7 +25,13 @@ class AnnotatorApp(App):
         self.timings: list[tuple[str, float]] = []  # (action, seconds) measured inside the handlers
 
     def on_mount(self) -> None:
-        self.push_screen(TagScreen(self.session, self.start_doc))
+        if isinstance(self.session, TaggingSession):
+            self.push_screen(TagScreen(self.session, self.start_doc))
+        else:
+            from annotator.tui.review import ReviewScreen
+
+            self.sub_title = "review"
+            self.push_screen(ReviewScreen(self.session))
 
     def mark_first_paint(self) -> None:
         if self.first_paint is None:
@@ -35,7 +41,13 @@ class AnnotatorApp(App):
         self.timings.append((name, seconds))
 
 
-def build_app(store: Store, taxonomy: Taxonomy, annotator: str, *, queue: str = "todo",
-              doc: str | None = None, suggestions: bool = False) -> AnnotatorApp:
+def build_app(store: Store, taxonomy: Taxonomy, annotator: str, *, mode: str = "tag", queue: str = "todo",
+              doc: str | None = None, suggestions: bool = False, tag: str | None = None,
+              pair: tuple[str, str] | None = None) -> AnnotatorApp:
+    """The one factory: mode 'tag' opens the tagging screen, 'review' the adjudication queue."""
+    if mode == "review":
+        from annotator.review import ReviewSession
+
+        return AnnotatorApp(ReviewSession(store, taxonomy, annotator, tag=tag, pair=pair))
     session = TaggingSession(store, taxonomy, annotator, queue=queue, suggestions_shown=suggestions)
     return AnnotatorApp(session, doc)

@@ -1,0 +1,134 @@
+"""Adjudication: the queue of items whose done judgments differ, and the gold layer (no UI)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import replace
+
+from annotator.store import EMPTY, Sentence, State, Store
+from annotator.taxonomy import Taxonomy
+
+
+def disagreements(store: Store, tag: str | None = None, pair: tuple[str, str] | None = None) -> list[str]:
+    """Sentence ids (corpus order) where two or more done judgments differ, optionally filtered."""
+    by_item: dict[str, dict[str, frozenset]] = defaultdict(dict)
+    order: list[str] = []
+    for sid, who, labels, status in store.judgments():
+        if status != "done":
+            continue
+        if sid not in by_item:
+            order.append(sid)
+        by_item[sid][who] = frozenset(json.loads(labels))
+    out = []
+    for sid in order:
+        j = by_item[sid]
+        if pair:
+            if pair[0] not in j or pair[1] not in j or j[pair[0]] == j[pair[1]]:
+                continue
+        elif len(j) < 2 or len(set(j.values())) == 1:
+            continue
+        if tag and not (any(tag in s for s in j.values()) and not all(tag in s for s in j.values())):
+            continue
+        out.append(sid)
+    return out
+
+
+class ReviewSession:
+    def __init__(self, store: Store, taxonomy: Taxonomy, adjudicator: str, tag: str | None = None,
+                 pair: tuple[str, str] | None = None):
+        self.store = store
+        self.taxonomy = taxonomy
+        self.adjudicator = adjudicator
+        self.tag = tag
+        self.pair = pair
+        self.items = disagreements(store, tag, pair)
+        self.pos = 0
+        self.current: Sentence | None = None
+        self.before: list[Sentence] = []
+        self.after: list[Sentence] = []
+        self.judgments: dict[str, State] = {}
+        self.gold: State = EMPTY
+        self.doc_title = ""
+        self._recorded = False
+
+    @property
+    def annotators(self) -> list[str]:
+        return sorted(self.judgments)
+
+    def start(self) -> bool:
+        """Open at the first item without saved gold (or the first item)."""
+        gold = self.store.gold_items()
+        for i, sid in enumerate(self.items):
+            g = gold.get(sid)
+            if g is None or g.status != "done":
+                return self.show(i)
+        return self.show(0)
+
+    def show(self, pos: int) -> bool:
+        if not self.items:
+            self.current = None
+            return False
+        self.pos = max(0, min(pos, len(self.items) - 1))
+        sid = self.items[self.pos]
+        self.current = self.store.sentence(sid)
+        self.before, self.after = self.store.context(self.current)
+        self.judgments = self.store.item_judgments(sid)
+        self.gold = self.store.gold(sid) or State((), "draft")
+        doc = self.store.document(self.current.doc_id)
+        self.doc_title = doc["title"] if doc else ""
+        return True
+
+    def set_filter(self, tag: str | None = None, pair: tuple[str, str] | None = None) -> None:
+        self.tag, self.pair = tag, pair
+        self.items = disagreements(self.store, tag, pair)
+        self.start()
+
+    def _write(self, action: str, state: State) -> None:
+        if not self._recorded:
+            t = self.taxonomy
+            self.store.record_taxonomy(t.name, t.version, t.hash, t.path, t.source)
+            self._recorded = True
+        self.store.change("gold", self.current.id, self.adjudicator, action, state, taxonomy=self.taxonomy.hash)
+        self.gold = state
+
+    def toggle(self, tag_id: str) -> State:
+        labels = self.taxonomy.toggle(self.gold.labels, tag_id)
+        self._write(f"gold-toggle:{tag_id}", replace(self.gold, labels=tuple(labels), status="draft"))
+        return self.gold
+
+    def copy_from(self, annotator: str) -> State:
+        src = self.judgments[annotator]
+        self._write(f"gold-copy:{annotator}", replace(self.gold, labels=tuple(sorted(src.labels)), status="draft"))
+        return self.gold
+
+    def save(self) -> bool:
+        """enter: the gold set (possibly empty) is adjudicated; move to the next item."""
+        self._write("gold-save", replace(self.gold, status="done"))
+        return self.step(1)
+
+    def step(self, delta: int) -> bool:
+        if not self.items or not 0 <= self.pos + delta < len(self.items):
+            return False
+        return self.show(self.pos + delta)
+
+    def undo(self) -> bool:
+        return self._undo_redo(False)
+
+    def redo(self) -> bool:
+        return self._undo_redo(True)
+
+    def _undo_redo(self, redo: bool) -> bool:
+        result = (self.store.redo if redo else self.store.undo)("gold", self.adjudicator)
+        if result is None:
+            return False
+        sid, _, restored = result
+        if sid in self.items:
+            self.show(self.items.index(sid))
+        self.gold = restored or State((), "draft")
+        return True
+
+    def agreed_labels(self) -> list[str]:
+        """Tags every annotator chose (shown as a hint, never applied silently)."""
+        sets = [set(s.labels) for s in self.judgments.values() if s.status == "done"]
+        return sorted(set.intersection(*sets)) if sets else []

@@ -1,0 +1,228 @@
+"""The review screens: a disagreement queue into the gold layer, and an agreement dashboard."""
+
+from __future__ import annotations
+
+from time import perf_counter
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from annotator.review import ReviewSession
+from annotator.tui import render
+
+COPY_KEYS = [f"f{i}" for i in range(1, 10)]
+
+
+def bar(v: float | None, width: int = 12) -> Text:
+    if v is None:
+        return Text("—", style="dim")
+    frac = max(0.0, min(1.0, v))
+    style = "red" if v < 0.667 else ("yellow" if v < 0.8 else "green")
+    t = Text("█" * int(frac * width), style=style)
+    t.append("░" * (width - int(frac * width)), style="dim")
+    t.append(f" {v:6.3f}")
+    return t
+
+
+class ReviewScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "save", "Save gold"),
+        Binding("down,pagedown", "step(1)", "Next", show=False),
+        Binding("up,pageup", "step(-1)", "Prev", show=False),
+        Binding("ctrl+z", "undo", "Undo"),
+        Binding("ctrl+y", "redo", "Redo"),
+        Binding("ctrl+d", "dashboard", "Dashboard"),
+        Binding("question_mark", "help", "Help"),
+    ] + [Binding(k, f"copy({i})", f"Copy #{i + 1}", show=False) for i, k in enumerate(COPY_KEYS)]
+
+    def __init__(self, session: ReviewSession):
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="where")
+        with Vertical(id="reading"):
+            yield Static(id="before", classes="context")
+            yield Static(id="current")
+            yield Static(id="judgments")
+            yield Static(id="after", classes="context")
+        yield Static(id="tags")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.session.start()
+        self.refresh_view()
+        self.call_after_refresh(self.app.mark_first_paint)
+
+    def refresh_view(self) -> None:
+        s = self.session
+        cur = s.current
+        if cur is None:
+            self.query_one("#current", Static).update(Text("No disagreements to adjudicate."))
+            self.query_one("#status", Static).update(Text(f" review · 0 items · 👤 {s.adjudicator}"))
+            return
+        where = Text(s.doc_title, style="bold")
+        if cur.section:
+            where.append("  ›  ", style="dim")
+            where.append(cur.section)
+        self.query_one("#where", Static).update(where)
+        self.query_one("#before", Static).update(render.context_text(s.before))
+        self.query_one("#current", Static).update(render.sentence_text(cur))
+        self.query_one("#current", Static).border_title = f"{cur.doc_id[:8]} #{cur.idx}"
+        t = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+        t.add_column("key")
+        t.add_column("annotator")
+        t.add_column("tags")
+        t.add_column("note")
+        for i, who in enumerate(s.annotators):
+            j = s.judgments[who]
+            t.add_row(Text(COPY_KEYS[i].upper() if i < len(COPY_KEYS) else ""), Text(who),
+                      render.labels_line(s.taxonomy, j.__class__(j.labels, j.status, "")), Text(j.note or ""))
+        gold = render.labels_line(s.taxonomy, s.gold)
+        t.add_row(Text(""), Text("GOLD", style="bold reverse"), gold, Text(f"by {s.adjudicator}", style="dim"))
+        self.query_one("#judgments", Static).update(t)
+        self.query_one("#after", Static).update(render.context_text(s.after))
+        self.query_one("#tags", Static).update(render.tag_panel(s.taxonomy, s.gold.labels))
+        filt = f" tag={s.tag}" if s.tag else (f" pair={s.pair[0]},{s.pair[1]}" if s.pair else "")
+        status = Text(" review ", style="bold reverse")
+        status.append(f"  item {s.pos + 1}/{len(s.items)}{filt}  ")
+        status.append(f"gold {'saved' if s.gold.status == 'done' else 'not saved'}  ",
+                      style="green" if s.gold.status == "done" else "yellow")
+        status.append(f"👤 {s.adjudicator}")
+        self.query_one("#status", Static).update(status)
+
+    def _timed(self, name, fn, *args):
+        t0 = perf_counter()
+        out = fn(*args)
+        self.refresh_view()
+        self.app.record_timing(name, perf_counter() - t0)
+        return out
+
+    def on_key(self, event) -> None:
+        ch = event.character
+        if ch and len(ch) == 1 and ch.isascii() and ch.isalnum() and self.session.current is not None:
+            tag = self.session.taxonomy.keys.get(ch)
+            if tag is not None:
+                event.stop()
+                event.prevent_default()
+                self._timed("gold_toggle", self.session.toggle, tag.id)
+
+    def action_copy(self, i: int) -> None:
+        if self.session.current is not None and i < len(self.session.annotators):
+            self._timed("gold_copy", self.session.copy_from, self.session.annotators[i])
+
+    def action_save(self) -> None:
+        if self.session.current is None:
+            return
+        if not self._timed("gold_save", self.session.save):
+            self.notify("Last disagreement: gold saved.", markup=False)
+
+    def action_step(self, delta: int) -> None:
+        self._timed("step", self.session.step, delta)
+
+    def action_undo(self) -> None:
+        if not self._timed("gold_undo", self.session.undo):
+            self.notify("Nothing to undo.", markup=False)
+
+    def action_redo(self) -> None:
+        if not self._timed("gold_redo", self.session.redo):
+            self.notify("Nothing to redo.", markup=False)
+
+    def action_dashboard(self) -> None:
+        self.app.push_screen(DashboardScreen(self.session))
+
+    def action_help(self) -> None:
+        from annotator.tui.modals import HelpScreen
+
+        keys = [("a-z A-Z 0-9", "toggle a gold tag"), ("F1…F9", "copy that annotator's tags into gold"),
+                ("enter", "save gold (adjudicated) and go to the next disagreement"),
+                ("up / down", "previous / next disagreement"), ("ctrl+z / ctrl+y", "undo / redo gold changes"),
+                ("ctrl+d", "agreement dashboard"), ("ctrl+q", "quit")]
+        self.app.push_screen(HelpScreen(render.help_group(self.session.taxonomy, keys)))
+
+
+class DashboardScreen(Screen):
+    """Overall figures, per-tag α with bars (sortable), the annotator-pair grid and top confusions."""
+
+    BINDINGS = [Binding("escape,ctrl+d", "close", "Back"), Binding("s", "sort", "Sort tags")]
+
+    def __init__(self, session: ReviewSession):
+        super().__init__()
+        self.session = session
+        self.report: dict | None = None
+        self.ascending = True
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static("Computing agreement…", id="overall")
+            yield DataTable(id="per-tag", zebra_stripes=True)
+            yield Static(id="pairs")
+            yield Static(id="confusions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.compute()
+
+    @work(thread=True, exclusive=True)
+    def compute(self) -> None:
+        from annotator.agree import report
+        from annotator.store import Store
+
+        store = Store(self.session.store.path) if self.session.store.path != ":memory:" else self.session.store
+        rep = report(store, self.session.taxonomy, bootstrap=200)
+        self.app.call_from_thread(self.show, rep)
+
+    def show(self, rep: dict) -> None:
+        self.report = rep
+        o = rep["overall"]
+        t = Table(title=f"{rep['items']} items · annotators: {', '.join(rep['annotators'])}", box=None)
+        for c in ("figure", "all facets", *rep["facets"]):
+            t.add_column(c)
+        for key in ("alpha_nominal", "alpha_masi", "alpha_jaccard", "percent_agreement", "cohen_kappa",
+                    "fleiss_kappa"):
+            t.add_row(Text(key), bar(o[key]), *[bar(f[key]) for f in rep["facets"].values()])
+        self.query_one("#overall", Static).update(t)
+        self.fill_tags()
+        names = rep["annotators"]
+        grid = Table(title="α MASI by annotator pair", box=None)
+        grid.add_column("")
+        for n in names:
+            grid.add_column(n)
+        lookup = {(p["a"], p["b"]): p["alpha_masi"] for p in rep["pairs"]}
+        lookup.update({(b, a): v for (a, b), v in list(lookup.items())})
+        for a in names:
+            grid.add_row(Text(a), *[Text("—", style="dim") if a == b else bar(lookup.get((a, b)), 6) for b in names])
+        self.query_one("#pairs", Static).update(grid)
+        conf = Table(title="Top confusions", box=None)
+        conf.add_column("A chose")
+        conf.add_column("other chose")
+        conf.add_column("count")
+        for c in rep["confusion"][:10]:
+            conf.add_row(Text(c["a"]), Text(c["b"] or "(nothing else)"), Text(str(c["count"])))
+        self.query_one("#confusions", Static).update(conf)
+
+    def fill_tags(self) -> None:
+        dt = self.query_one(DataTable)
+        dt.clear(columns=True)
+        dt.add_columns("tag", "title", "α", "κ", "support")
+        rows = sorted(self.report["per_tag"].items(),
+                      key=lambda kv: (kv[1]["alpha"] is None, kv[1]["alpha"] or 0), reverse=not self.ascending)
+        tax = self.session.taxonomy
+        for tag, f in rows:
+            dt.add_row(Text(tag), Text(tax.tags[tag].title if tag in tax.tags else ""), bar(f["alpha"]),
+                       Text("—" if f["kappa"] is None else f"{f['kappa']:.3f}"), Text(str(f["support"])))
+
+    def action_sort(self) -> None:
+        if self.report:
+            self.ascending = not self.ascending
+            self.fill_tags()
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
