@@ -103,6 +103,87 @@ def distance(bits: np.ndarray, a: np.ndarray, b: np.ndarray, kind: str) -> np.nd
     return 1.0 - j * m
 
 
+def _size_distance(s: np.ndarray, t: np.ndarray, j: np.ndarray, kind: str) -> np.ndarray:
+    """δ of two sets from their sizes and intersection size alone (MASI and Jaccard depend on nothing else)."""
+    union = s + t - j
+    jac = np.where(union == 0, 1.0, j / np.maximum(union, 1))
+    if kind == "jaccard":
+        return 1.0 - jac
+    m = np.where((j == s) & (j == t), 1.0,
+                 np.where(j == np.minimum(s, t), 2.0 / 3.0, np.where(j > 0, 1.0 / 3.0, 0.0)))
+    return 1.0 - jac * m
+
+
+def _expected_numerator(bits: np.ndarray, counts: np.ndarray, kind: str) -> float:
+    """Σ_{c,k} n_c n_k δ(c, k) over distinct sets, exactly, without visiting all K² pairs.
+
+    With superset sums F_g(S) = Σ_{c ⊇ S, |c| = g} n_c, the weighted number of pairs (c in size group g,
+    k in size group h) having k' common subsets of size q is M_{g,h,q} = Σ_{|S| = q} F_g(S) F_h(S) =
+    Σ n_c n_k C(|c∩k|, q); binomial inversion gives the pair counts per intersection size."""
+    sizes = _popcount(bits).sum(axis=-1)
+    if len(bits) == 0:
+        return 0.0
+    if int((np.int64(1) << np.minimum(sizes, 62)).sum()) > 20_000_000:  # very large sets: direct K² sum
+        idx = np.arange(len(bits))
+        num = 0.0
+        for start in range(0, len(bits), 512):
+            rows = idx[start:start + 512]
+            d = distance(bits, rows[:, None], idx[None, :], kind)
+            num += float(counts[start:start + 512].astype(np.float64) @ d @ counts.astype(np.float64))
+        return num
+    groups = np.unique(sizes)
+    words = bits.shape[1]
+    keys, grp, cnt, ksize = [], [], [], []
+    for gi, g in enumerate(groups):
+        g = int(g)
+        sel = np.nonzero(sizes == g)[0]
+        unpacked = np.unpackbits(bits[sel].astype("<u8").view(np.uint8).reshape(len(sel), -1), axis=1,
+                                 bitorder="little")
+        pos = np.nonzero(unpacked)[1].reshape(len(sel), g)  # bit positions of each set's members
+        one = np.zeros((len(sel), g, words), dtype=np.uint64)
+        if g:
+            rows = np.repeat(np.arange(len(sel)), g)
+            cols = np.tile(np.arange(g), len(sel))
+            flat = pos.reshape(-1)
+            one[rows, cols, flat // 64] = np.left_shift(np.uint64(1), (flat % 64).astype(np.uint64))
+        for r in range(1 << g):
+            chosen = [j for j in range(g) if (r >> j) & 1]
+            key = (np.bitwise_or.reduce(one[:, chosen, :], axis=1) if chosen
+                   else np.zeros((len(sel), words), dtype=np.uint64))
+            keys.append(key)
+            grp.append(np.full(len(sel), gi))
+            cnt.append(counts[sel])
+            ksize.append(np.full(len(sel), len(chosen)))
+    allkeys = np.concatenate(keys)
+    if words == 1:
+        _, inv = np.unique(allkeys[:, 0], return_inverse=True)
+    else:
+        _, inv = np.unique(allkeys, axis=0, return_inverse=True)
+    inv = inv.reshape(-1)
+    n_keys = int(inv.max()) + 1
+    f = np.zeros((n_keys, len(groups)), dtype=np.int64)
+    np.add.at(f, (inv, np.concatenate(grp)), np.concatenate(cnt))
+    ks = np.zeros(n_keys, dtype=np.int64)
+    ks[inv] = np.concatenate(ksize)
+    qmax = int(groups.max())
+    m = [[[0] * len(groups) for _ in groups] for _ in range(qmax + 1)]
+    for q in range(qmax + 1):
+        fq = f[ks == q]
+        if len(fq):
+            mq = fq.T @ fq  # int64: counts ≤ n, so sums of products stay far below 2^63
+            m[q] = [[int(v) for v in row] for row in mq]
+    num = 0.0
+    from math import comb
+
+    for gi, g in enumerate(groups):
+        for hi, h in enumerate(groups):
+            for j in range(min(g, h) + 1):
+                pairs = sum((-1) ** (q - j) * comb(q, j) * m[q][gi][hi] for q in range(j, min(g, h) + 1))
+                if pairs:
+                    num += float(pairs) * float(_size_distance(np.array(g), np.array(h), np.array(j), kind))
+    return num
+
+
 @dataclass
 class Alpha:
     value: float | None
@@ -147,11 +228,7 @@ def alpha(c: Codes, kind: str = "nominal", keep_pairs: bool = False) -> Alpha:
     if kind == "nominal":
         num = n * n - float((counts ** 2).sum())
     else:
-        num = 0.0
-        for start in range(0, len(cats), 512):
-            rows = cats[start:start + 512]
-            d = distance(c.bits, rows[:, None], cats[None, :], kind)
-            num += float(counts[start:start + 512] @ d @ counts)
+        num = _expected_numerator(c.bits[cats], counts.astype(np.int64), kind)
     d_e = num / (n * (n - 1))
     pairs = (np.concatenate(deltas), np.concatenate(weights)) if keep_pairs and deltas else None
     if d_e <= 1e-15:

@@ -440,6 +440,54 @@ class Store:
                 self.conn.execute("UPDATE events SET undo_state = 1, undo_seq = ? WHERE id = ?", (cur.lastrowid, ev_id))
         return sid, current, target
 
+    def import_judgments(self, rows: list[dict], layer: str = "annotation", action: str = "import") -> dict:
+        """Upsert many judgments in one transaction, keeping the later ``updated_at`` on conflict.
+
+        Each row: sentence_id, annotator (adjudicator for gold), labels, status, note, updated_at, and
+        optionally taxonomy, suggestions_shown, seconds. Every change is logged in ``events`` with both
+        versions. Returns counts {added, updated, unchanged} per annotator."""
+        counts: dict[str, dict[str, int]] = {}
+        with self.transaction():
+            for r in rows:
+                who = r["annotator"]
+                c = counts.setdefault(who, {"added": 0, "updated": 0, "unchanged": 0})
+                n = self.sentence_n(r["sentence_id"])
+                if n is None:
+                    raise StoreError(f"no sentence with id '{r['sentence_id']}'")
+                new = State(tuple(sorted(r["labels"])), r.get("status", "done"), r.get("note", "") or "")
+                if layer == "gold":
+                    cur = self.conn.execute("SELECT labels, status, note, updated_at FROM gold WHERE sentence_id = ?",
+                                            (r["sentence_id"],)).fetchone()
+                else:
+                    cur = self.conn.execute(
+                        "SELECT labels, status, note, updated_at FROM annotations WHERE sentence_id = ? AND annotator = ?",
+                        (r["sentence_id"], who)).fetchone()
+                old = State(tuple(json.loads(cur[0])), cur[1], cur[2]) if cur else None
+                if old is not None and (old == new or (cur[3] or "") >= (r.get("updated_at") or "")):
+                    c["unchanged"] += 1
+                    continue
+                at = r.get("updated_at") or now()
+                labels = json.dumps(list(new.labels), ensure_ascii=False)
+                if layer == "gold":
+                    self.conn.execute(
+                        "INSERT OR REPLACE INTO gold(sentence_id, sentence_n, labels, status, adjudicator, note,"
+                        " taxonomy, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                        (r["sentence_id"], n, labels, new.status, who, new.note, r.get("taxonomy"), at))
+                else:
+                    self.conn.execute(
+                        "INSERT OR REPLACE INTO annotations(sentence_id, annotator, sentence_n, labels, status, note,"
+                        " taxonomy, suggestions_shown, seconds, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,"
+                        " coalesce((SELECT created_at FROM annotations WHERE sentence_id = ? AND annotator = ?), ?), ?)",
+                        (r["sentence_id"], who, n, labels, new.status, new.note, r.get("taxonomy"),
+                         int(r.get("suggestions_shown") or 0), float(r.get("seconds") or 0), r["sentence_id"], who,
+                         r.get("created_at") or at, at))
+                self.conn.execute(
+                    "INSERT INTO events(at, annotator, layer, sentence_id, action, before, after, undo_state)"
+                    " VALUES (?,?,?,?,?,?,?,-1)",
+                    (now(), who, layer, r["sentence_id"], action, old.to_json() if old else None, new.to_json()))
+                c["updated" if old else "added"] += 1
+        return counts
+
     def count_status(self, annotator: str, status: str = "done") -> int:
         return self.conn.execute(
             "SELECT count(*) FROM annotations WHERE annotator = ? AND status = ?", (annotator, status)

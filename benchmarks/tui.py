@@ -19,40 +19,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _corpus import seed_texts  # noqa: E402
+from _corpus import build  # noqa: E402
 
 from annotator.resources import default_taxonomy_path  # noqa: E402
-from annotator.segmenter import SEGMENTER_VERSION, doc_id_for, segment  # noqa: E402
 from annotator.store import Store  # noqa: E402
 from annotator.taxonomy import load_taxonomy  # noqa: E402
-
-
-def build(db: Path, n_sentences: int) -> int:
-    """Copies of the segmented seeds (each a distinct document) until n_sentences are stored."""
-    segs = []
-    for stem, text in seed_texts():
-        seg = segment(text)
-        segs.append((stem, doc_id_for(text), text, seg.title,
-                     [(u.idx, u.kind, u.text, u.section, u.start, u.end) for u in seg.units]))
-    store = Store(db)
-    total, k = 0, 0
-    with store.batch():
-        while total < n_sentences:
-            for stem, did, text, title, units in segs:
-                if total >= n_sentences:
-                    break
-                keep, sent = [], 0
-                for u in units:
-                    if u[1] == "sentence":
-                        if total + sent >= n_sentences:
-                            break
-                        sent += 1
-                    keep.append(u)
-                store.add_document(f"{did[:10]}{k:06d}", f"{stem}-{k}", title, text, "utf-8", SEGMENTER_VERSION, keep)
-                total += sent
-            k += 1
-    store.close()
-    return total
 
 
 def pct(values: list[float], p: float) -> float:
