@@ -15,14 +15,18 @@ from annotator.taxonomy import Taxonomy
 
 def collect(store: Store, annotators: list[str] | None = None):
     """Per sentence unit, each annotator's done tag set; plus counts of what was left out."""
-    by_item: dict[str, dict[str, frozenset]] = defaultdict(dict)
+    by_item: dict[str, dict[str, frozenset]] = defaultdict(dict)  # in corpus order (judgments() is)
     excluded = Counter()
     wanted = set(annotators) if annotators else None
+    parsed: dict[str, frozenset] = {}  # few distinct label strings: parse each once
     for sid, who, labels, status in store.judgments():
         if wanted is not None and who not in wanted:
             continue
         if status == "done":
-            by_item[sid][who] = frozenset(json.loads(labels))
+            s = parsed.get(labels)
+            if s is None:
+                s = parsed[labels] = frozenset(json.loads(labels))
+            by_item[sid][who] = s
         else:
             excluded[f"{status}_judgments"] += 1
     items = {k: v for k, v in by_item.items() if len(v) >= 2}
@@ -109,7 +113,7 @@ def report(store: Store, taxonomy: Taxonomy, *, facet: str | None = None, annota
     unknown = sorted({t for j in items.values() for s in j.values() for t in s} - set(vocabulary))
     if unknown:
         excluded["unknown_labels"] = unknown
-    item_ids = sorted(items, key=lambda s: store.sentence_n(s) or 0)
+    item_ids = list(items)
     codes = ag.encode([items[i] for i in item_ids], vocabulary, item_ids, annotators)
     facets = [f for f in taxonomy.facets if facet is None or f.id == facet]
     if facet is not None and not facets:

@@ -47,16 +47,26 @@ def encode(judgments: list[dict[str, frozenset]], vocabulary: list[str], items: 
     index: dict[frozenset, int] = {}
     sets: list[frozenset] = []
     codes = np.full((len(judgments), len(annotators)), MISSING, dtype=np.int64)
+    seen: dict[frozenset, int] = {}  # raw set → code (filtering each distinct set once)
+    rows, cols, vals = [], [], []
     for u, j in enumerate(judgments):
-        for a, s in j.items():
-            if a not in col:
+        for a, raw in j.items():
+            ci = col.get(a)
+            if ci is None:
                 continue
-            s = frozenset(t for t in s if t in pos)
-            c = index.get(s)
+            c = seen.get(raw)
             if c is None:
-                c = index[s] = len(sets)
-                sets.append(s)
-            codes[u, col[a]] = c
+                s = frozenset(t for t in raw if t in pos)
+                c = index.get(s)
+                if c is None:
+                    c = index[s] = len(sets)
+                    sets.append(s)
+                seen[raw] = c
+            rows.append(u)
+            cols.append(ci)
+            vals.append(c)
+    if rows:
+        codes[np.array(rows), np.array(cols)] = np.array(vals)
     bits = np.zeros((len(sets), words), dtype=np.uint64)
     for c, s in enumerate(sets):
         for t in s:

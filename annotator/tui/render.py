@@ -59,8 +59,10 @@ def labels_line(taxonomy: Taxonomy, state: State) -> Text:
 
 
 def tag_panel(taxonomy: Taxonomy, labels: tuple[str, ...], matched: set[str] | frozenset = frozenset(),
-              suggested: dict[str, float] | None = None) -> Columns:
-    """Every facet with its tags: key, state, Chinese title, English name; children indented."""
+              suggested: dict[str, float] | None = None, english: bool = True) -> Columns:
+    """Every facet with its tags: key, state, Chinese title, English name; children indented.
+
+    ``english=False`` (narrow terminals) leaves the English names to the help screen and palette."""
     items: list[Text] = []
     chosen = set(labels)
     suggested = suggested or {}
@@ -78,7 +80,8 @@ def tag_panel(taxonomy: Taxonomy, labels: tuple[str, ...], matched: set[str] | f
             t.append(f"{tag.key or ' '}", style="bold reverse" if tag.key else "dim")
             t.append(f" {mark} ", style=f"bold {tag_colour(taxonomy, tag.id)}" if on else "dim")
             t.append(tag.title, style=f"bold {tag_colour(taxonomy, tag.id)}" if on else "")
-            t.append(f" {tag.en}", style="dim")
+            if english:
+                t.append(f" {tag.en}", style="dim")
             if tag.id in matched:
                 t.append(" ◆", style=tag_colour(taxonomy, tag.id))
             if tag.id in suggested:

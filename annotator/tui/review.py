@@ -61,6 +61,10 @@ class ReviewScreen(Screen):
         self.refresh_view()
         self.call_after_refresh(self.app.mark_first_paint)
 
+    def on_resize(self) -> None:
+        if self.session.current is not None:
+            self.refresh_view()
+
     def refresh_view(self) -> None:
         s = self.session
         cur = s.current
@@ -89,7 +93,7 @@ class ReviewScreen(Screen):
         t.add_row(Text(""), Text("GOLD", style="bold reverse"), gold, Text(f"by {s.adjudicator}", style="dim"))
         self.query_one("#judgments", Static).update(t)
         self.query_one("#after", Static).update(render.context_text(s.after))
-        self.query_one("#tags", Static).update(render.tag_panel(s.taxonomy, s.gold.labels))
+        self.query_one("#tags", Static).update(render.tag_panel(s.taxonomy, s.gold.labels, english=self.size.width >= 100))
         filt = f" tag={s.tag}" if s.tag else (f" pair={s.pair[0]},{s.pair[1]}" if s.pair else "")
         status = Text(" review ", style="bold reverse")
         status.append(f"  item {s.pos + 1}/{len(s.items)}{filt}  ")

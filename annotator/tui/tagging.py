@@ -80,6 +80,10 @@ class TagScreen(Screen):
         self.call_after_refresh(self.app.mark_first_paint)
 
     # ------------------------------------------------------------ view
+    def on_resize(self) -> None:
+        if self.session.current is not None:
+            self.refresh_view()
+
     def refresh_view(self) -> None:
         s = self.session
         cur = s.current
@@ -95,7 +99,7 @@ class TagScreen(Screen):
             current.border_title = f"{cur.doc_id[:8]} #{cur.idx}"
         self.query_one("#labels", Static).update(render.labels_line(s.taxonomy, s.state))
         self.query_one("#after", Static).update(render.context_text(s.after))
-        self.query_one("#tags", Static).update(render.tag_panel(s.taxonomy, s.state.labels))
+        self.query_one("#tags", Static).update(render.tag_panel(s.taxonomy, s.state.labels, english=self.size.width >= 100))
         self.query_one("#status", Static).update(render.status_text(
             s.queue, s.position, s.total, s.done_total, s.done_doc, s.doc_total, s.annotator, s.queue_empty))
 
