@@ -524,6 +524,23 @@ class Store:
         cur = self.conn.execute("SELECT sentence_id, labels, status, note FROM gold")
         return {r[0]: State(tuple(json.loads(r[1])), r[2], r[3]) for r in cur}
 
+    def export_rows(self, kind: str | None = "sentence") -> Iterable[tuple]:
+        """(n, id, doc_id, idx, kind, text, section, annotations JSON object by annotator, gold JSON or NULL)."""
+        where = "WHERE s.kind = ?" if kind else ""
+        return self.conn.execute(
+            "SELECT s.n, s.id, s.doc_id, s.idx, s.kind, s.text, s.section,"
+            " (SELECT json_group_object(a.annotator, json_object('labels', json(a.labels), 'status', a.status,"
+            "   'note', a.note, 'updated_at', a.updated_at, 'created_at', a.created_at, 'taxonomy', a.taxonomy,"
+            "   'seconds', a.seconds, 'suggestions_shown', a.suggestions_shown))"
+            "  FROM annotations a WHERE a.sentence_id = s.id),"
+            " (SELECT json_object('labels', json(g.labels), 'status', g.status, 'adjudicator', g.adjudicator,"
+            "   'note', g.note, 'updated_at', g.updated_at, 'taxonomy', g.taxonomy) FROM gold g"
+            "  WHERE g.sentence_id = s.id)"
+            f" FROM sentences s {where} ORDER BY s.n", (kind,) if kind else ())
+
+    def doc_sentence_counts(self) -> dict[str, int]:
+        return {r[0]: r[1] for r in self.conn.execute("SELECT id, n_units FROM documents")}
+
     def annotators(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT annotator FROM annotations ORDER BY annotator")]
 
@@ -532,6 +549,15 @@ class Store:
             "SELECT a.sentence_id, a.annotator, a.labels, a.status, a.note, a.taxonomy, a.suggestions_shown,"
             " a.seconds, a.created_at, a.updated_at FROM annotations a JOIN sentences s ON s.n = a.sentence_n"
             " ORDER BY s.n, a.annotator")
+        cols = [c[0] for c in cur.description]
+        for r in cur:
+            d = dict(zip(cols, r))
+            d["labels"] = json.loads(d["labels"])
+            yield d
+
+    def iter_gold(self) -> Iterable[dict]:
+        cur = self.conn.execute(
+            "SELECT sentence_id, labels, status, adjudicator, note, taxonomy, updated_at FROM gold ORDER BY sentence_n")
         cols = [c[0] for c in cur.description]
         for r in cur:
             d = dict(zip(cols, r))

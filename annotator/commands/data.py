@@ -1,0 +1,84 @@
+"""export and merge: datasets out, other annotators' work in."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from annotator.cli import open_store, progress_printer, shared_options, taxonomy_path
+from annotator.export import FORMATS, ExportError, dataset_card, export, write_json
+from annotator.workspace import resolve_taxonomy
+
+
+@click.command("export")
+@shared_options
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True,
+              help="jsonl: native records; doccano: text classification; prodigy: one choice task per judgment.")
+@click.option("--source", default="resolved", show_default=True,
+              help="resolved (gold, else agreed, else majority), gold, or annotator:NAME.")
+@click.option("--all", "include_all", is_flag=True, help="Every unit of every kind, resolved or not.")
+@click.option("--split", default=None, help="Split by document, e.g. train=0.8,dev=0.1,test=0.1.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the document split.")
+@click.option("--out", default=None, help="Output file, or - for stdout (default: exports/<db>-<UTC time>.jsonl).")
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+@click.option("--no-agreement", is_flag=True, help="Leave agreement figures out of the .meta.json card.")
+def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement):
+    """Export labeled data as JSONL (UTF-8, Chinese kept), atomically, with a .meta.json dataset card."""
+    store = open_store(create=False)
+    taxonomy = resolve_taxonomy(store, taxonomy_path())
+    if out == "-":
+        target = None
+    elif out:
+        target = Path(out)
+    else:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        target = Path("exports") / f"{Path(store.path).stem}-{stamp}.jsonl"
+    meta = target.with_name(f"{target.stem}.meta.json") if target is not None else None
+    if meta is not None and meta.exists() and not force:
+        raise ExportError(f"{meta} exists: use --force to overwrite")
+    total = store.count_units(None if include_all else "sentence")
+    with progress_printer("exporting", total if target is not None else 0) as bar:
+        summary = export(store, taxonomy, target, fmt=fmt, source=source, include_all=include_all, split=split,
+                         seed=seed, force=force, stdout=sys.stdout, progress=bar.update)
+    if target is None:
+        return
+    agreement = None
+    if not no_agreement:
+        from annotator.agree import report
+
+        agreement = report(store, taxonomy, bootstrap=200)["overall"]
+    card = dataset_card(store, taxonomy, summary, ["annotator", *sys.argv[1:]], agreement)
+    write_json(meta, card, force=True)
+    per = ", ".join(f"{k}: {v}" for k, v in summary.per_split.items())
+    click.echo(f"{summary.records} records ({per}) → {', '.join(summary.files)}; dataset card {meta}")
+
+
+@click.command("merge")
+@shared_options
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def merge_cmd(sources):
+    """Merge other annotators' databases or native JSONL exports into this database.
+
+    Units match by stable id; documents missing here come along from a database source. The later
+    updated_at wins a conflict and both versions stay in the event log. Each source is all or nothing."""
+    from annotator.merge import MergeError, merge
+
+    store = open_store()
+    taxonomy = resolve_taxonomy(store, taxonomy_path())
+    failed = False
+    for src in sources:
+        try:
+            click.echo(merge(store, taxonomy, src).summary())
+        except MergeError as exc:
+            failed = True
+            click.echo(f"error: {exc.source}: nothing merged", err=True)
+            for p in exc.problems:
+                click.echo(f"  {p}", err=True)
+    if failed:
+        raise SystemExit(1)
+
+
+COMMANDS = [export_cmd, merge_cmd]

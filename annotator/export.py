@@ -1,0 +1,297 @@
+"""Datasets out of the store: label resolution, JSONL records (native, doccano, Prodigy), splits, atomic files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from annotator.errors import AnnotatorError
+from annotator.store import Store
+from annotator.taxonomy import Taxonomy
+
+FORMATS = ("jsonl", "doccano", "prodigy")
+
+
+class ExportError(AnnotatorError):
+    pass
+
+
+def resolve(gold: dict | None, annotations: dict[str, dict]) -> tuple[list[str] | None, str | None]:
+    """Adjudicated gold, else the set every done annotator chose, else a strict-majority set, else None.
+
+    An empty set ("none of these") resolves like any other set; one done annotator counts as all."""
+    if gold is not None and gold.get("status", "done") == "done":
+        return sorted(gold["labels"]), "gold"
+    done = [tuple(sorted(a["labels"])) for a in annotations.values() if a["status"] == "done"]
+    if not done:
+        return None, None
+    top, count = Counter(done).most_common(1)[0]
+    if count == len(done):
+        return list(top), "agreed"
+    if count * 2 > len(done):
+        return list(top), "majority"
+    return None, None
+
+
+@dataclass
+class Unit:
+    n: int
+    id: str
+    doc: str
+    idx: int
+    kind: str
+    text: str
+    section: str | None
+    title: str
+    annotations: dict[str, dict] = field(default_factory=dict)
+    gold: dict | None = None
+
+
+def iter_units(store: Store, kinds: str | None = "sentence") -> Iterator[Unit]:
+    """Units in corpus order with every annotator's judgment and the gold one."""
+    titles = {d["id"]: d["title"] for d in store.documents()}
+    for row in store.export_rows(kinds):
+        n, sid, doc, idx, kind, text, section, ann_raw, gold_raw = row
+        annotations = json.loads(ann_raw) if ann_raw else {}
+        gold = json.loads(gold_raw) if gold_raw else None
+        yield Unit(n, sid, doc, idx, kind, text, section, titles.get(doc, ""), annotations, gold)
+
+
+def select(unit: Unit, source: str) -> tuple[list[str] | None, str | None]:
+    if source == "resolved":
+        return resolve(unit.gold, unit.annotations)
+    if source == "gold":
+        if unit.gold and unit.gold.get("status") == "done":
+            return sorted(unit.gold["labels"]), "gold"
+        return None, None
+    if source.startswith("annotator:"):
+        a = unit.annotations.get(source.split(":", 1)[1])
+        if a and a["status"] == "done":
+            return sorted(a["labels"]), source
+        return None, None
+    raise ExportError(f"unknown --source '{source}' (resolved, gold, annotator:NAME)")
+
+
+def native(unit: Unit, labels: list[str] | None, label_source: str | None, taxonomy: Taxonomy) -> dict:
+    labels = labels if labels is not None else []
+    return {
+        "id": unit.id, "doc": unit.doc, "title": unit.title, "section": unit.section, "idx": unit.idx,
+        "kind": unit.kind, "text": unit.text, "labels": labels, "label_source": label_source,
+        "facets": taxonomy.by_facet(labels),
+        "annotations": unit.annotations,
+        "gold": unit.gold,
+        "flagged": any(a["status"] == "flagged" for a in unit.annotations.values()),
+    }
+
+
+def doccano(unit: Unit, labels: list[str] | None) -> dict:
+    return {"id": unit.id, "text": unit.text, "label": labels or []}
+
+
+def _hash32(*parts: str) -> int:
+    """A stable signed 32-bit hash (Prodigy's hashes are signed 32-bit integers)."""
+    v = int.from_bytes(hashlib.sha1("\x1f".join(parts).encode("utf-8")).digest()[:4], "big")
+    return v - (1 << 32) if v >= (1 << 31) else v
+
+
+def prodigy(unit: Unit, taxonomy: Taxonomy, dataset: str) -> Iterator[dict]:
+    """One Prodigy 'choice' task per (unit, annotator) judgment: done → accept, skipped/flagged → ignore."""
+    options = [{"id": t.id, "text": f"{t.title} / {t.en}"} for t in taxonomy.tags.values()]
+    input_hash = _hash32(unit.text)
+    task_hash = _hash32(unit.text, *[o["id"] for o in options])
+    for who, a in sorted(unit.annotations.items()):
+        if a["status"] == "draft":
+            continue
+        yield {
+            "text": unit.text,
+            "meta": {"id": unit.id, "doc": unit.doc, "title": unit.title, "section": unit.section, "idx": unit.idx,
+                     "status": a["status"], "note": a.get("note", "")},
+            "options": options,
+            "accept": sorted(a["labels"]) if a["status"] == "done" else [],
+            "answer": "accept" if a["status"] == "done" else "ignore",
+            "_annotator_id": f"{dataset}-{who}",
+            "_session_id": f"{dataset}-{who}",
+            "_input_hash": input_hash,
+            "_task_hash": task_hash,
+            "_view_id": "choice",
+            "config": {"choice_style": "multiple"},
+        }
+
+
+def parse_split(spec: str) -> list[tuple[str, float]]:
+    parts = []
+    for item in spec.split(","):
+        name, _, frac = item.partition("=")
+        try:
+            value = float(frac)
+        except ValueError:
+            raise ExportError(f"--split: '{item}' is not name=fraction") from None
+        if not name or value < 0:
+            raise ExportError(f"--split: '{item}' is not name=fraction")
+        parts.append((name.strip(), value))
+    total = sum(v for _, v in parts)
+    if total <= 0:
+        raise ExportError("--split: fractions must add up to more than 0")
+    return [(n, v / total) for n, v in parts]
+
+
+def assign_splits(doc_sizes: dict[str, int], splits: list[tuple[str, float]], seed: int) -> dict[str, str]:
+    """Whole documents go to splits (no leakage), deterministic for a seed: shuffled, then each document
+    to the split furthest below its share of records."""
+    docs = sorted(doc_sizes)
+    random.Random(seed).shuffle(docs)
+    total = sum(doc_sizes.values()) or 1
+    have = {name: 0 for name, _ in splits}
+    out = {}
+    for d in docs:
+        name = max(splits, key=lambda s: (s[1] * total - have[s[0]], s[1]))[0]
+        out[d] = name
+        have[name] += doc_sizes[d]
+    return out
+
+
+class AtomicFile:
+    """Write to a temporary file beside the target and rename on success; nothing half-written remains."""
+
+    def __init__(self, path: Path, force: bool):
+        self.path = path
+        if path.exists() and not force:
+            raise ExportError(f"{path} exists: use --force to overwrite")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        except OSError as exc:
+            raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+        self.tmp = Path(tmp)
+        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+    def write(self, s: str) -> None:
+        self.fh.write(s)
+
+    def commit(self) -> None:
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.fh.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        try:
+            self.fh.close()
+        finally:
+            self.tmp.unlink(missing_ok=True)
+
+
+@dataclass
+class ExportSummary:
+    files: list[str] = field(default_factory=list)
+    records: int = 0
+    per_split: dict[str, int] = field(default_factory=dict)
+    per_label: Counter = field(default_factory=Counter)
+    per_source: Counter = field(default_factory=Counter)
+
+
+def records(store: Store, taxonomy: Taxonomy, fmt: str, source: str, include_all: bool,
+            dataset: str) -> Iterator[tuple[str, dict, list[str] | None, str | None]]:
+    """(doc id, record, labels, label source) in corpus order for the chosen format."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown --format '{fmt}' ({', '.join(FORMATS)})")
+    kinds = None if include_all else "sentence"
+    for unit in iter_units(store, kinds):
+        if fmt == "prodigy":
+            for rec in prodigy(unit, taxonomy, dataset):
+                yield unit.doc, rec, rec["accept"], "annotator"
+            continue
+        labels, label_source = select(unit, source)
+        if labels is None and not include_all:
+            continue
+        if fmt == "jsonl":
+            yield unit.doc, native(unit, labels, label_source, taxonomy), labels, label_source
+        else:
+            yield unit.doc, doccano(unit, labels), labels, label_source
+
+
+def export(store: Store, taxonomy: Taxonomy, out: Path | None, *, fmt: str = "jsonl", source: str = "resolved",
+           include_all: bool = False, split: str | None = None, seed: int = 0, force: bool = False,
+           stdout=None, progress: Callable[[int], None] | None = None) -> ExportSummary:
+    """Write the dataset; ``out`` None means ``stdout``. With ``split``, one file per split."""
+    summary = ExportSummary()
+    dataset = Path(store.path).stem
+    splits = parse_split(split) if split else None
+    if splits and out is None:
+        raise ExportError("--split needs a file --out (one file per split), not stdout")
+    if splits:
+        targets = {name: out.with_name(f"{out.stem}-{name}{out.suffix or '.jsonl'}") for name, _ in splits}
+        doc_sizes = store.doc_sentence_counts()
+        assignment = assign_splits(doc_sizes, splits, seed)
+    else:
+        targets = {"": out} if out is not None else {}
+        assignment = None
+    files: dict[str, AtomicFile] = {}
+    try:
+        for name, path in targets.items():
+            files[name] = AtomicFile(path, force)
+        dumps = json.dumps
+        count = 0
+        for doc, rec, labels, label_source in records(store, taxonomy, fmt, source, include_all, dataset):
+            line = dumps(rec, ensure_ascii=False) + "\n"
+            key = assignment[doc] if assignment is not None else ""
+            if files:
+                files[key].write(line)
+            else:
+                stdout.write(line)
+            summary.records += 1
+            summary.per_split[key or "all"] = summary.per_split.get(key or "all", 0) + 1
+            summary.per_source[label_source or "unresolved"] += 1
+            summary.per_label.update(labels or [])
+            count += 1
+            if progress and count % 1000 == 0:
+                progress(1000)
+        for f in files.values():
+            f.commit()
+    except BaseException:
+        for f in files.values():
+            f.abort()
+        raise
+    summary.files = [str(p) for p in targets.values()]
+    return summary
+
+
+def dataset_card(store: Store, taxonomy: Taxonomy, summary: ExportSummary, command: list[str],
+                 agreement: dict | None) -> dict:
+    return {
+        "taxonomy": {"name": taxonomy.name, "version": taxonomy.version, "hash": taxonomy.hash,
+                     "tags": [{"id": t.id, "facet": t.facet, "title": t.title, "en": t.en, "parent": t.parent}
+                              for t in taxonomy.tags.values()]},
+        "database": store.path,
+        "command": command,
+        "files": summary.files,
+        "records": summary.records,
+        "records_per_split": summary.per_split,
+        "records_per_label_source": dict(summary.per_source),
+        "records_per_label": dict(sorted(summary.per_label.items())),
+        "agreement": agreement,
+    }
+
+
+def write_json(path: Path, obj: dict, force: bool = True) -> None:
+    f = AtomicFile(path, force)
+    try:
+        f.write(json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+        f.commit()
+    except BaseException:
+        f.abort()
+        raise
+
+
+def read_jsonl(path: Path) -> Iterable[tuple[int, str]]:
+    with open(path, encoding="utf-8-sig") as fh:
+        for i, line in enumerate(fh, 1):
+            if line.strip():
+                yield i, line
