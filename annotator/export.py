@@ -50,26 +50,109 @@ class Unit:
     text: str
     section: str | None
     title: str
-    annotations: dict[str, dict] = field(default_factory=dict)
-    gold: dict | None = None
+    ann_raw: str  # JSON object: annotator → {labels, status, note, updated_at, ...}
+    gold_raw: str | None
+    n_done: int
+    top_raw: str | None  # the most common done label set, as stored (sorted JSON array)
+    top_count: int
+    flagged: bool
+
+    @property
+    def annotations(self) -> dict[str, dict]:
+        return json.loads(self.ann_raw) if self.ann_raw else {}
+
+    @property
+    def gold(self) -> dict | None:
+        return json.loads(self.gold_raw) if self.gold_raw else None
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps(**kw) builds one per call
+
+
+def _js(v) -> str:
+    """JSON for a scalar; plain printable strings (timestamps, hashes, names) skip the encoder."""
+    if v is None:
+        return "null"
+    if isinstance(v, str) and v.isprintable() and '"' not in v and "\\" not in v:
+        return f'"{v}"'
+    return _ENCODE(v)
 
 
 def iter_units(store: Store, kinds: str | None = "sentence") -> Iterator[Unit]:
-    """Units in corpus order with every annotator's judgment and the gold one."""
+    """Units in corpus order with every annotator's judgment and the gold one, serialised once."""
     titles = {d["id"]: d["title"] for d in store.documents()}
+    names: dict[str, str] = {}
+    cur_n, head, parts, done, flagged, gold_raw = None, None, [], [], False, None
+
+    def emit() -> Unit:
+        n_done = len(done)
+        if n_done and len(set(done)) > 1:
+            top_raw, top_count = Counter(done).most_common(1)[0]
+        else:
+            top_raw, top_count = (done[0], n_done) if n_done else (None, 0)
+        n, sid, doc, idx, kind, text, section = head
+        return Unit(n, sid, doc, idx, kind, text, section, titles.get(doc, ""), "{" + ", ".join(parts) + "}",
+                    gold_raw, n_done, top_raw, top_count, flagged)
+
     for row in store.export_rows(kinds):
-        n, sid, doc, idx, kind, text, section, ann_raw, gold_raw = row
-        annotations = json.loads(ann_raw) if ann_raw else {}
-        gold = json.loads(gold_raw) if gold_raw else None
-        yield Unit(n, sid, doc, idx, kind, text, section, titles.get(doc, ""), annotations, gold)
+        if row[0] != cur_n:
+            if head is not None:
+                yield emit()
+            cur_n, head, parts, done, flagged = row[0], row[:7], [], [], False
+            gold_raw = None
+            if row[16] is not None:
+                gold_raw = (f'{{"labels": {row[16]}, "status": {_js(row[17])}, "adjudicator": {_js(row[18])}, '
+                            f'"note": {_js(row[19])}, "updated_at": {_js(row[20])}, "taxonomy": {_js(row[21])}}}')
+        who = row[7]
+        if who is None:
+            continue
+        labels, status = row[8], row[9]
+        name = names.get(who)
+        if name is None:
+            name = names[who] = _js(who)
+        parts.append(f'{name}: {{"labels": {labels}, "status": "{status}", "note": {_js(row[10]) if row[10] else chr(34) * 2}, '
+                     f'"updated_at": {_js(row[11])}, "created_at": {_js(row[12])}, "taxonomy": {_js(row[13])}, '
+                     f'"seconds": {float(row[14] or 0)!r}, "suggestions_shown": {int(row[15] or 0)}}}')
+        if status == "done":
+            done.append(labels)
+        elif status == "flagged":
+            flagged = True
+    if head is not None:
+        yield emit()
+
+
+class _Labels:
+    """Parsed label sets and their facet breakdowns, cached by the stored JSON string."""
+
+    def __init__(self, taxonomy: Taxonomy):
+        self.taxonomy = taxonomy
+        self.cache: dict[str, tuple[list[str], str, str]] = {}
+
+    def get(self, raw: str) -> tuple[list[str], str, str]:
+        hit = self.cache.get(raw)
+        if hit is None:
+            labels = sorted(json.loads(raw))
+            hit = self.cache[raw] = (labels, json.dumps(labels, ensure_ascii=False),
+                                     json.dumps(self.taxonomy.by_facet(labels), ensure_ascii=False))
+        return hit
 
 
 def select(unit: Unit, source: str) -> tuple[list[str] | None, str | None]:
+    """The unit's labels for a --source; 'resolved' follows resolve() (gold, agreed, majority)."""
     if source == "resolved":
-        return resolve(unit.gold, unit.annotations)
+        if unit.gold_raw:
+            return resolve(unit.gold, unit.annotations)
+        if not unit.n_done:
+            return None, None
+        if unit.top_count == unit.n_done:
+            return sorted(json.loads(unit.top_raw)), "agreed"
+        if unit.top_count * 2 > unit.n_done:
+            return sorted(json.loads(unit.top_raw)), "majority"
+        return None, None
     if source == "gold":
-        if unit.gold and unit.gold.get("status") == "done":
-            return sorted(unit.gold["labels"]), "gold"
+        gold = unit.gold
+        if gold and gold.get("status") == "done":
+            return sorted(gold["labels"]), "gold"
         return None, None
     if source.startswith("annotator:"):
         a = unit.annotations.get(source.split(":", 1)[1])
@@ -87,8 +170,18 @@ def native(unit: Unit, labels: list[str] | None, label_source: str | None, taxon
         "facets": taxonomy.by_facet(labels),
         "annotations": unit.annotations,
         "gold": unit.gold,
-        "flagged": any(a["status"] == "flagged" for a in unit.annotations.values()),
+        "flagged": unit.flagged,
     }
+
+
+def native_line(unit: Unit, labels_json: str, facets_json: str, label_source: str | None) -> str:
+    """The native record as a JSON line, splicing in the annotation objects SQLite already serialised."""
+    head = _ENCODE({"id": unit.id, "doc": unit.doc, "title": unit.title, "section": unit.section,
+                    "idx": unit.idx, "kind": unit.kind, "text": unit.text})
+    src = _js(label_source)
+    return (f'{head[:-1]}, "labels": {labels_json}, "label_source": {src}, "facets": {facets_json}, '
+            f'"annotations": {unit.ann_raw or "{}"}, "gold": {unit.gold_raw or "null"}, '
+            f'"flagged": {"true" if unit.flagged else "false"}}}\n')
 
 
 def doccano(unit: Unit, labels: list[str] | None) -> dict:
@@ -198,23 +291,30 @@ class ExportSummary:
 
 
 def records(store: Store, taxonomy: Taxonomy, fmt: str, source: str, include_all: bool,
-            dataset: str) -> Iterator[tuple[str, dict, list[str] | None, str | None]]:
-    """(doc id, record, labels, label source) in corpus order for the chosen format."""
+            dataset: str) -> Iterator[tuple[str, str, list[str] | None, str | None]]:
+    """(doc id, JSON line, labels, label source) in corpus order for the chosen format."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown --format '{fmt}' ({', '.join(FORMATS)})")
     kinds = None if include_all else "sentence"
+    cache = _Labels(taxonomy)
+    empty = cache.get("[]")
     for unit in iter_units(store, kinds):
         if fmt == "prodigy":
             for rec in prodigy(unit, taxonomy, dataset):
-                yield unit.doc, rec, rec["accept"], "annotator"
+                yield unit.doc, json.dumps(rec, ensure_ascii=False) + "\n", rec["accept"], "annotator"
             continue
-        labels, label_source = select(unit, source)
-        if labels is None and not include_all:
-            continue
-        if fmt == "jsonl":
-            yield unit.doc, native(unit, labels, label_source, taxonomy), labels, label_source
+        if source == "resolved" and not unit.gold_raw and unit.n_done and unit.top_count * 2 > unit.n_done:
+            labels, labels_json, facets_json = cache.get(unit.top_raw)
+            label_source = "agreed" if unit.top_count == unit.n_done else "majority"
         else:
-            yield unit.doc, doccano(unit, labels), labels, label_source
+            labels, label_source = select(unit, source)
+            if labels is None and not include_all:
+                continue
+            labels, labels_json, facets_json = cache.get(json.dumps(labels)) if labels is not None else empty
+        if fmt == "jsonl":
+            yield unit.doc, native_line(unit, labels_json, facets_json, label_source), labels, label_source
+        else:
+            yield unit.doc, json.dumps(doccano(unit, labels), ensure_ascii=False) + "\n", labels, label_source
 
 
 def export(store: Store, taxonomy: Taxonomy, out: Path | None, *, fmt: str = "jsonl", source: str = "resolved",
@@ -237,22 +337,28 @@ def export(store: Store, taxonomy: Taxonomy, out: Path | None, *, fmt: str = "js
     try:
         for name, path in targets.items():
             files[name] = AtomicFile(path, force)
-        dumps = json.dumps
         count = 0
-        for doc, rec, labels, label_source in records(store, taxonomy, fmt, source, include_all, dataset):
-            line = dumps(rec, ensure_ascii=False) + "\n"
+        tally: dict[tuple, int] = {}  # (split, source, label set) → records; expanded once at the end
+        write = files[""].write if list(files) == [""] else None
+        for doc, line, labels, label_source in records(store, taxonomy, fmt, source, include_all, dataset):
             key = assignment[doc] if assignment is not None else ""
-            if files:
+            if write is not None:
+                write(line)
+            elif files:
                 files[key].write(line)
             else:
                 stdout.write(line)
-            summary.records += 1
-            summary.per_split[key or "all"] = summary.per_split.get(key or "all", 0) + 1
-            summary.per_source[label_source or "unresolved"] += 1
-            summary.per_label.update(labels or [])
+            k = (key or "all", label_source or "unresolved", tuple(labels) if labels else ())
+            tally[k] = tally.get(k, 0) + 1
             count += 1
             if progress and count % 1000 == 0:
                 progress(1000)
+        for (split_name, src, labels), c in tally.items():
+            summary.per_split[split_name] = summary.per_split.get(split_name, 0) + c
+            summary.per_source[src] += c
+            for label in labels:
+                summary.per_label[label] += c
+        summary.records = count
         for f in files.values():
             f.commit()
     except BaseException:

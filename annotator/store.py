@@ -525,18 +525,17 @@ class Store:
         return {r[0]: State(tuple(json.loads(r[1])), r[2], r[3]) for r in cur}
 
     def export_rows(self, kind: str | None = "sentence") -> Iterable[tuple]:
-        """(n, id, doc_id, idx, kind, text, section, annotations JSON object by annotator, gold JSON or NULL)."""
+        """Units in corpus order joined with their judgments (one row per judgment, annotators in order)
+        and gold: (n, id, doc_id, idx, kind, text, section, annotator, labels, status, note, updated_at,
+        created_at, taxonomy, seconds, suggestions_shown, gold labels, gold status, adjudicator, gold note,
+        gold updated_at, gold taxonomy). Units without judgments have NULL judgment columns."""
         where = "WHERE s.kind = ?" if kind else ""
         return self.conn.execute(
-            "SELECT s.n, s.id, s.doc_id, s.idx, s.kind, s.text, s.section,"
-            " (SELECT json_group_object(a.annotator, json_object('labels', json(a.labels), 'status', a.status,"
-            "   'note', a.note, 'updated_at', a.updated_at, 'created_at', a.created_at, 'taxonomy', a.taxonomy,"
-            "   'seconds', a.seconds, 'suggestions_shown', a.suggestions_shown))"
-            "  FROM annotations a WHERE a.sentence_id = s.id),"
-            " (SELECT json_object('labels', json(g.labels), 'status', g.status, 'adjudicator', g.adjudicator,"
-            "   'note', g.note, 'updated_at', g.updated_at, 'taxonomy', g.taxonomy) FROM gold g"
-            "  WHERE g.sentence_id = s.id)"
-            f" FROM sentences s {where} ORDER BY s.n", (kind,) if kind else ())
+            "SELECT s.n, s.id, s.doc_id, s.idx, s.kind, s.text, s.section, a.annotator, a.labels, a.status, a.note,"
+            " a.updated_at, a.created_at, a.taxonomy, a.seconds, a.suggestions_shown, g.labels, g.status,"
+            " g.adjudicator, g.note, g.updated_at, g.taxonomy"
+            " FROM sentences s LEFT JOIN annotations a ON a.sentence_id = s.id"
+            f" LEFT JOIN gold g ON g.sentence_id = s.id {where} ORDER BY s.n", (kind,) if kind else ())
 
     def doc_sentence_counts(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT id, n_units FROM documents")}

@@ -149,7 +149,7 @@ def test_refuses_to_overwrite_and_unwritable(double_db, tmp_path):
 def test_failure_mid_export_leaves_nothing(double_db, taxonomy, tmp_path, monkeypatch):
     (tmp_path / "out").mkdir()
     out = tmp_path / "out" / "half.jsonl"
-    real = ex.native
+    real = ex.native_line
     calls = {"n": 0}
 
     def boom(*a, **k):
@@ -158,7 +158,7 @@ def test_failure_mid_export_leaves_nothing(double_db, taxonomy, tmp_path, monkey
             raise RuntimeError("disk on fire")
         return real(*a, **k)
 
-    monkeypatch.setattr(ex, "native", boom)
+    monkeypatch.setattr(ex, "native_line", boom)
     with pytest.raises(RuntimeError):
         ex.export(Store(double_db), taxonomy, out)
     assert not out.exists() and list((tmp_path / "out").iterdir()) == []
@@ -239,3 +239,8 @@ def test_merge_rejects_bad_jsonl_with_line_numbers_and_writes_nothing(seeded_db,
     assert "line 3: unknown sentence 'nope-1'" in r.output
     assert "line 4 (zed): unknown label 'made_up'" in r.output
     assert Store(seeded_db).annotation(sids[0], "zed") is None
+
+
+@pytest.mark.parametrize("value", ["plain", 'quo"te', "back\\slash", "tab\there", "line\u2028sep", "中文[b]", None, 3.5])
+def test_fast_json_scalars_are_valid_json(value):
+    assert json.loads(ex._js(value)) == value
