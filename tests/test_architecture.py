@@ -33,7 +33,7 @@ def test_domain_modules_do_not_import_textual():
 def test_sql_only_in_the_store():
     offenders = []
     for p in modules():
-        if p.name == "store.py":
+        if "store" in p.relative_to(PKG).parts:  # the annotator/store/ package owns the SQL
             continue
         for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value):

@@ -1,0 +1,17 @@
+"""The SQLite store: the only package that knows table names or SQL.
+
+Every write is its own committed transaction (WAL mode, busy timeout), so a crash,
+``kill -9`` or a second annotator on the same file loses nothing.
+"""
+
+from annotator.store.base import EMPTY, FINISHED, Sentence, State, StoreBase, default_db_path, now
+from annotator.store.corpus import CorpusMixin
+from annotator.store.judgments import JudgmentsMixin
+from annotator.store.schema import SCHEMA_VERSION
+
+
+class Store(CorpusMixin, JudgmentsMixin, StoreBase):
+    """One database: corpus, judgments, gold and events."""
+
+
+__all__ = ["EMPTY", "FINISHED", "SCHEMA_VERSION", "Sentence", "State", "Store", "default_db_path", "now"]

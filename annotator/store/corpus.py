@@ -1,0 +1,189 @@
+"""Documents and units: insertion in bulk, lookups, navigation along the primary key, search."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+
+from annotator.errors import StoreError
+
+from annotator.store.base import FINISHED, SENTENCE_COLS, Sentence, _Batch, now
+
+
+class CorpusMixin:
+    def has_document(self, doc_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+
+    def add_document(self, doc_id: str, path: str, title: str, text: str, encoding: str, segmenter: int,
+                     units: list[tuple[int, str, str, str | None, int, int]]) -> int:
+        """Insert a document and its units (idx, kind, text, section, start, end), all or nothing.
+
+        Returns the number of units added (0 when the document is already present). Inside a
+        ``batch()`` an error rolls back the whole batch, so no document is ever half written."""
+        with self.transaction():
+            n_sent = sum(1 for u in units if u[1] == "sentence")
+            n, q = self._next_positions if self._next_positions else self._positions()
+            first_n = n + 1
+            rows = []
+            for idx, kind, utext, section, start, end in units:
+                n += 1
+                qpos = None
+                if kind == "sentence":
+                    q += 1
+                    qpos = q
+                rows.append((n, f"{doc_id}-{idx}", doc_id, idx, kind, utext, section, start, end, qpos))
+            # the document row goes first: if it is already there nothing else is written
+            cur = self.conn.execute(
+                "INSERT OR IGNORE INTO documents(id, path, title, text, encoding, segmenter, imported_at, n_units,"
+                " n_sentences, first_n, last_n) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, path, title, text, encoding, segmenter, now(), len(units), n_sent, first_n, n),
+            )
+            if cur.rowcount == 0:
+                return 0
+            self.conn.executemany(
+                'INSERT INTO sentences(n, id, doc_id, idx, kind, text, section, start, "end", qpos)'
+                " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+            if self._next_positions is not None:
+                self._next_positions = (n, q)
+        return len(units)
+
+    def _positions(self) -> tuple[int, int]:
+        """(last n, last qpos) in the corpus: both read from the end of the primary key."""
+        n = self.conn.execute("SELECT coalesce(max(n), 0) FROM sentences").fetchone()[0]
+        q = self.conn.execute(
+            "SELECT qpos FROM sentences WHERE qpos IS NOT NULL ORDER BY n DESC LIMIT 1").fetchone()
+        return n, (q[0] if q else 0)
+
+    def batch(self):
+        """One transaction for many documents (faster bulk import); each document stays all or nothing."""
+        return _Batch(self)
+
+    def document_ids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT id FROM documents")}
+
+    def count_documents(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def count_units(self, kind: str | None = None) -> int:
+        if kind == "sentence":
+            return self.conn.execute("SELECT coalesce(sum(n_sentences), 0) FROM documents").fetchone()[0]
+        if kind is None:
+            return self.conn.execute("SELECT coalesce(sum(n_units), 0) FROM documents").fetchone()[0]
+        return self.conn.execute("SELECT count(*) FROM sentences WHERE kind = ?", (kind,)).fetchone()[0]
+
+    def documents(self) -> list[dict]:
+        cur = self.conn.execute(
+            "SELECT id, path, title, encoding, imported_at, n_units, n_sentences FROM documents ORDER BY rowid"
+        )
+        cols = [c[0] for c in cur.description]
+        return [dict(zip(cols, r)) for r in cur]
+
+    def document(self, doc_id: str) -> dict | None:
+        cur = self.conn.execute("SELECT id, path, title, text, n_units, n_sentences FROM documents WHERE id = ?", (doc_id,))
+        row = cur.fetchone()
+        return dict(zip([c[0] for c in cur.description], row)) if row else None
+
+    def find_document(self, ref: str) -> dict | None:
+        """A document by id, id prefix, or path/title substring."""
+        row = self.conn.execute(
+            "SELECT id FROM documents WHERE id = ? OR id LIKE ? OR path LIKE ? OR title LIKE ? ORDER BY rowid LIMIT 1",
+            (ref, ref + "%", f"%{ref}%", f"%{ref}%"),
+        ).fetchone()
+        return self.document(row[0]) if row else None
+
+    def units(self, doc_id: str) -> list[Sentence]:
+        r = self.conn.execute("SELECT first_n, last_n FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if not r:
+            return []
+        cur = self.conn.execute(f"SELECT {SENTENCE_COLS} FROM sentences WHERE n BETWEEN ? AND ? ORDER BY n", r)
+        return [Sentence(*row) for row in cur]
+
+    def iter_units(self, kind: str | None = None) -> Iterator[Sentence]:
+        sql = f"SELECT {SENTENCE_COLS} FROM sentences"
+        cur = self.conn.execute(sql + (" WHERE kind = ? ORDER BY n" if kind else " ORDER BY n"), (kind,) if kind else ())
+        for r in cur:
+            yield Sentence(*r)
+
+    def sentence_n(self, sentence_id: str) -> int | None:
+        """A stable id is '<doc id>-<idx>': it resolves through the document to the primary key."""
+        doc_id, _, idx = sentence_id.rpartition("-")
+        if not doc_id or not idx.isdigit():
+            return None
+        r = self.conn.execute("SELECT first_n + ? FROM documents WHERE id = ? AND ? < n_units",
+                              (int(idx), doc_id, int(idx))).fetchone()
+        return r[0] if r else None
+
+    def sentence(self, sentence_id: str) -> Sentence | None:
+        n = self.sentence_n(sentence_id)
+        return self.sentence_at(n) if n is not None else None
+
+    def sentence_at(self, n: int) -> Sentence | None:
+        r = self.conn.execute(f"SELECT {SENTENCE_COLS} FROM sentences WHERE n = ?", (n,)).fetchone()
+        return Sentence(*r) if r else None
+
+    def context(self, s: Sentence, before: int = 2, after: int = 2) -> tuple[list[Sentence], list[Sentence]]:
+        """Units around a unit in its document (units of a document are contiguous in n)."""
+        cur = self.conn.execute(
+            f"SELECT {SENTENCE_COLS} FROM sentences WHERE n BETWEEN ? AND ? AND doc_id = ? ORDER BY n",
+            (s.n - before, s.n + after, s.doc_id),
+        )
+        rows = [Sentence(*r) for r in cur]
+        return [u for u in rows if u.n < s.n], [u for u in rows if u.n > s.n]
+
+    def doc_sentence_bounds(self, doc_id: str) -> tuple[int, int] | None:
+        """(n of the first, n of the last) sentence unit of a document."""
+        r = self.conn.execute("SELECT first_n, last_n FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if not r:
+            return None
+        first = self.conn.execute("SELECT n FROM sentences WHERE n BETWEEN ? AND ? AND kind = 'sentence'"
+                                  " ORDER BY n LIMIT 1", r).fetchone()
+        last = self.conn.execute("SELECT n FROM sentences WHERE n BETWEEN ? AND ? AND kind = 'sentence'"
+                                 " ORDER BY n DESC LIMIT 1", r).fetchone()
+        return (first[0], last[0]) if first else None
+
+    def next_in_queue(self, annotator: str, queue: str, after_n: int, backwards: bool = False) -> Sentence | None:
+        """The next (or previous) sentence unit in a queue, walking the primary key from a position."""
+        op, order = ("<", "DESC") if backwards else (">", "ASC")
+        if queue == "all":
+            sql = f"SELECT {SENTENCE_COLS} FROM sentences WHERE n {op} ? AND kind = 'sentence' ORDER BY n {order} LIMIT 1"
+            r = self.conn.execute(sql, (after_n,)).fetchone()
+        elif queue == "todo":
+            sql = (
+                f"SELECT {SENTENCE_COLS} FROM sentences s WHERE n {op} ? AND kind = 'sentence' AND NOT EXISTS ("
+                " SELECT 1 FROM annotations a WHERE a.sentence_id = s.id AND a.annotator = ?"
+                f" AND a.status IN ({','.join('?' * len(FINISHED))})) ORDER BY n {order} LIMIT 1"
+            )
+            r = self.conn.execute(sql, (after_n, annotator, *FINISHED)).fetchone()
+        elif queue in ("flagged", "skipped", "done"):
+            sql = (
+                f"SELECT {', '.join('s.' + c.strip() for c in SENTENCE_COLS.split(','))} FROM annotations a"
+                " JOIN sentences s ON s.n = a.sentence_n"
+                f" WHERE a.annotator = ? AND a.status = ? AND a.sentence_n {op} ? ORDER BY a.sentence_n {order} LIMIT 1"
+            )
+            r = self.conn.execute(sql, (annotator, queue, after_n)).fetchone()
+        else:
+            raise StoreError(f"unknown queue '{queue}' (todo, all, flagged, skipped, done)")
+        return Sentence(*r) if r else None
+
+    def search(self, needle: str, limit: int = 50) -> list[Sentence]:
+        """Sentences containing ``needle`` (literal, case-insensitive for ASCII), in corpus order."""
+        esc = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        cur = self.conn.execute(
+            f"SELECT {SENTENCE_COLS} FROM sentences WHERE text LIKE ? ESCAPE '\\' ORDER BY n LIMIT ?",
+            (f"%{esc}%", limit),
+        )
+        return [Sentence(*r) for r in cur]
+
+    def doc_progress(self, annotator: str) -> list[dict]:
+        """Every document with its sentence count and this annotator's done count."""
+        cur = self.conn.execute(
+            "SELECT d.id, d.title, d.path, d.n_sentences,"
+            " (SELECT count(*) FROM sentences s JOIN annotations a ON a.sentence_id = s.id AND a.annotator = ?"
+            "  WHERE s.n BETWEEN d.first_n AND d.last_n AND a.status = 'done') FROM documents d ORDER BY d.rowid",
+            (annotator,))
+        return [dict(zip(("id", "title", "path", "n_sentences", "done"), r)) for r in cur]
+
+    def doc_sentence_counts(self) -> dict[str, int]:
+        return {r[0]: r[1] for r in self.conn.execute("SELECT id, n_units FROM documents")}

@@ -1,0 +1,231 @@
+"""Judgments, gold, the event log with undo/redo, bulk import and rows for export."""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+
+from annotator.errors import StoreError
+
+from annotator.store.base import State, now
+
+
+class JudgmentsMixin:
+    def annotation(self, sentence_id: str, annotator: str) -> State | None:
+        r = self.conn.execute(
+            "SELECT labels, status, note FROM annotations WHERE sentence_id = ? AND annotator = ?",
+            (sentence_id, annotator),
+        ).fetchone()
+        return State(tuple(json.loads(r[0])), r[1], r[2]) if r else None
+
+    def gold(self, sentence_id: str) -> State | None:
+        r = self.conn.execute("SELECT labels, status, note FROM gold WHERE sentence_id = ?", (sentence_id,)).fetchone()
+        return State(tuple(json.loads(r[0])), r[1], r[2]) if r else None
+
+    def _write_state(self, layer: str, sentence_id: str, who: str, state: State | None, taxonomy: str | None,
+                     seconds: float, suggestions_shown: bool, at: str) -> None:
+        labels = json.dumps(sorted(state.labels), ensure_ascii=False) if state else None
+        n = self.sentence_n(sentence_id) if state is not None else None
+        if state is not None and n is None:
+            raise StoreError(f"no sentence with id '{sentence_id}' in {self.path}")
+        if layer == "gold":
+            if state is None:
+                self.conn.execute("DELETE FROM gold WHERE sentence_id = ?", (sentence_id,))
+            else:
+                self.conn.execute(
+                    "INSERT INTO gold(sentence_id, sentence_n, labels, status, adjudicator, note, taxonomy, updated_at)"
+                    " VALUES (?,?,?,?,?,?,?,?)"
+                    " ON CONFLICT(sentence_id) DO UPDATE SET labels = excluded.labels, status = excluded.status,"
+                    " adjudicator = excluded.adjudicator,"
+                    " note = excluded.note, taxonomy = excluded.taxonomy, updated_at = excluded.updated_at",
+                    (sentence_id, n, labels, state.status, who, state.note, taxonomy, at),
+                )
+            return
+        if state is None:
+            self.conn.execute("DELETE FROM annotations WHERE sentence_id = ? AND annotator = ?", (sentence_id, who))
+            return
+        self.conn.execute(
+            "INSERT INTO annotations(sentence_id, annotator, sentence_n, labels, status, note, taxonomy,"
+            " suggestions_shown, seconds, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(sentence_id, annotator) DO UPDATE SET labels = excluded.labels, status = excluded.status,"
+            " note = excluded.note, taxonomy = coalesce(excluded.taxonomy, taxonomy),"
+            " suggestions_shown = max(suggestions_shown, excluded.suggestions_shown),"
+            " seconds = seconds + excluded.seconds, updated_at = excluded.updated_at",
+            (sentence_id, who, n, labels, state.status, state.note, taxonomy, int(suggestions_shown), seconds, at, at),
+        )
+
+    def _current(self, layer: str, sentence_id: str, who: str) -> State | None:
+        return self.gold(sentence_id) if layer == "gold" else self.annotation(sentence_id, who)
+
+    def change(self, layer: str, sentence_id: str, who: str, action: str, after: State | None, *,
+               taxonomy: str | None = None, seconds: float = 0.0, suggestions_shown: bool = False
+               ) -> tuple[State | None, State | None]:
+        """Set a judgment and log it in ``events``, in one committed transaction. Returns (before, after)."""
+        at = now()
+        with self.transaction():
+            before = self._current(layer, sentence_id, who)
+            self._write_state(layer, sentence_id, who, after, taxonomy, seconds, suggestions_shown, at)
+            self.conn.execute(
+                "UPDATE events SET undo_state = 2 WHERE annotator = ? AND layer = ? AND undo_state = 1", (who, layer)
+            )
+            self.conn.execute(
+                "INSERT INTO events(at, annotator, layer, sentence_id, action, before, after) VALUES (?,?,?,?,?,?,?)",
+                (at, who, layer, sentence_id, action, before.to_json() if before else None,
+                 after.to_json() if after else None),
+            )
+        return before, after
+
+    def undo(self, layer: str, who: str) -> tuple[str, State | None, State | None] | None:
+        """Undo this person's latest edit in a layer; returns (sentence id, state before, restored state)."""
+        return self._undo_redo(layer, who, redo=False)
+
+    def redo(self, layer: str, who: str) -> tuple[str, State | None, State | None] | None:
+        return self._undo_redo(layer, who, redo=True)
+
+    def _undo_redo(self, layer: str, who: str, redo: bool) -> tuple[str, State | None, State | None] | None:
+        at = now()
+        with self.transaction():
+            if redo:
+                row = self.conn.execute(
+                    "SELECT id, sentence_id, before, after FROM events WHERE annotator = ? AND layer = ?"
+                    " AND undo_state = 1 ORDER BY undo_seq DESC LIMIT 1", (who, layer)).fetchone()
+            else:
+                row = self.conn.execute(
+                    "SELECT id, sentence_id, before, after FROM events WHERE annotator = ? AND layer = ?"
+                    " AND undo_state = 0 ORDER BY id DESC LIMIT 1", (who, layer)).fetchone()
+            if row is None:
+                return None
+            ev_id, sid, before_raw, after_raw = row
+            target = State.from_json(after_raw if redo else before_raw)
+            current = self._current(layer, sid, who)
+            self._write_state(layer, sid, who, target, None, 0.0, False, at)
+            cur = self.conn.execute(
+                "INSERT INTO events(at, annotator, layer, sentence_id, action, before, after, undo_state, ref)"
+                " VALUES (?,?,?,?,?,?,?,-1,?)",
+                (at, who, layer, sid, "redo" if redo else "undo", current.to_json() if current else None,
+                 target.to_json() if target else None, ev_id),
+            )
+            if redo:
+                self.conn.execute("UPDATE events SET undo_state = 0, undo_seq = NULL WHERE id = ?", (ev_id,))
+            else:
+                self.conn.execute("UPDATE events SET undo_state = 1, undo_seq = ? WHERE id = ?", (cur.lastrowid, ev_id))
+        return sid, current, target
+
+    def import_judgments(self, rows: list[dict], layer: str = "annotation", action: str = "import") -> dict:
+        """Upsert many judgments in one transaction, keeping the later ``updated_at`` on conflict.
+
+        Each row: sentence_id, annotator (adjudicator for gold), labels, status, note, updated_at, and
+        optionally taxonomy, suggestions_shown, seconds. Every change is logged in ``events`` with both
+        versions. Returns counts {added, updated, unchanged} per annotator."""
+        counts: dict[str, dict[str, int]] = {}
+        with self.transaction():
+            for r in rows:
+                who = r["annotator"]
+                c = counts.setdefault(who, {"added": 0, "updated": 0, "unchanged": 0})
+                n = self.sentence_n(r["sentence_id"])
+                if n is None:
+                    raise StoreError(f"no sentence with id '{r['sentence_id']}'")
+                new = State(tuple(sorted(r["labels"])), r.get("status", "done"), r.get("note", "") or "")
+                if layer == "gold":
+                    cur = self.conn.execute("SELECT labels, status, note, updated_at FROM gold WHERE sentence_id = ?",
+                                            (r["sentence_id"],)).fetchone()
+                else:
+                    cur = self.conn.execute(
+                        "SELECT labels, status, note, updated_at FROM annotations WHERE sentence_id = ? AND annotator = ?",
+                        (r["sentence_id"], who)).fetchone()
+                old = State(tuple(json.loads(cur[0])), cur[1], cur[2]) if cur else None
+                if old is not None and (old == new or (cur[3] or "") >= (r.get("updated_at") or "")):
+                    c["unchanged"] += 1
+                    continue
+                at = r.get("updated_at") or now()
+                labels = json.dumps(list(new.labels), ensure_ascii=False)
+                if layer == "gold":
+                    self.conn.execute(
+                        "INSERT OR REPLACE INTO gold(sentence_id, sentence_n, labels, status, adjudicator, note,"
+                        " taxonomy, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                        (r["sentence_id"], n, labels, new.status, who, new.note, r.get("taxonomy"), at))
+                else:
+                    self.conn.execute(
+                        "INSERT OR REPLACE INTO annotations(sentence_id, annotator, sentence_n, labels, status, note,"
+                        " taxonomy, suggestions_shown, seconds, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,"
+                        " coalesce((SELECT created_at FROM annotations WHERE sentence_id = ? AND annotator = ?), ?), ?)",
+                        (r["sentence_id"], who, n, labels, new.status, new.note, r.get("taxonomy"),
+                         int(r.get("suggestions_shown") or 0), float(r.get("seconds") or 0), r["sentence_id"], who,
+                         r.get("created_at") or at, at))
+                self.conn.execute(
+                    "INSERT INTO events(at, annotator, layer, sentence_id, action, before, after, undo_state)"
+                    " VALUES (?,?,?,?,?,?,?,-1)",
+                    (now(), who, layer, r["sentence_id"], action, old.to_json() if old else None, new.to_json()))
+                c["updated" if old else "added"] += 1
+        return counts
+
+    def count_status(self, annotator: str, status: str = "done") -> int:
+        return self.conn.execute(
+            "SELECT count(*) FROM annotations WHERE annotator = ? AND status = ?", (annotator, status)
+        ).fetchone()[0]
+
+    def count_status_in_doc(self, annotator: str, doc_id: str, status: str = "done") -> int:
+        return self.conn.execute(
+            "SELECT count(*) FROM documents d JOIN sentences s ON s.n BETWEEN d.first_n AND d.last_n"
+            " JOIN annotations a ON a.sentence_id = s.id AND a.annotator = ?"
+            " WHERE d.id = ? AND a.status = ?", (annotator, doc_id, status)).fetchone()[0]
+
+    def judgments(self) -> Iterable[tuple[str, str, str, str]]:
+        """(sentence id, annotator, labels JSON, status) of every judgment on a sentence unit."""
+        return self.conn.execute(
+            "SELECT a.sentence_id, a.annotator, a.labels, a.status FROM annotations a"
+            " JOIN sentences s ON s.n = a.sentence_n WHERE s.kind = 'sentence' ORDER BY a.sentence_n")
+
+    def item_judgments(self, sentence_id: str) -> dict[str, State]:
+        cur = self.conn.execute(
+            "SELECT annotator, labels, status, note FROM annotations WHERE sentence_id = ? ORDER BY annotator",
+            (sentence_id,))
+        return {r[0]: State(tuple(json.loads(r[1])), r[2], r[3]) for r in cur}
+
+    def gold_items(self) -> dict[str, State]:
+        cur = self.conn.execute("SELECT sentence_id, labels, status, note FROM gold")
+        return {r[0]: State(tuple(json.loads(r[1])), r[2], r[3]) for r in cur}
+
+    def export_rows(self, kind: str | None = "sentence") -> Iterable[tuple]:
+        """Units in corpus order joined with their judgments (one row per judgment, annotators in order)
+        and gold: (n, id, doc_id, idx, kind, text, section, annotator, labels, status, note, updated_at,
+        created_at, taxonomy, seconds, suggestions_shown, gold labels, gold status, adjudicator, gold note,
+        gold updated_at, gold taxonomy). Units without judgments have NULL judgment columns."""
+        where = "WHERE s.kind = ?" if kind else ""
+        return self.conn.execute(
+            "SELECT s.n, s.id, s.doc_id, s.idx, s.kind, s.text, s.section, a.annotator, a.labels, a.status, a.note,"
+            " a.updated_at, a.created_at, a.taxonomy, a.seconds, a.suggestions_shown, g.labels, g.status,"
+            " g.adjudicator, g.note, g.updated_at, g.taxonomy"
+            " FROM sentences s LEFT JOIN annotations a ON a.sentence_id = s.id"
+            f" LEFT JOIN gold g ON g.sentence_id = s.id {where} ORDER BY s.n", (kind,) if kind else ())
+
+    def annotators(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT annotator FROM annotations ORDER BY annotator")]
+
+    def iter_annotations(self) -> Iterable[dict]:
+        cur = self.conn.execute(
+            "SELECT a.sentence_id, a.annotator, a.labels, a.status, a.note, a.taxonomy, a.suggestions_shown,"
+            " a.seconds, a.created_at, a.updated_at FROM annotations a JOIN sentences s ON s.n = a.sentence_n"
+            " ORDER BY s.n, a.annotator")
+        cols = [c[0] for c in cur.description]
+        for r in cur:
+            d = dict(zip(cols, r))
+            d["labels"] = json.loads(d["labels"])
+            yield d
+
+    def iter_gold(self) -> Iterable[dict]:
+        cur = self.conn.execute(
+            "SELECT sentence_id, labels, status, adjudicator, note, taxonomy, updated_at FROM gold ORDER BY sentence_n")
+        cols = [c[0] for c in cur.description]
+        for r in cur:
+            d = dict(zip(cols, r))
+            d["labels"] = json.loads(d["labels"])
+            yield d
+
+    def events(self, sentence_id: str | None = None) -> list[dict]:
+        sql = "SELECT id, at, annotator, layer, sentence_id, action, before, after, undo_state FROM events"
+        cur = self.conn.execute(sql + (" WHERE sentence_id = ? ORDER BY id" if sentence_id else " ORDER BY id"),
+                                (sentence_id,) if sentence_id else ())
+        cols = [c[0] for c in cur.description]
+        return [dict(zip(cols, r)) for r in cur]

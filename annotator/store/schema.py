@@ -1,0 +1,38 @@
+"""Versioned migrations: PRAGMA user_version is the schema version."""
+
+SCHEMA_VERSION = 1
+FINISHED = ("done", "skipped", "flagged")  # statuses that take a sentence out of the todo queue
+
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)""",
+        """CREATE TABLE documents (
+            id TEXT PRIMARY KEY, path TEXT, title TEXT, text TEXT NOT NULL, encoding TEXT,
+            segmenter INTEGER, imported_at TEXT, n_units INTEGER, n_sentences INTEGER,
+            first_n INTEGER, last_n INTEGER)""",
+        """CREATE TABLE sentences (
+            n INTEGER PRIMARY KEY, id TEXT NOT NULL, doc_id TEXT NOT NULL REFERENCES documents(id),
+            idx INTEGER NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, section TEXT,
+            start INTEGER NOT NULL, "end" INTEGER NOT NULL, qpos INTEGER)""",
+        """CREATE TABLE taxonomies (
+            hash TEXT PRIMARY KEY, name TEXT, version TEXT, path TEXT, source TEXT, recorded_at TEXT)""",
+        """CREATE TABLE annotations (
+            sentence_id TEXT NOT NULL, annotator TEXT NOT NULL, sentence_n INTEGER NOT NULL,
+            labels TEXT NOT NULL DEFAULT '[]', status TEXT NOT NULL DEFAULT 'draft', note TEXT NOT NULL DEFAULT '',
+            taxonomy TEXT, suggestions_shown INTEGER NOT NULL DEFAULT 0, seconds REAL NOT NULL DEFAULT 0,
+            created_at TEXT, updated_at TEXT, PRIMARY KEY (sentence_id, annotator))""",
+        "CREATE INDEX annotations_annotator ON annotations(annotator, status, sentence_n)",
+        """CREATE TABLE gold (
+            sentence_id TEXT PRIMARY KEY, sentence_n INTEGER NOT NULL, labels TEXT NOT NULL DEFAULT '[]',
+            status TEXT NOT NULL DEFAULT 'done', adjudicator TEXT, note TEXT NOT NULL DEFAULT '', taxonomy TEXT,
+            updated_at TEXT)""",
+        """CREATE TABLE events (
+            id INTEGER PRIMARY KEY, at TEXT NOT NULL, annotator TEXT NOT NULL, layer TEXT NOT NULL,
+            sentence_id TEXT NOT NULL, action TEXT NOT NULL, before TEXT, after TEXT,
+            undo_state INTEGER NOT NULL DEFAULT 0, undo_seq INTEGER, ref INTEGER)""",
+        "CREATE INDEX events_undo ON events(annotator, layer, undo_state, id)",
+        "CREATE INDEX events_sentence ON events(sentence_id)",
+    ],
+}
+# events.undo_state: 0 = an edit in effect, 1 = undone (redo-able), 2 = undone and superseded,
+# -1 = an 'undo'/'redo' record itself (never undone).
