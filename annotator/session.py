@@ -40,6 +40,7 @@ class TaggingSession:
         self._recorded = False
         self._mark = time.monotonic()
         self.queue_empty = False
+        self.priority: list[int] = []  # sentence n's to visit first (uncertainty order), filled by the app
 
     # ------------------------------------------------------------ positioning
     def start(self, doc_ref: str | None = None) -> Sentence | None:
@@ -152,12 +153,31 @@ class TaggingSession:
         self._write(action, replace(self.state, labels=tuple(sorted(set(labels)))))
         return self.state
 
+    def accept(self, tag_ids: list[str]) -> State:
+        """Add suggested tags (one explicit action); a single-choice facet keeps the first offered."""
+        labels = list(self.state.labels)
+        for tag_id in tag_ids:
+            if tag_id in labels or tag_id not in self.taxonomy.tags:
+                continue
+            facet = self.taxonomy.facet_by_id[self.taxonomy.tags[tag_id].facet]
+            if not facet.multiple and any(self.taxonomy.tags[x].facet == facet.id for x in labels):
+                continue
+            labels = self.taxonomy.toggle(labels, tag_id)
+        self._write("accept-suggestions", replace(self.state, labels=tuple(labels)))
+        return self.state
+
     def confirm(self) -> bool:
         """Mark done (an empty label set means 'none of these') and go to the next in the queue."""
         self._write("confirm", replace(self.state, status="done"))
         return self.advance()
 
     def advance(self) -> bool:
+        while self.priority:  # --order uncertain: the model's least certain sentences first
+            n = self.priority.pop(0)
+            state = self.store.annotation(self.store.sentence_at(n).id, self.annotator)
+            if state is None or state.status == "draft":
+                self._show(self.store.sentence_at(n))
+                return True
         s = self.store.next_in_queue(self.annotator, self.queue, self.current.n)
         self.queue_empty = s is None
         if s:

@@ -9,7 +9,8 @@ from annotator.session import QUEUES
 from annotator.workspace import default_annotator, ensure_seeded, resolve_taxonomy
 
 
-def run_tag(annotator: str | None, doc: str | None, queue: str, seed: bool = False) -> None:
+def run_tag(annotator: str | None, doc: str | None, queue: str, seed: bool = False, suggest: bool = True,
+            order: str = "document") -> None:
     store = open_store()
     if seed:
         report = ensure_seeded(store)
@@ -20,7 +21,8 @@ def run_tag(annotator: str | None, doc: str | None, queue: str, seed: bool = Fal
     taxonomy = resolve_taxonomy(store, taxonomy_path())
     from annotator.tui.app import build_app
 
-    app = build_app(store, taxonomy, annotator or default_annotator(), queue=queue, doc=doc)
+    app = build_app(store, taxonomy, annotator or default_annotator(), queue=queue, doc=doc, suggestions=suggest,
+                    order=order)
     app.run()
 
 
@@ -30,9 +32,12 @@ def run_tag(annotator: str | None, doc: str | None, queue: str, seed: bool = Fal
 @click.option("--doc", default=None, help="Start in this document (id, id prefix, or part of its path/title).")
 @click.option("--queue", type=click.Choice(QUEUES), default="todo", show_default=True,
               help="Which sentences enter and pagedown visit.")
-def tag_cmd(annotator, doc, queue):
+@click.option("--order", type=click.Choice(["document", "uncertain"]), default="document", show_default=True,
+              help="uncertain: the sentences the model is least sure about first (active learning).")
+@click.option("--no-suggest", is_flag=True, help="Hide tag suggestions (independent rounds for agreement).")
+def tag_cmd(annotator, doc, queue, order, no_suggest):
     """Open the tagging screen: read sentence by sentence and tag from the taxonomy's keys."""
-    run_tag(annotator, doc, queue)
+    run_tag(annotator, doc, queue, suggest=not no_suggest, order=order)
 
 
 COMMANDS = [tag_cmd]

@@ -229,3 +229,34 @@ class JudgmentsMixin:
                                 (sentence_id,) if sentence_id else ())
         cols = [c[0] for c in cur.description]
         return [dict(zip(cols, r)) for r in cur]
+
+    def training_examples(self) -> list[tuple[str, list[str]]]:
+        """(sentence text, labels) of every done judgment, and of done gold in place of judgments it settles."""
+        cur = self.conn.execute(
+            "SELECT s.text, a.labels FROM annotations a JOIN sentences s ON s.n = a.sentence_n"
+            " WHERE a.status = 'done' AND s.kind = 'sentence'"
+            " AND NOT EXISTS (SELECT 1 FROM gold g WHERE g.sentence_id = a.sentence_id AND g.status = 'done')"
+            " UNION ALL SELECT s.text, g.labels FROM gold g JOIN sentences s ON s.n = g.sentence_n"
+            " WHERE g.status = 'done'")
+        return [(text, json.loads(labels)) for text, labels in cur]
+
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        return self.conn.execute(
+            "SELECT annotator, status, count(*) FROM annotations GROUP BY annotator, status ORDER BY annotator").fetchall()
+
+    def doc_judgment_counts(self) -> list[dict]:
+        """Per document: sentences, sentences with a done judgment, done judgments, sentences with gold."""
+        cur = self.conn.execute(
+            "SELECT d.id, d.title, d.n_sentences,"
+            " (SELECT count(DISTINCT a.sentence_n) FROM annotations a WHERE a.sentence_n BETWEEN d.first_n AND d.last_n"
+            "   AND a.status = 'done'),"
+            " (SELECT count(*) FROM annotations a WHERE a.sentence_n BETWEEN d.first_n AND d.last_n AND a.status = 'done'),"
+            " (SELECT count(*) FROM gold g WHERE g.sentence_n BETWEEN d.first_n AND d.last_n AND g.status = 'done')"
+            " FROM documents d ORDER BY d.rowid")
+        return [dict(zip(("id", "title", "n_sentences", "annotated", "judgments", "gold"), r)) for r in cur]
+
+    def event_times(self) -> Iterable[tuple[str, str, str]]:
+        """(annotator, time, action) of every tagging event, per annotator in time order."""
+        return self.conn.execute(
+            "SELECT annotator, at, action FROM events WHERE layer = 'annotation' ORDER BY annotator, id")
+

@@ -23,10 +23,13 @@ class AnnotatorApp(App):
         self.started_at = perf_counter()
         self.first_paint: float | None = None
         self.timings: list[tuple[str, float]] = []  # (action, seconds) measured inside the handlers
+        self.suggest = True
+        self.order = "document"
+        self.suggester_trainings = 0  # how many times the suggestion worker has finished
 
     def on_mount(self) -> None:
         if isinstance(self.session, TaggingSession):
-            self.push_screen(TagScreen(self.session, self.start_doc))
+            self.push_screen(TagScreen(self.session, self.start_doc, suggest=self.suggest, order=self.order))
         else:
             from annotator.tui.review import ReviewScreen
 
@@ -42,12 +45,15 @@ class AnnotatorApp(App):
 
 
 def build_app(store: Store, taxonomy: Taxonomy, annotator: str, *, mode: str = "tag", queue: str = "todo",
-              doc: str | None = None, suggestions: bool = False, tag: str | None = None,
+              doc: str | None = None, suggestions: bool = True, order: str = "document", tag: str | None = None,
               pair: tuple[str, str] | None = None) -> AnnotatorApp:
     """The one factory: mode 'tag' opens the tagging screen, 'review' the adjudication queue."""
     if mode == "review":
         from annotator.review import ReviewSession
 
         return AnnotatorApp(ReviewSession(store, taxonomy, annotator, tag=tag, pair=pair))
-    session = TaggingSession(store, taxonomy, annotator, queue=queue, suggestions_shown=suggestions)
-    return AnnotatorApp(session, doc)
+    session = TaggingSession(store, taxonomy, annotator, queue=queue)
+    app = AnnotatorApp(session, doc)
+    app.suggest = suggestions
+    app.order = order
+    return app

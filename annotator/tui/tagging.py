@@ -5,6 +5,7 @@ from __future__ import annotations
 from time import perf_counter
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -29,6 +30,7 @@ APP_KEYS = [
     ("/", "search sentence text in all documents"),
     ("ctrl+o", "document list with progress"),
     ("ctrl+p", "command palette: every tag by name, queues, documents"),
+    ("=", "accept the suggested tags (★) above the threshold"),
     ("?", "this help"),
     ("ctrl+q", "quit (every judgment is already saved)"),
 ]
@@ -51,13 +53,22 @@ class TagScreen(Screen):
         Binding("semicolon", "note", "Note"),
         Binding("slash", "search", "Search"),
         Binding("ctrl+o", "documents", "Docs"),
+        Binding("equals_sign", "accept", "Accept ★"),
         Binding("question_mark", "help", "Help"),
     ]
+    RETRAIN_EVERY = 25
 
-    def __init__(self, session: TaggingSession, doc: str | None = None):
+    def __init__(self, session: TaggingSession, doc: str | None = None, suggest: bool = True,
+                 order: str = "document"):
         super().__init__()
         self.session = session
         self.start_doc = doc
+        self.suggest_enabled = suggest
+        self.order = order
+        self.highlighter = None  # set by the loading worker: jieba's dictionary loads off the keypress path
+        self.suggester = None
+        self.suggestions: list = []
+        self._confirms = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="where")
@@ -78,6 +89,40 @@ class TagScreen(Screen):
             self.session.start()
         self.refresh_view()
         self.call_after_refresh(self.app.mark_first_paint)
+        self.load_suggester()
+
+    # ------------------------------------------------------------ workers
+    @work(thread=True, exclusive=True, group="suggest")
+    def load_suggester(self) -> None:
+        """Load jieba with the taxonomy keywords and train on the database's judgments, off the UI thread."""
+        from annotator.store import Store
+        from annotator.suggest import Highlighter, Suggester, train
+
+        tax = self.session.taxonomy
+        highlighter = self.highlighter or Highlighter(tax)
+        self.app.call_from_thread(self.highlighter_ready, highlighter)
+        path = self.session.store.path
+        store = Store(path) if path != ":memory:" else self.session.store
+        examples = store.training_examples()
+        model = train([(highlighter.words(t), labels) for t, labels in examples], list(tax.tags)) if examples else None
+        suggester = Suggester(tax, highlighter, model)
+        priority = []
+        if self.order == "uncertain" and model is not None and self.session.current is not None:
+            pool = store.todo_slice(self.session.annotator, self.session.current.n, 500)
+            ranked = sorted(pool, key=lambda u: -suggester.uncertainty(u.text))
+            priority = [u.n for u in ranked]
+        self.app.call_from_thread(self.suggester_ready, suggester, priority)
+
+    def highlighter_ready(self, highlighter) -> None:
+        self.highlighter = highlighter
+        self.refresh_view()
+
+    def suggester_ready(self, suggester, priority: list[int]) -> None:
+        self.suggester = suggester
+        if priority:
+            self.session.priority = priority
+        self.app.suggester_trainings += 1
+        self.refresh_view()
 
     # ------------------------------------------------------------ view
     def on_resize(self) -> None:
@@ -94,12 +139,23 @@ class TagScreen(Screen):
         self.query_one("#where", Static).update(where)
         self.query_one("#before", Static).update(render.context_text(s.before))
         current = self.query_one("#current", Static)
-        current.update(render.sentence_text(cur))
+        highlights, matched = [], set()
+        if self.highlighter is not None and cur is not None:
+            for start, end, _kw, tags in self.highlighter.matches(cur.text):
+                highlights.append((start, end, render.tag_colour(s.taxonomy, tags[0])))
+                matched.update(tags)
+        self.suggestions = []
+        if self.suggest_enabled and self.suggester is not None and cur is not None:
+            self.suggestions = self.suggester.suggest(cur.text)
+        s.suggestions_shown = bool(self.suggestions)
+        current.update(render.sentence_text(cur, highlights))
         if cur:
             current.border_title = f"{cur.doc_id[:8]} #{cur.idx}"
         self.query_one("#labels", Static).update(render.labels_line(s.taxonomy, s.state))
         self.query_one("#after", Static).update(render.context_text(s.after))
-        self.query_one("#tags", Static).update(render.tag_panel(s.taxonomy, s.state.labels, english=self.size.width >= 100))
+        self.query_one("#tags", Static).update(render.tag_panel(
+            s.taxonomy, s.state.labels, matched=matched, suggested={x.tag: x.score for x in self.suggestions},
+            english=self.size.width >= 100))
         self.query_one("#status", Static).update(render.status_text(
             s.queue, s.position, s.total, s.done_total, s.done_doc, s.doc_total, s.annotator, s.queue_empty))
 
@@ -127,8 +183,20 @@ class TagScreen(Screen):
         if self.session.current is None:
             return
         moved = self._timed("confirm", self.session.confirm)
+        self._confirms += 1
+        if self._confirms % self.RETRAIN_EVERY == 0 and self.highlighter is not None:
+            self.load_suggester()  # retrain in the background; the screen never waits for it
         if not moved:
             self.notify(f"The {self.session.queue} queue is finished.", markup=False)
+
+    def action_accept(self) -> None:
+        if self.session.current is None:
+            return
+        picks = [x.tag for x in self.suggestions if x.score >= (self.suggester.threshold if self.suggester else 1)]
+        if not picks:
+            self.notify("No suggestions to accept.", markup=False)
+            return
+        self._timed("accept", self.session.accept, picks)
 
     def action_move(self, delta: int) -> None:
         self._timed("move", self.session.move, delta)
