@@ -72,6 +72,9 @@ async def test_review_screen_keys(double_db, taxonomy):
         assert s.current.id != first
         await pilot.press("ctrl+z")
         assert s.current.id == first
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.highlighter is not None  # keyword highlighting arrives from the worker
 
 
 async def test_dashboard_shows_figures(double_db, taxonomy):

@@ -146,3 +146,16 @@ async def test_no_suggest_hides_and_records(tmp_path, tax):
         await pilot.press("f", "enter")
     saved = [a for a in Store(db).iter_annotations() if a["annotator"] == "blind"]
     assert saved[0]["suggestions_shown"] == 0 and saved[0]["labels"] == ["fruit"]
+
+
+def test_panel_marks_keyword_matches_and_suggestions(tax):
+    from rich.console import Console
+
+    from annotator.tui import render
+
+    console = Console(width=120, record=True, file=open("/dev/null", "w"))
+    console.print(render.tag_panel(tax, ("sport",), matched={"fruit"}, suggested={"member": 0.87}))
+    text = console.export_text()
+    assert "水果 Fruit ◆" in text and "★0.87" in text and "■ 运动" in text
+    t = render.sentence_text(type("S", (), {"text": "吃苹果[b]"})(), [(1, 3, "red")])
+    assert t.plain == "吃苹果[b]" and t.spans and (t.spans[0].start, t.spans[0].end) == (1, 3)

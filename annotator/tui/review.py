@@ -44,6 +44,7 @@ class ReviewScreen(Screen):
     def __init__(self, session: ReviewSession):
         super().__init__()
         self.session = session
+        self.highlighter = None  # loaded by a worker; the queue is usable before it is ready
 
     def compose(self) -> ComposeResult:
         yield Static(id="where")
@@ -60,6 +61,18 @@ class ReviewScreen(Screen):
         self.session.start()
         self.refresh_view()
         self.call_after_refresh(self.app.mark_first_paint)
+        self.load_highlighter()
+
+    @work(thread=True, exclusive=True, group="highlight")
+    def load_highlighter(self) -> None:
+        from annotator.suggest import Highlighter
+
+        highlighter = Highlighter(self.session.taxonomy)
+        self.app.call_from_thread(self.highlighter_ready, highlighter)
+
+    def highlighter_ready(self, highlighter) -> None:
+        self.highlighter = highlighter
+        self.refresh_view()
 
     def on_resize(self) -> None:
         if self.session.current is not None:
@@ -78,7 +91,12 @@ class ReviewScreen(Screen):
             where.append(cur.section)
         self.query_one("#where", Static).update(where)
         self.query_one("#before", Static).update(render.context_text(s.before))
-        self.query_one("#current", Static).update(render.sentence_text(cur))
+        highlights, matched = [], set()
+        if self.highlighter is not None:
+            for start, end, _kw, tags in self.highlighter.matches(cur.text):
+                highlights.append((start, end, render.tag_colour(s.taxonomy, tags[0])))
+                matched.update(tags)
+        self.query_one("#current", Static).update(render.sentence_text(cur, highlights))
         self.query_one("#current", Static).border_title = f"{cur.doc_id[:8]} #{cur.idx}"
         t = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
         t.add_column("key")
@@ -93,7 +111,8 @@ class ReviewScreen(Screen):
         t.add_row(Text(""), Text("GOLD", style="bold reverse"), gold, Text(f"by {s.adjudicator}", style="dim"))
         self.query_one("#judgments", Static).update(t)
         self.query_one("#after", Static).update(render.context_text(s.after))
-        self.query_one("#tags", Static).update(render.tag_panel(s.taxonomy, s.gold.labels, english=self.size.width >= 100))
+        self.query_one("#tags", Static).update(render.tag_panel(s.taxonomy, s.gold.labels, matched=matched,
+                                                                     english=self.size.width >= 100))
         filt = f" tag={s.tag}" if s.tag else (f" pair={s.pair[0]},{s.pair[1]}" if s.pair else "")
         status = Text(" review ", style="bold reverse")
         status.append(f"  item {s.pos + 1}/{len(s.items)}{filt}  ")
