@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from time import perf_counter
-
 from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from annotator.review import ReviewSession
 from annotator.tui import render
+from annotator.tui.base import SentenceScreen
 
 COPY_KEYS = [f"f{i}" for i in range(1, 10)]
 
@@ -30,7 +29,8 @@ def bar(v: float | None, width: int = 12) -> Text:
     return t
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(SentenceScreen):
+    MIDDLE = "judgments"
     BINDINGS = [
         Binding("enter", "save", "Save gold"),
         Binding("down,pagedown", "step(1)", "Next", show=False),
@@ -44,18 +44,6 @@ class ReviewScreen(Screen):
     def __init__(self, session: ReviewSession):
         super().__init__()
         self.session = session
-        self.highlighter = None  # loaded by a worker; the queue is usable before it is ready
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="where")
-        with Vertical(id="reading"):
-            yield Static(id="before", classes="context")
-            yield Static(id="current")
-            yield Static(id="judgments")
-            yield Static(id="after", classes="context")
-        yield Static(id="tags")
-        yield Static(id="status")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.session.start()
@@ -70,14 +58,6 @@ class ReviewScreen(Screen):
         highlighter = Highlighter(self.session.taxonomy)
         self.app.call_from_thread(self.highlighter_ready, highlighter)
 
-    def highlighter_ready(self, highlighter) -> None:
-        self.highlighter = highlighter
-        self.refresh_view()
-
-    def on_resize(self) -> None:
-        if self.session.current is not None:
-            self.refresh_view()
-
     def refresh_view(self) -> None:
         s = self.session
         cur = s.current
@@ -85,19 +65,7 @@ class ReviewScreen(Screen):
             self.query_one("#current", Static).update(Text("No disagreements to adjudicate."))
             self.query_one("#status", Static).update(Text(f" review · 0 items · 👤 {s.adjudicator}"))
             return
-        where = Text(s.doc_title, style="bold")
-        if cur.section:
-            where.append("  ›  ", style="dim")
-            where.append(cur.section)
-        self.query_one("#where", Static).update(where)
-        self.query_one("#before", Static).update(render.context_text(s.before))
-        highlights, matched = [], set()
-        if self.highlighter is not None:
-            for start, end, _kw, tags in self.highlighter.matches(cur.text):
-                highlights.append((start, end, render.tag_colour(s.taxonomy, tags[0])))
-                matched.update(tags)
-        self.query_one("#current", Static).update(render.sentence_text(cur, highlights))
-        self.query_one("#current", Static).border_title = f"{cur.doc_id[:8]} #{cur.idx}"
+        matched = self.show_sentence()
         t = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
         t.add_column("key")
         t.add_column("annotator")
@@ -110,9 +78,7 @@ class ReviewScreen(Screen):
         gold = render.labels_line(s.taxonomy, s.gold)
         t.add_row(Text(""), Text("GOLD", style="bold reverse"), gold, Text(f"by {s.adjudicator}", style="dim"))
         self.query_one("#judgments", Static).update(t)
-        self.query_one("#after", Static).update(render.context_text(s.after))
-        self.query_one("#tags", Static).update(render.tag_panel(s.taxonomy, s.gold.labels, matched=matched,
-                                                                     english=self.size.width >= 100))
+        self.show_tags(s.gold.labels, matched)
         filt = f" tag={s.tag}" if s.tag else (f" pair={s.pair[0]},{s.pair[1]}" if s.pair else "")
         status = Text(" review ", style="bold reverse")
         status.append(f"  item {s.pos + 1}/{len(s.items)}{filt}  ")
@@ -121,41 +87,28 @@ class ReviewScreen(Screen):
         status.append(f"👤 {s.adjudicator}")
         self.query_one("#status", Static).update(status)
 
-    def _timed(self, name, fn, *args):
-        t0 = perf_counter()
-        out = fn(*args)
-        self.refresh_view()
-        self.app.record_timing(name, perf_counter() - t0)
-        return out
-
-    def on_key(self, event) -> None:
-        ch = event.character
-        if ch and len(ch) == 1 and ch.isascii() and ch.isalnum() and self.session.current is not None:
-            tag = self.session.taxonomy.keys.get(ch)
-            if tag is not None:
-                event.stop()
-                event.prevent_default()
-                self._timed("gold_toggle", self.session.toggle, tag.id)
+    def on_tag_key(self, tag_id: str) -> None:
+        self.timed("gold_toggle", self.session.toggle, tag_id)
 
     def action_copy(self, i: int) -> None:
         if self.session.current is not None and i < len(self.session.annotators):
-            self._timed("gold_copy", self.session.copy_from, self.session.annotators[i])
+            self.timed("gold_copy", self.session.copy_from, self.session.annotators[i])
 
     def action_save(self) -> None:
         if self.session.current is None:
             return
-        if not self._timed("gold_save", self.session.save):
+        if not self.timed("gold_save", self.session.save):
             self.notify("Last disagreement: gold saved.", markup=False)
 
     def action_step(self, delta: int) -> None:
-        self._timed("step", self.session.step, delta)
+        self.timed("step", self.session.step, delta)
 
     def action_undo(self) -> None:
-        if not self._timed("gold_undo", self.session.undo):
+        if not self.timed("gold_undo", self.session.undo):
             self.notify("Nothing to undo.", markup=False)
 
     def action_redo(self) -> None:
-        if not self._timed("gold_redo", self.session.redo):
+        if not self.timed("gold_redo", self.session.redo):
             self.notify("Nothing to redo.", markup=False)
 
     def action_dashboard(self) -> None:

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from time import perf_counter
-
-from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from annotator.session import TaggingSession
 from annotator.tui import render
+from annotator.tui.base import SentenceScreen
 from annotator.tui.modals import DocsScreen, HelpScreen, NoteScreen, SearchScreen
 from annotator.tui.palette import TagCommands
 
@@ -36,7 +31,7 @@ APP_KEYS = [
 ]
 
 
-class TagScreen(Screen):
+class TagScreen(SentenceScreen):
     COMMANDS = {TagCommands}
     BINDINGS = [
         Binding("enter", "confirm", "Confirm"),
@@ -65,21 +60,9 @@ class TagScreen(Screen):
         self.start_doc = doc
         self.suggest_enabled = suggest
         self.order = order
-        self.highlighter = None  # set by the loading worker: jieba's dictionary loads off the keypress path
         self.suggester = None
         self.suggestions: list = []
         self._confirms = 0
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="where")
-        with Vertical(id="reading"):
-            yield Static(id="before", classes="context")
-            yield Static(id="current")
-            yield Static(id="labels")
-            yield Static(id="after", classes="context")
-        yield Static(id="tags")
-        yield Static(id="status")
-        yield Footer()
 
     def on_mount(self) -> None:
         try:
@@ -113,10 +96,6 @@ class TagScreen(Screen):
             priority = [u.n for u in ranked]
         self.app.call_from_thread(self.suggester_ready, suggester, priority)
 
-    def highlighter_ready(self, highlighter) -> None:
-        self.highlighter = highlighter
-        self.refresh_view()
-
     def suggester_ready(self, suggester, priority: list[int]) -> None:
         self.suggester = suggester
         if priority:
@@ -125,64 +104,29 @@ class TagScreen(Screen):
         self.refresh_view()
 
     # ------------------------------------------------------------ view
-    def on_resize(self) -> None:
-        if self.session.current is not None:
-            self.refresh_view()
-
     def refresh_view(self) -> None:
         s = self.session
-        cur = s.current
-        where = Text(s.doc_title or "", style="bold")
-        if cur and cur.section:
-            where.append("  ›  ", style="dim")
-            where.append(cur.section)
-        self.query_one("#where", Static).update(where)
-        self.query_one("#before", Static).update(render.context_text(s.before))
-        current = self.query_one("#current", Static)
-        highlights, matched = [], set()
-        if self.highlighter is not None and cur is not None:
-            for start, end, _kw, tags in self.highlighter.matches(cur.text):
-                highlights.append((start, end, render.tag_colour(s.taxonomy, tags[0])))
-                matched.update(tags)
+        matched = self.show_sentence()
         self.suggestions = []
-        if self.suggest_enabled and self.suggester is not None and cur is not None:
-            self.suggestions = self.suggester.suggest(cur.text)
+        if self.suggest_enabled and self.suggester is not None and s.current is not None:
+            self.suggestions = self.suggester.suggest(s.current.text)
         s.suggestions_shown = bool(self.suggestions)
-        current.update(render.sentence_text(cur, highlights))
-        if cur:
-            current.border_title = f"{cur.doc_id[:8]} #{cur.idx}"
         self.query_one("#labels", Static).update(render.labels_line(s.taxonomy, s.state))
-        self.query_one("#after", Static).update(render.context_text(s.after))
-        self.query_one("#tags", Static).update(render.tag_panel(
-            s.taxonomy, s.state.labels, matched=matched, suggested={x.tag: x.score for x in self.suggestions},
-            english=self.size.width >= 100))
+        self.show_tags(s.state.labels, matched, {x.tag: x.score for x in self.suggestions})
         self.query_one("#status", Static).update(render.status_text(
             s.queue, s.position, s.total, s.done_total, s.done_doc, s.doc_total, s.annotator, s.queue_empty))
 
-    def _timed(self, name: str, fn, *args):
-        t0 = perf_counter()
-        result = fn(*args)
-        self.refresh_view()
-        self.app.record_timing(name, perf_counter() - t0)
-        return result
-
     # ------------------------------------------------------------ keys
-    def on_key(self, event) -> None:
-        ch = event.character
-        if ch and len(ch) == 1 and ch.isascii() and ch.isalnum():
-            tag = self.session.taxonomy.keys.get(ch)
-            if tag is not None and self.session.current is not None:
-                event.stop()
-                event.prevent_default()
-                self._timed("toggle", self.session.toggle, tag.id)
+    def on_tag_key(self, tag_id: str) -> None:
+        self.timed("toggle", self.session.toggle, tag_id)
 
     def toggle_tag(self, tag_id: str) -> None:
-        self._timed("toggle", self.session.toggle, tag_id)
+        self.timed("toggle", self.session.toggle, tag_id)
 
     def action_confirm(self) -> None:
         if self.session.current is None:
             return
-        moved = self._timed("confirm", self.session.confirm)
+        moved = self.timed("confirm", self.session.confirm)
         self._confirms += 1
         if self._confirms % self.RETRAIN_EVERY == 0 and self.highlighter is not None:
             self.load_suggester()  # retrain in the background; the screen never waits for it
@@ -196,55 +140,55 @@ class TagScreen(Screen):
         if not picks:
             self.notify("No suggestions to accept.", markup=False)
             return
-        self._timed("accept", self.session.accept, picks)
+        self.timed("accept", self.session.accept, picks)
 
     def action_move(self, delta: int) -> None:
-        self._timed("move", self.session.move, delta)
+        self.timed("move", self.session.move, delta)
 
     def action_queue_step(self, backwards: int) -> None:
-        self._timed("queue_step", self.session.queue_step, bool(backwards))
+        self.timed("queue_step", self.session.queue_step, bool(backwards))
 
     def action_doc_edge(self, last: int) -> None:
-        self._timed("doc_edge", self.session.doc_edge, bool(last))
+        self.timed("doc_edge", self.session.doc_edge, bool(last))
 
     def action_undo(self) -> None:
-        if not self._timed("undo", self.session.undo):
+        if not self.timed("undo", self.session.undo):
             self.notify("Nothing to undo.", markup=False)
 
     def action_redo(self) -> None:
-        if not self._timed("redo", self.session.redo):
+        if not self.timed("redo", self.session.redo):
             self.notify("Nothing to redo.", markup=False)
 
     def action_flag(self) -> None:
-        self._timed("flag", self.session.toggle_flag)
+        self.timed("flag", self.session.toggle_flag)
 
     def action_skip(self) -> None:
-        self._timed("skip", self.session.skip)
+        self.timed("skip", self.session.skip)
 
     def action_note(self) -> None:
         def done(note: str | None) -> None:
             if note is not None and note != self.session.state.note:
-                self._timed("note", self.session.set_note, note)
+                self.timed("note", self.session.set_note, note)
 
         self.app.push_screen(NoteScreen(self.session.state.note), done)
 
     def action_search(self) -> None:
         def done(hit) -> None:
             if hit is not None:
-                self._timed("goto", self.session.goto, hit)
+                self.timed("goto", self.session.goto, hit)
 
         self.app.push_screen(SearchScreen(self.session.store), done)
 
     def action_documents(self) -> None:
         def done(doc_id: str | None) -> None:
             if doc_id:
-                self._timed("goto_doc", self.session.goto_document, doc_id)
+                self.timed("goto_doc", self.session.goto_document, doc_id)
 
         current = self.session.current.doc_id if self.session.current else None
         self.app.push_screen(DocsScreen(self.session.store.doc_progress(self.session.annotator), current), done)
 
     def change_queue(self, queue: str) -> None:
-        self._timed("queue", self.session.set_queue, queue)
+        self.timed("queue", self.session.set_queue, queue)
         if self.session.queue_empty:
             self.notify(f"The {queue} queue is empty.", markup=False)
 

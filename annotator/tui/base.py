@@ -1,0 +1,94 @@
+"""What the tagging and review screens share: layout, taxonomy keys, timing, keyword highlighting."""
+
+from __future__ import annotations
+
+from time import perf_counter
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from annotator.tui import render
+
+
+class SentenceScreen(Screen):
+    """One sentence with its context, a middle panel (``MIDDLE`` id), the tag panel and a status line.
+
+    Subclasses set ``session`` (with ``taxonomy``, ``current``, ``before``, ``after``, ``doc_title``) and
+    implement ``on_tag_key(tag_id)`` and ``refresh_view()``."""
+
+    MIDDLE = "labels"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.highlighter = None  # set by a worker: jieba's dictionary loads off the keypress path
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="where")
+        with Vertical(id="reading"):
+            yield Static(id="before", classes="context")
+            yield Static(id="current")
+            yield Static(id=self.MIDDLE)
+            yield Static(id="after", classes="context")
+        yield Static(id="tags")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_resize(self) -> None:
+        if self.session.current is not None:
+            self.refresh_view()
+
+    def on_key(self, event) -> None:
+        """Letters and digits belong to the taxonomy: a tag's key goes to ``on_tag_key``."""
+        ch = event.character
+        if ch and len(ch) == 1 and ch.isascii() and ch.isalnum() and self.session.current is not None:
+            tag = self.session.taxonomy.keys.get(ch)
+            if tag is not None:
+                event.stop()
+                event.prevent_default()
+                self.on_tag_key(tag.id)
+
+    def on_tag_key(self, tag_id: str) -> None:
+        raise NotImplementedError
+
+    def timed(self, name: str, fn, *args):
+        """Run a handler and redraw, recording its duration in the app (benchmarks read it)."""
+        t0 = perf_counter()
+        result = fn(*args)
+        self.refresh_view()
+        self.app.record_timing(name, perf_counter() - t0)
+        return result
+
+    def highlighter_ready(self, highlighter) -> None:
+        self.highlighter = highlighter
+        self.refresh_view()
+
+    def show_sentence(self) -> set[str]:
+        """Draw the title/section line, the context and the current sentence (keywords highlighted).
+
+        Returns the tags whose keywords matched, for the tag panel."""
+        s = self.session
+        cur = s.current
+        where = Text(s.doc_title or "", style="bold")
+        if cur is not None and cur.section:
+            where.append("  ›  ", style="dim")
+            where.append(cur.section)
+        self.query_one("#where", Static).update(where)
+        self.query_one("#before", Static).update(render.context_text(s.before))
+        self.query_one("#after", Static).update(render.context_text(s.after))
+        highlights, matched = [], set()
+        if self.highlighter is not None and cur is not None:
+            for start, end, _kw, tags in self.highlighter.matches(cur.text):
+                highlights.append((start, end, render.tag_colour(s.taxonomy, tags[0])))
+                matched.update(tags)
+        current = self.query_one("#current", Static)
+        current.update(render.sentence_text(cur, highlights))
+        if cur is not None:
+            current.border_title = f"{cur.doc_id[:8]} #{cur.idx}"
+        return matched
+
+    def show_tags(self, labels: tuple[str, ...], matched: set[str], suggested: dict[str, float] | None = None) -> None:
+        self.query_one("#tags", Static).update(render.tag_panel(
+            self.session.taxonomy, labels, matched=matched, suggested=suggested, english=self.size.width >= 100))
