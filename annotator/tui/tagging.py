@@ -71,7 +71,11 @@ class TagScreen(SentenceScreen):
             self.notify(str(exc), severity="error", markup=False)
             self.session.start()
         self.refresh_view()
-        self.call_after_refresh(self.app.mark_first_paint)
+        self.call_after_refresh(self.after_first_paint)
+
+    def after_first_paint(self) -> None:
+        """The first sentence is on screen: only now start the heavy worker (jieba holds the GIL while loading)."""
+        self.app.mark_first_paint()
         self.load_suggester()
 
     # ------------------------------------------------------------ workers
