@@ -195,3 +195,36 @@ async def test_markup_like_text_is_shown_literally(tmp_path, taxonomy, raw):
         await pilot.pause()
         hit = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
         assert raw in hit
+
+
+async def test_start_in_a_document_and_flagged_queue(seeded_db, taxonomy):
+    store = Store(seeded_db)
+    docs = store.documents()
+    app = make_app(seeded_db, taxonomy, doc=docs[3]["id"][:6])
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.session.current.doc_id == docs[3]["id"]
+        await pilot.press("exclamation_mark", "down", "down", "exclamation_mark")
+        flagged_first = app.session.current.n
+    app2 = make_app(seeded_db, taxonomy, queue="flagged")
+    async with app2.run_test() as pilot:
+        await pilot.pause()
+        first = app2.session.current
+        assert Store(seeded_db).annotation(first.id, "alice").status == "flagged"
+        await pilot.press("pagedown")
+        assert app2.session.current.n == flagged_first
+
+
+async def test_uncertain_order_visits_least_certain_first(double_db, taxonomy):
+    app = make_app(double_db, taxonomy, annotator="carol", order="uncertain")
+    async with app.run_test() as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        priority = list(app.session.priority)
+        assert len(priority) > 10
+        sug = app.screen.suggester
+        texts = {s.n: s.text for s in app.session.store.iter_units("sentence")}
+        u = [sug.uncertainty(texts[n]) for n in priority[:20]]
+        assert u == sorted(u, reverse=True)
+        await pilot.press("enter")
+        assert app.session.current.n == priority[0]
