@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from annotator.errors import InputError
-from annotator.segmenter import SEGMENTER_VERSION, doc_id_for, segment
+from annotator.segmenter import SEGMENTER_VERSION, doc_id_for, segment_rows
 from annotator.store import Store
 from annotator.textio import find_text_files, read_text
 
@@ -62,9 +62,10 @@ def _prepare(path: Path) -> _Prepared:
     doc_id = doc_id_for(decoded.text)
     prep = _Prepared(str(path), None, doc_id, decoded.text, decoded.encoding, decoded.size)
     if doc_id not in _KNOWN:
-        seg = segment(decoded.text, fallback_title=path.stem)
-        prep.title = seg.title
-        prep.units = [(u.idx, u.kind, u.text, u.section, u.start, u.end) for u in seg.units]
+        prep.title, rows = segment_rows(decoded.text, fallback_title=path.stem)
+        text = decoded.text
+        # a unit's text is usually the document slice itself: leave it out of the pickle to the parent
+        prep.units = [(i, k, None if text[a:b] == t else t, sec, a, b) for i, k, t, sec, a, b in rows]
     return prep
 
 
@@ -122,8 +123,9 @@ def _store_one(store: Store, prep: _Prepared, report: ImportReport) -> None:
     if prep.units is None:
         report.unchanged.append(prep.path)
         return
-    if store.add_document(prep.doc_id, prep.path, prep.title, prep.text, prep.encoding, SEGMENTER_VERSION,
-                          prep.units):
+    text = prep.text
+    units = [(i, k, text[a:b] if t is None else t, sec, a, b) for i, k, t, sec, a, b in prep.units]
+    if store.add_document(prep.doc_id, prep.path, prep.title, prep.text, prep.encoding, SEGMENTER_VERSION, units):
         report.added.append(prep.path)
         report.units += len(prep.units)
         report.sentences += sum(1 for u in prep.units if u[1] == "sentence")

@@ -237,8 +237,8 @@ def _merge(a: _Para, b: _Para) -> _Para:
     return _Para(a.clean + b.clean, runs, False, a.blank_before, b.blank_after, "body")
 
 
-def segment(text: str, fallback_title: str = "") -> Segmented:
-    """Split normalised document text into units."""
+def segment_rows(text: str, fallback_title: str = "") -> tuple[str, list[tuple]]:
+    """Split normalised document text into units: (title, [(idx, kind, text, section, start, end)])."""
     paras = _paragraphs(text)
     _classify(paras)
     merged: list[_Para] = []
@@ -257,30 +257,42 @@ def segment(text: str, fallback_title: str = "") -> Segmented:
         merged.append(p)
         i += 1
 
-    units: list[Unit] = []
+    rows: list[tuple] = []
+    append = rows.append
     section: str | None = None
     title = ""
     for p in merged:
+        clean = p.clean
         if p.kind in ("heading", "caption"):
-            txt = WS.sub(" ", p.clean).strip()
-            units.append(Unit(len(units), p.kind, txt, p.doc_offset(0), p.doc_offset(len(p.clean) - 1) + 1, section))
+            txt = WS.sub(" ", clean).strip()
+            append((len(rows), p.kind, txt, section, p.doc_offset(0), p.doc_offset(len(clean) - 1) + 1))
             if p.kind == "heading":
                 section = txt
                 if not title:
                     title = txt
             continue
+        base = p.runs[0][1] if len(p.runs) == 1 else None  # one run: offsets are base + index
         start = 0
-        cuts = [m.end() for m in END_RE.finditer(p.clean)]
-        if not cuts or cuts[-1] != len(p.clean):
-            cuts.append(len(p.clean))
+        cuts = [m.end() for m in END_RE.finditer(clean)]
+        if not cuts or cuts[-1] != len(clean):
+            cuts.append(len(clean))
         for cut in cuts:
-            piece = p.clean[start:cut]
-            lead = len(piece) - len(piece.lstrip())
-            piece = piece.strip()
-            if piece:
-                a = start + lead
-                b = a + len(piece)
-                units.append(Unit(len(units), "sentence", piece, p.doc_offset(a), p.doc_offset(b - 1) + 1, section))
+            piece = clean[start:cut]
+            stripped = piece.strip()
+            if stripped:
+                a = start + (len(piece) - len(piece.lstrip()))
+                b = a + len(stripped)
+                if base is not None:
+                    append((len(rows), "sentence", stripped, section, base + a, base + b))
+                else:
+                    append((len(rows), "sentence", stripped, section, p.doc_offset(a), p.doc_offset(b - 1) + 1))
             start = cut
     md_title = next((p.clean for p in merged if p.md), "")
-    return Segmented(md_title or title or fallback_title, units)
+    return md_title or title or fallback_title, rows
+
+
+def segment(text: str, fallback_title: str = "") -> Segmented:
+    """Split normalised document text into units."""
+    title, rows = segment_rows(text, fallback_title)
+    return Segmented(title, [Unit(idx, kind, utext, start, end, section)
+                             for idx, kind, utext, section, start, end in rows])
