@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.errors import AnnotatorError
-from annotator.export import read_jsonl
+from annotator.files import read_jsonl
 from annotator.segmenter import SEGMENTER_VERSION
 from annotator.store import Store
 from annotator.taxonomy import Taxonomy
