@@ -42,7 +42,7 @@ class TagScreen(SentenceScreen):
         Binding("home", "doc_edge(0)", "Doc start", show=False),
         Binding("end", "doc_edge(1)", "Doc end", show=False),
         Binding("ctrl+z", "undo", "Undo"),
-        Binding("ctrl+y", "redo", "Redo"),
+        Binding("ctrl+y", "redo", "Redo", show=False),
         Binding("exclamation_mark", "flag", "Flag"),
         Binding("minus", "skip", "Skip"),
         Binding("semicolon", "note", "Note"),
