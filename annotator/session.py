@@ -50,7 +50,10 @@ class TaggingSession:
             if doc is None:
                 raise LookupError(f"no document matches '{doc_ref}'")
             return self.goto_document(doc["id"])
-        s = self.store.next_in_queue(self.annotator, self.queue, 0)
+        if self.queue == "todo":
+            s = self.store.resume_point(self.annotator)
+        else:
+            s = self.store.next_in_queue(self.annotator, self.queue, 0)
         self.queue_empty = s is None
         if s is None:
             s = self.store.next_in_queue(self.annotator, "all", 0)

@@ -128,3 +128,23 @@ def test_newer_schema_is_refused(tmp_path):
     c.close()
     with pytest.raises(StoreError, match="newer"):
         Store(p)
+
+
+def test_resume_frontier_follows_undo_and_merges(store):
+    from annotator.store import State
+
+    sids = [s.id for s in store.iter_units("sentence")][:6]
+    for sid in sids[:4]:
+        store.change("annotation", sid, "ann", "confirm", State((), "done"))
+    assert store.resume_point("ann").id == sids[4]
+    assert store.get_meta("frontier:ann") is not None
+    store.undo("annotation", "ann")  # sentence 4 is no longer done
+    assert store.resume_point("ann").id == sids[3]
+    store.change("annotation", sids[3], "ann", "confirm", State((), "done"))
+    assert store.resume_point("ann").id == sids[4]
+    store.import_judgments([{"sentence_id": sids[1], "annotator": "ann", "labels": [], "status": "draft",
+                             "updated_at": "2999-01-01T00:00:00Z"}])
+    assert store.resume_point("ann").id == sids[1]
+    store.change("annotation", sids[0], "ann", "skip", State((), "skipped"))
+    store.change("annotation", sids[0], "ann", "toggle", State(("x",), "draft"))
+    assert store.resume_point("ann").id == sids[0]

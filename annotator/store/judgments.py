@@ -8,7 +8,7 @@ from typing import Iterable
 
 from annotator.errors import StoreError
 
-from annotator.store.base import State, now
+from annotator.store.base import FINISHED, State, now
 
 
 class JudgmentsMixin:
@@ -42,6 +42,8 @@ class JudgmentsMixin:
                     (sentence_id, n, labels, state.status, who, state.note, taxonomy, at),
                 )
             return
+        if state is None or state.status not in FINISHED:
+            self._pull_frontier(who, n if n is not None else self.sentence_n(sentence_id))
         if state is None:
             self.conn.execute("DELETE FROM annotations WHERE sentence_id = ? AND annotator = ?", (sentence_id, who))
             return
@@ -146,6 +148,8 @@ class JudgmentsMixin:
                         " taxonomy, updated_at) VALUES (?,?,?,?,?,?,?,?)",
                         (r["sentence_id"], n, labels, new.status, who, new.note, r.get("taxonomy"), at))
                 else:
+                    if new.status not in FINISHED:
+                        self._pull_frontier(who, n)
                     self.conn.execute(
                         "INSERT OR REPLACE INTO annotations(sentence_id, annotator, sentence_n, labels, status, note,"
                         " taxonomy, suggestions_shown, seconds, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,"
@@ -259,4 +263,23 @@ class JudgmentsMixin:
         """(annotator, time, action) of every tagging event, per annotator in time order."""
         return self.conn.execute(
             "SELECT annotator, at, action FROM events WHERE layer = 'annotation' ORDER BY annotator, id")
+
+    # The resume frontier: meta 'frontier:<annotator>' = n such that every sentence unit up to n is
+    # finished by that annotator. Resuming starts its search there instead of walking all finished
+    # work; any write that leaves a sentence at or below it unfinished pulls it back first.
+    def _pull_frontier(self, who: str, n: int | None) -> None:
+        if n is not None:
+            self.conn.execute("UPDATE meta SET value = ? WHERE key = ? AND CAST(value AS INTEGER) >= ?",
+                              (str(n - 1), f"frontier:{who}", n))
+
+    def resume_point(self, who: str):
+        """The first sentence unit this annotator has not finished (None when all are)."""
+        with self.transaction():
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (f"frontier:{who}",)).fetchone()
+            start = int(row[0]) if row else 0
+            s = self.next_in_queue(who, "todo", start)
+            last = s.n - 1 if s is not None else self.conn.execute(
+                "SELECT coalesce(max(n), 0) FROM sentences").fetchone()[0]
+            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (f"frontier:{who}", str(last)))
+        return s
 
