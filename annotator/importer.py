@@ -82,6 +82,9 @@ def import_paths(store: Store, paths: list[str | Path],
     known = frozenset(store.document_ids())
     pool = None
     if len(files) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        from annotator.segmenter import load_jieba
+
+        load_jieba()  # once, before forking: the workers share the dictionary instead of each loading it
         pool = multiprocessing.get_context("fork").Pool(os.cpu_count(), _init_worker, (known,))
         prepared = pool.imap(_prepare, files, chunksize=8)
     else:

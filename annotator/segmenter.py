@@ -190,8 +190,8 @@ def _unbalanced(fragment: str) -> bool:
 _jieba = None
 
 
-def _word_crosses(tail: str, head: str) -> bool:
-    """Does jieba segment a word across the break (立|案 → 立案)?"""
+def load_jieba():
+    """jieba with its dictionary loaded (once per process); its log lines stay off stderr."""
     global _jieba
     if _jieba is None:
         import logging
@@ -199,7 +199,14 @@ def _word_crosses(tail: str, head: str) -> bool:
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
         _jieba = jieba
+    return _jieba
+
+
+def _word_crosses(tail: str, head: str) -> bool:
+    """Does jieba segment a word across the break (立|案 → 立案)?"""
+    load_jieba()
     a, b = tail[-6:], head[:6]
     pos = 0
     for tok in _jieba.cut(a + b, HMM=False):
