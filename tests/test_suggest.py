@@ -121,6 +121,10 @@ async def test_suggestions_only_after_worker_and_only_by_accept_key(tmp_path, ta
     app = build_app(Store(db), tax, "newbie")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
+        # the screen is up and usable before jieba and the model are ready
+        assert screen.suggester is None and screen.suggestions == [] and app.session.current is not None
+        await pilot.press("down")
+        assert screen.suggester is None or app.suggester_trainings >= 1
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.suggester is not None and app.suggester_trainings == 1
@@ -159,3 +163,13 @@ def test_panel_marks_keyword_matches_and_suggestions(tax):
     assert "水果 Fruit ◆" in text and "★0.87" in text and "■ 运动" in text
     t = render.sentence_text(type("S", (), {"text": "吃苹果[b]"})(), [(1, 3, "red")])
     assert t.plain == "吃苹果[b]" and t.spans and (t.spans[0].start, t.spans[0].end) == (1, 3)
+
+
+def test_throughput_counts_confirmations_per_active_hour(tmp_path, tax):
+    from annotator import stats
+
+    db, store = corpus(tmp_path, tax, n=12)
+    tp = stats.throughput(store)["ann"]
+    assert tp["confirmed"] == 12
+    assert tp["active_seconds"] < 300 and (tp["per_hour"] is None or tp["per_hour"] > 0)
+    assert stats.tag_counts(store)["fruit"] == 4

@@ -155,8 +155,13 @@ class DashboardScreen(Screen):
         from annotator.agree import report
         from annotator.store import Store
 
-        store = Store(self.session.store.path) if self.session.store.path != ":memory:" else self.session.store
-        rep = report(store, self.session.taxonomy, bootstrap=200)
+        own = self.session.store.path != ":memory:"
+        store = Store(self.session.store.path) if own else self.session.store
+        try:
+            rep = report(store, self.session.taxonomy, bootstrap=200)
+        finally:
+            if own:
+                store.close()
         self.app.call_from_thread(self.show, rep)
 
     def show(self, rep: dict) -> None:

@@ -89,15 +89,21 @@ class TagScreen(SentenceScreen):
         highlighter = self.highlighter or Highlighter(tax)
         self.app.call_from_thread(self.highlighter_ready, highlighter)
         path = self.session.store.path
-        store = Store(path) if path != ":memory:" else self.session.store
-        examples = store.training_examples()
-        model = train([(highlighter.words(t), labels) for t, labels in examples], list(tax.tags)) if examples else None
-        suggester = Suggester(tax, highlighter, model)
-        priority = []
-        if self.order == "uncertain" and model is not None and self.session.current is not None:
-            pool = store.todo_slice(self.session.annotator, self.session.current.n, 500)
-            ranked = sorted(pool, key=lambda u: -suggester.uncertainty(u.text))
-            priority = [u.n for u in ranked]
+        own = path != ":memory:"  # a thread gets its own connection (closed below)
+        store = Store(path) if own else self.session.store
+        try:
+            examples = store.training_examples()
+            model = train([(highlighter.words(t), labels) for t, labels in examples],
+                          list(tax.tags)) if examples else None
+            suggester = Suggester(tax, highlighter, model)
+            priority = []
+            if self.order == "uncertain" and model is not None and self.session.current is not None:
+                pool = store.todo_slice(self.session.annotator, self.session.current.n, 500)
+                ranked = sorted(pool, key=lambda u: -suggester.uncertainty(u.text))
+                priority = [u.n for u in ranked]
+        finally:
+            if own:
+                store.close()
         self.app.call_from_thread(self.suggester_ready, suggester, priority)
 
     def suggester_ready(self, suggester, priority: list[int]) -> None:
