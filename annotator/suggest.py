@@ -31,6 +31,7 @@ class Highlighter:
 
         jieba.setLogLevel(logging.WARNING)  # jieba logs to stderr, where the terminal UI draws
         self.taxonomy = taxonomy
+        self._cache: dict[str, list[tuple[str, int, int]]] = {}
         self.tokenizer = jieba.Tokenizer()
         self.tokenizer.initialize()
         self.keyword_tags: dict[str, list[str]] = {}
@@ -42,7 +43,13 @@ class Highlighter:
             self.tokenizer.suggest_freq(kw, tune=True)
 
     def tokens(self, text: str) -> list[tuple[str, int, int]]:
-        return list(self.tokenizer.tokenize(text, HMM=True))
+        """jieba tokens with offsets; the last few sentences are cached (a redraw asks several times)."""
+        hit = self._cache.get(text)
+        if hit is None:
+            if len(self._cache) >= 256:
+                self._cache.clear()
+            hit = self._cache[text] = list(self.tokenizer.tokenize(text, HMM=True))
+        return hit
 
     def words(self, text: str) -> list[str]:
         return [w for w, _, _ in self.tokens(text) if WORDLIKE.search(w)]
