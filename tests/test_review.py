@@ -118,3 +118,19 @@ def test_agree_single_annotator_is_null_with_reason(seeded_db):
 def test_agree_unknown_facet_is_one_line_error(double_db):
     r = CliRunner().invoke(cli, ["--db", str(double_db), "agree", "--facet", "nope"])
     assert r.exit_code == 1 and "no facet 'nope'" in r.output and "Traceback" not in r.output
+
+
+async def test_review_palette_filters_by_tag(double_db, taxonomy):
+    app = build_app(Store(double_db), taxonomy, "judge", mode="review")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        everything = len(app.session.items)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Filter by tag: epidemic")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.tag == "epidemic"
+        assert app.session.items == disagreements(Store(double_db), tag="epidemic")
+        assert 0 < len(app.session.items) < everything

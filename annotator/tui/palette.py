@@ -36,3 +36,36 @@ class TagCommands(Provider):
                 for o in offsets:
                     display = display.stylize(matcher.match_style, o, o + 1)
                 yield Hit(score, display, command, text=text, help=escape(help_ or ""))
+
+
+class ReviewCommands(Provider):
+    """Review screen palette: filter the disagreement queue by tag or by annotator pair."""
+
+    def _entries(self):
+        import itertools
+
+        screen = self.screen
+        session = screen.session
+        yield "Filter: all disagreements", partial(screen.set_filter, None, None), "Clear the filter"
+        for tag in session.taxonomy.tags.values():
+            text = f"Filter by tag: {tag.title} · {tag.en} · {tag.id}"
+            yield text, partial(screen.set_filter, tag.id, None), "Only items where annotators differ on this tag"
+        names = sorted(session.store.annotators())
+        for a, b in itertools.combinations(names, 2):
+            yield f"Filter by pair: {a} vs {b}", partial(screen.set_filter, None, (a, b)), "Only items these two differ on"
+        yield "Dashboard", screen.action_dashboard, "Agreement figures"
+
+    async def discover(self) -> Hits:
+        for text, command, help_ in self._entries():
+            yield DiscoveryHit(Content(text), command, text=text, help=escape(help_))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, command, help_ in self._entries():
+            score, offsets = matcher.fuzzy_search.match(query, text)
+            if score > 0:
+                display = Content(text)
+                for o in offsets:
+                    display = display.stylize(matcher.match_style, o, o + 1)
+                yield Hit(score, display, command, text=text, help=escape(help_))
+

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Static
 from annotator.review import ReviewSession
 from annotator.tui import render
 from annotator.tui.base import SentenceScreen
+from annotator.tui.palette import ReviewCommands
 
 COPY_KEYS = [f"f{i}" for i in range(1, 10)]
 
@@ -31,6 +32,7 @@ def bar(v: float | None, width: int = 12) -> Text:
 
 class ReviewScreen(SentenceScreen):
     MIDDLE = "judgments"
+    COMMANDS = {ReviewCommands}
     BINDINGS = [
         Binding("enter", "save", "Save gold"),
         Binding("down,pagedown", "step(1)", "Next", show=False),
@@ -114,6 +116,11 @@ class ReviewScreen(SentenceScreen):
     def action_redo(self) -> None:
         if not self.timed("gold_redo", self.session.redo):
             self.notify("Nothing to redo.", markup=False)
+
+    def set_filter(self, tag: str | None, pair: tuple[str, str] | None) -> None:
+        self.timed("filter", self.session.set_filter, tag, pair)
+        self.notify(f"{len(self.session.items)} disagreements" + (f" on {tag}" if tag else "")
+                    + (f" between {pair[0]} and {pair[1]}" if pair else ""), markup=False)
 
     def action_dashboard(self) -> None:
         self.app.push_screen(DashboardScreen(self.session))
