@@ -78,3 +78,20 @@ def double_db(double_template, tmp_path) -> Path:
     path = tmp_path / "double.db"
     shutil.copy(double_template, path)
     return path
+
+
+async def wait_for_palette_hits(app, pilot, tries: int = 50) -> None:
+    """Wait until the command palette lists at least one hit (its search runs in a worker)."""
+    from textual.widgets import OptionList
+
+    for _ in range(tries):
+        await pilot.pause(0.1)
+        lists = app.screen.query(OptionList)
+        if lists and lists.first().option_count > 0:
+            return
+    raise AssertionError("the command palette showed no hits")
+
+
+@pytest.fixture
+def palette_hits():
+    return wait_for_palette_hits

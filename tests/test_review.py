@@ -120,7 +120,7 @@ def test_agree_unknown_facet_is_one_line_error(double_db):
     assert r.exit_code == 1 and "no facet 'nope'" in r.output and "Traceback" not in r.output
 
 
-async def test_review_palette_filters_by_tag(double_db, taxonomy):
+async def test_review_palette_filters_by_tag(double_db, taxonomy, palette_hits):
     app = build_app(Store(double_db), taxonomy, "judge", mode="review")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -128,7 +128,7 @@ async def test_review_palette_filters_by_tag(double_db, taxonomy):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Filter by tag: epidemic")
-        await pilot.pause(0.5)
+        await palette_hits(app, pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert app.session.tag == "epidemic"

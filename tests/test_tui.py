@@ -146,13 +146,13 @@ async def test_document_list_switches_document(seeded_db, taxonomy):
         assert app.session.current.doc_id == docs[2]["id"]
 
 
-async def test_palette_picks_a_tag_by_english_name(seeded_db, taxonomy):
+async def test_palette_picks_a_tag_by_english_name(seeded_db, taxonomy, palette_hits):
     app = make_app(seeded_db, taxonomy)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"epidemic")
-        await pilot.pause(0.5)
+        await palette_hits(app, pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert "epidemic" in app.session.state.labels
