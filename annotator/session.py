@@ -176,10 +176,10 @@ class TaggingSession:
 
     def advance(self) -> bool:
         while self.priority:  # --order uncertain: the model's least certain sentences first
-            n = self.priority.pop(0)
-            state = self.store.annotation(self.store.sentence_at(n).id, self.annotator)
-            if state is None or state.status == "draft":
-                self._show(self.store.sentence_at(n))
+            s = self.store.sentence_at(self.priority.pop(0))
+            state = self.store.annotation(s.id, self.annotator) if s else None
+            if s is not None and (state is None or state.status == "draft"):
+                self._show(s)
                 return True
         s = self.store.next_in_queue(self.annotator, self.queue, self.current.n)
         self.queue_empty = s is None

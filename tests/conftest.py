@@ -18,22 +18,31 @@ def taxonomy():
     return load_taxonomy(default_taxonomy_path())
 
 
-@pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory):
-    """The seeds imported once; tests get their own copy."""
-    path = tmp_path_factory.mktemp("tpl") / "seeds.db"
+def _template(path: Path, start_from: Path | None, fill) -> Path:
+    """A database built once per session (from a copy of ``start_from`` if given), checkpointed."""
+    if start_from is not None:
+        shutil.copy(start_from, path)
     store = Store(path)
-    import_paths(store, [seeds_dir()])
+    fill(store)
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     return path
 
 
+def _copy(template: Path, path: Path) -> Path:
+    shutil.copy(template, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory):
+    """The seeds imported once; tests get their own copy."""
+    return _template(tmp_path_factory.mktemp("tpl") / "seeds.db", None, lambda s: import_paths(s, [seeds_dir()]))
+
+
 @pytest.fixture
 def seeded_db(seeded_template, tmp_path) -> Path:
-    path = tmp_path / "work.db"
-    shutil.copy(seeded_template, path)
-    return path
+    return _copy(seeded_template, tmp_path / "work.db")
 
 
 @pytest.fixture
@@ -64,20 +73,13 @@ def annotate_two(store: Store, taxonomy, seed: int = 1, n: int | None = None) ->
 
 @pytest.fixture(scope="session")
 def double_template(seeded_template, tmp_path_factory, taxonomy):
-    path = tmp_path_factory.mktemp("dbl") / "double.db"
-    shutil.copy(seeded_template, path)
-    store = Store(path)
-    annotate_two(store, taxonomy)
-    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    store.close()
-    return path
+    return _template(tmp_path_factory.mktemp("dbl") / "double.db", seeded_template,
+                     lambda s: annotate_two(s, taxonomy))
 
 
 @pytest.fixture
 def double_db(double_template, tmp_path) -> Path:
-    path = tmp_path / "double.db"
-    shutil.copy(double_template, path)
-    return path
+    return _copy(double_template, tmp_path / "double.db")
 
 
 async def wait_for_palette_hits(app, pilot, tries: int = 50) -> None:

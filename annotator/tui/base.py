@@ -61,6 +61,14 @@ class SentenceScreen(Screen):
         self.app.record_timing(name, perf_counter() - t0)
         return result
 
+    def after_first_paint(self) -> None:
+        """The first sentence is on screen: only now start the heavy worker (jieba holds the GIL while loading)."""
+        self.app.mark_first_paint()
+        self.start_worker()
+
+    def start_worker(self) -> None:
+        """Start the background loading (highlighter, model); subclasses decide what it is."""
+
     def highlighter_ready(self, highlighter) -> None:
         self.highlighter = highlighter
         self.refresh_view()

@@ -52,9 +52,7 @@ class ReviewScreen(SentenceScreen):
         self.refresh_view()
         self.call_after_refresh(self.after_first_paint)
 
-    def after_first_paint(self) -> None:
-        """The first sentence is on screen: only now start the heavy worker (jieba holds the GIL while loading)."""
-        self.app.mark_first_paint()
+    def start_worker(self) -> None:
         self.load_highlighter()
 
     @work(thread=True, exclusive=True, group="highlight")
