@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,9 +71,14 @@ def _mostly_cjk_or_ascii(text: str) -> bool:
     return ok / min(len(text), 20000) > 0.9
 
 
+# Every line boundary Python knows (str.splitlines): CR, VT, FF (pdftotext's page break), FS/GS/RS,
+# NEL, LINE and PARAGRAPH SEPARATOR. Each becomes LF, so no unit can hold a hidden line break.
+LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def normalise(text: str) -> str:
-    """CRLF and CR become LF; a stray BOM is dropped."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    """Every line boundary (CRLF, CR, form feed, U+2028…) becomes LF; a stray BOM is dropped."""
+    return LINE_BREAKS.sub("\n", text).replace("\ufeff", "")
 
 
 def read_text(path: Path | str) -> DecodedText:
