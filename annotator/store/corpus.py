@@ -88,8 +88,9 @@ class CorpusMixin:
     def find_document(self, ref: str) -> dict | None:
         """A document by id, id prefix, or path/title substring."""
         row = self.conn.execute(
-            "SELECT id FROM documents WHERE id = ? OR id LIKE ? OR path LIKE ? OR title LIKE ? ORDER BY rowid LIMIT 1",
-            (ref, ref + "%", f"%{ref}%", f"%{ref}%"),
+            "SELECT id FROM documents WHERE id = ? OR id LIKE ? ESCAPE '\\' OR path LIKE ? ESCAPE '\\'"
+            " OR title LIKE ? ESCAPE '\\' ORDER BY rowid LIMIT 1",
+            (ref, _like(ref) + "%", f"%{_like(ref)}%", f"%{_like(ref)}%"),
         ).fetchone()
         return self.document(row[0]) if row else None
 
@@ -169,10 +170,9 @@ class CorpusMixin:
 
     def search(self, needle: str, limit: int = 50) -> list[Sentence]:
         """Sentences containing ``needle`` (literal, case-insensitive for ASCII), in corpus order."""
-        esc = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         cur = self.conn.execute(
             f"SELECT {SENTENCE_COLS} FROM sentences WHERE text LIKE ? ESCAPE '\\' ORDER BY n LIMIT ?",
-            (f"%{esc}%", limit),
+            (f"%{_like(needle)}%", limit),
         )
         return [Sentence(*r) for r in cur]
 
@@ -197,3 +197,7 @@ class CorpusMixin:
             (after_n, annotator, *FINISHED, limit))
         return [Sentence(*r) for r in cur]
 
+
+def _like(text: str) -> str:
+    """``text`` as a literal inside a LIKE pattern (ESCAPE '\\'): % and _ match only themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

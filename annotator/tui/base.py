@@ -79,10 +79,10 @@ class SentenceScreen(Screen):
         Returns the tags whose keywords matched, for the tag panel."""
         s = self.session
         cur = s.current
-        where = Text(s.doc_title or "", style="bold")
+        where = render.plain(s.doc_title or "", style="bold")
         if cur is not None and cur.section:
             where.append("  ›  ", style="dim")
-            where.append(cur.section)
+            where.append(render.safe(cur.section))
         self.query_one("#where", Static).update(where)
         self.query_one("#before", Static).update(render.context_text(s.before))
         self.query_one("#after", Static).update(render.context_text(s.after))

@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotator.store import Sentence, Store
+from annotator.tui import render
 
 
 class HelpScreen(ModalScreen[None]):
@@ -39,7 +40,7 @@ class NoteScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box", classes="dialog"):
             yield Label("Note for this sentence (enter saves, escape cancels)")
-            yield Input(value=self.note, id="note-input")
+            yield Input(value=render.safe(self.note), id="note-input")
 
     @on(Input.Submitted)
     def save(self, event: Input.Submitted) -> None:
@@ -92,13 +93,13 @@ class SearchScreen(ModalScreen[Sentence | None]):
         ol.clear_options()
         for h in hits:
             line = Text(f"{h.doc_id[:8]}#{h.idx} ", style="dim")
-            line.append(h.text)
-            line.highlight_words([needle], style="bold reverse")
+            line.append(render.safe(h.text))
+            line.highlight_words([render.safe(needle)], style="bold reverse")
             ol.add_option(Option(line))
         if hits:
             ol.highlighted = 0
         else:
-            ol.add_option(Option(Text(f"no sentence contains {needle!r}"), disabled=True))
+            ol.add_option(Option(render.plain(f"no sentence contains {needle!r}"), disabled=True))
 
     def on_key(self, event) -> None:
         if event.key == "down" and isinstance(self.focused, Input) and self.hits:
@@ -136,7 +137,7 @@ class DocsScreen(ModalScreen[str | None]):
                 total = d["n_sentences"] or 0
                 pct = (100 * d["done"] / total) if total else 0
                 line = Text(f"{d['done']:>5}/{total:<5} {pct:5.1f}%  ", style="green" if pct >= 100 else "")
-                line.append(d["title"] or d["id"])
+                line.append(render.safe(d["title"] or d["id"]))
                 line.append(f"  {d['id'][:8]}", style="dim")
                 ol.add_option(Option(line))
             yield ol

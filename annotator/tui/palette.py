@@ -8,6 +8,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
+from annotator.tui.render import safe
+
 
 class TagCommands(Provider):
     def _entries(self):
@@ -25,17 +27,18 @@ class TagCommands(Provider):
 
     async def discover(self) -> Hits:
         for text, command, help_ in self._entries():
-            yield DiscoveryHit(Content(text), command, text=text, help=escape(help_ or ""))
+            yield DiscoveryHit(Content(safe(text)), command, text=safe(text), help=escape(safe(help_ or "")))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, command, help_ in self._entries():
+            text = safe(text)
             score, offsets = matcher.fuzzy_search.match(query, text)
             if score > 0:
                 display = Content(text)  # plain text: '[b]' in a title stays literal
                 for o in offsets:
                     display = display.stylize(matcher.match_style, o, o + 1)
-                yield Hit(score, display, command, text=text, help=escape(help_ or ""))
+                yield Hit(score, display, command, text=text, help=escape(safe(help_ or "")))
 
 
 class ReviewCommands(Provider):
@@ -57,15 +60,16 @@ class ReviewCommands(Provider):
 
     async def discover(self) -> Hits:
         for text, command, help_ in self._entries():
-            yield DiscoveryHit(Content(text), command, text=text, help=escape(help_))
+            yield DiscoveryHit(Content(safe(text)), command, text=safe(text), help=escape(safe(help_)))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, command, help_ in self._entries():
+            text = safe(text)
             score, offsets = matcher.fuzzy_search.match(query, text)
             if score > 0:
                 display = Content(text)
                 for o in offsets:
                     display = display.stylize(matcher.match_style, o, o + 1)
-                yield Hit(score, display, command, text=text, help=escape(help_))
+                yield Hit(score, display, command, text=text, help=escape(safe(help_)))
 

@@ -9,6 +9,25 @@ from rich.text import Text
 from annotator.store import Sentence, State
 from annotator.taxonomy import Taxonomy
 
+# Control characters would reach the terminal as-is (ESC [2J clears it, BEL rings, C1 CSI moves the
+# cursor); bidi overrides reorder what follows. Each becomes one visible stand-in, one character for
+# one, so highlight offsets into the text stay right: C0 → its Control Picture (␛ for ESC), DEL → ␡,
+# C1 and bidi controls → �.
+_SAFE = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)}
+_SAFE[0x7F] = 0x2421
+_SAFE.update({c: 0xFFFD for c in (*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+
+
+def safe(text: str) -> str:
+    """Text as it may be shown: never markup (callers build Text/Content from it), never a control code."""
+    return text.translate(_SAFE)
+
+
+def plain(text: str, style: str = "") -> Text:
+    """A Text that shows ``text`` literally: '[b]' stays '[b]', ESC shows as ␛."""
+    return Text(safe(text), style=style)
+
+
 KIND_MARK = {"heading": "§ ", "caption": "▣ ", "sentence": ""}
 TAG_COLOURS = ["#e5c07b", "#61afef", "#98c379", "#c678dd", "#e06c75", "#56b6c2", "#d19a66", "#abb2bf"]
 
@@ -24,14 +43,14 @@ def context_text(units: list[Sentence]) -> Text:
         if i:
             out.append("\n")
         out.append(KIND_MARK.get(u.kind, ""), style="bold" if u.kind == "heading" else "")
-        out.append(u.text)  # plain: '[b]' stays '[b]'
+        out.append(safe(u.text))  # plain: '[b]' stays '[b]'
     return out
 
 
 def sentence_text(s: Sentence | None, highlights: list[tuple[int, int, str]] | None = None) -> Text:
     if s is None:
         return Text("(no sentence)")
-    t = Text(s.text)
+    t = plain(s.text)
     for start, end, colour in highlights or ():
         t.stylize(f"bold underline {colour}", start, end)
     return t
@@ -49,12 +68,12 @@ def labels_line(taxonomy: Taxonomy, state: State) -> Text:
             tag = taxonomy.tags.get(label)
             if i:
                 t.append(" · ", style="dim")
-            t.append(tag.title if tag else label, style=f"bold {tag_colour(taxonomy, label)}")
+            t.append(safe(tag.title if tag else label), style=f"bold {tag_colour(taxonomy, label)}")
     else:
         t.append("no tags", style="dim italic")
     if state.note:
         t.append("   ✎ ", style="cyan")
-        t.append(state.note, style="cyan")
+        t.append(safe(state.note), style="cyan")
     return t
 
 
@@ -67,7 +86,7 @@ def tag_panel(taxonomy: Taxonomy, labels: tuple[str, ...], matched: set[str] | f
     chosen = set(labels)
     suggested = suggested or {}
     for facet in taxonomy.facets:
-        head = Text(f"{facet.title} ", style="bold underline")
+        head = plain(f"{facet.title} ", style="bold underline")
         head.append("多选" if facet.multiple else "单选", style="dim")
         items.append(head)
         for tag in facet.tags:
@@ -79,9 +98,9 @@ def tag_panel(taxonomy: Taxonomy, labels: tuple[str, ...], matched: set[str] | f
             t = Text("  " * tag.depth)
             t.append(f"{tag.key or ' '}", style="bold reverse" if tag.key else "dim")
             t.append(f" {mark} ", style=f"bold {tag_colour(taxonomy, tag.id)}" if on else "dim")
-            t.append(tag.title, style=f"bold {tag_colour(taxonomy, tag.id)}" if on else "")
+            t.append(safe(tag.title), style=f"bold {tag_colour(taxonomy, tag.id)}" if on else "")
             if english:
-                t.append(f" {tag.en}", style="dim")
+                t.append(safe(f" {tag.en}"), style="dim")
             if tag.id in matched:
                 t.append(" ◆", style=tag_colour(taxonomy, tag.id))
             if tag.id in suggested:
@@ -110,7 +129,7 @@ def status_text(queue: str, position: int, total: int, done: int, doc_done: int,
     t.append_text(progress_bar(done, total))
     t.append(f"  doc {doc_done}/{doc_total}  ")
     t.append("👤 ", style="dim")
-    t.append(annotator, style="bold")
+    t.append(safe(annotator), style="bold")
     if queue_empty:
         t.append("   queue finished", style="bold green")
     return t
@@ -124,12 +143,12 @@ def help_group(taxonomy: Taxonomy, app_keys: list[tuple[str, str]]) -> Group:
     keys.add_column("does")
     for k, what in app_keys:
         keys.add_row(Text(k), Text(what))
-    tags = Table(title=f"Taxonomy: {taxonomy.name}", show_header=True, header_style="bold")
+    tags = Table(title=plain(f"Taxonomy: {taxonomy.name}"), show_header=True, header_style="bold")
     tags.add_column("key")
     tags.add_column("facet")
     tags.add_column("tag")
     tags.add_column("English")
     for f in taxonomy.facets:
         for tag in f.tags:
-            tags.add_row(Text(tag.key or "palette"), Text(f.id), Text("  " * tag.depth + tag.title), Text(tag.en))
+            tags.add_row(Text(tag.key or "palette"), plain(f.id), plain("  " * tag.depth + tag.title), plain(tag.en))
     return Group(keys, Text(""), tags)

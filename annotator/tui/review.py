@@ -67,7 +67,7 @@ class ReviewScreen(SentenceScreen):
         cur = s.current
         if cur is None:
             self.query_one("#current", Static).update(Text("No disagreements to adjudicate."))
-            self.query_one("#status", Static).update(Text(f" review · 0 items · 👤 {s.adjudicator}"))
+            self.query_one("#status", Static).update(render.plain(f" review · 0 items · 👤 {s.adjudicator}"))
             return
         matched = self.show_sentence()
         t = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
@@ -77,18 +77,18 @@ class ReviewScreen(SentenceScreen):
         t.add_column("note")
         for i, who in enumerate(s.annotators):
             j = s.judgments[who]
-            t.add_row(Text(COPY_KEYS[i].upper() if i < len(COPY_KEYS) else ""), Text(who),
-                      render.labels_line(s.taxonomy, j.__class__(j.labels, j.status, "")), Text(j.note or ""))
+            t.add_row(Text(COPY_KEYS[i].upper() if i < len(COPY_KEYS) else ""), render.plain(who),
+                      render.labels_line(s.taxonomy, j.__class__(j.labels, j.status, "")), render.plain(j.note or ""))
         gold = render.labels_line(s.taxonomy, s.gold)
-        t.add_row(Text(""), Text("GOLD", style="bold reverse"), gold, Text(f"by {s.adjudicator}", style="dim"))
+        t.add_row(Text(""), Text("GOLD", style="bold reverse"), gold, render.plain(f"by {s.adjudicator}", style="dim"))
         self.query_one("#judgments", Static).update(t)
         self.show_tags(s.gold.labels, matched)
         filt = f" tag={s.tag}" if s.tag else (f" pair={s.pair[0]},{s.pair[1]}" if s.pair else "")
         status = Text(" review ", style="bold reverse")
-        status.append(f"  item {s.pos + 1}/{len(s.items)}{filt}  ")
+        status.append(render.safe(f"  item {s.pos + 1}/{len(s.items)}{filt}  "))
         status.append(f"gold {'saved' if s.gold.status == 'done' else 'not saved'}  ",
                       style="green" if s.gold.status == "done" else "yellow")
-        status.append(f"👤 {s.adjudicator}")
+        status.append(render.safe(f"👤 {s.adjudicator}"))
         self.query_one("#status", Static).update(status)
 
     def on_tag_key(self, tag_id: str) -> None:
@@ -117,8 +117,8 @@ class ReviewScreen(SentenceScreen):
 
     def set_filter(self, tag: str | None, pair: tuple[str, str] | None) -> None:
         self.timed("filter", self.session.set_filter, tag, pair)
-        self.notify(f"{len(self.session.items)} disagreements" + (f" on {tag}" if tag else "")
-                    + (f" between {pair[0]} and {pair[1]}" if pair else ""), markup=False)
+        self.notify(render.safe(f"{len(self.session.items)} disagreements" + (f" on {tag}" if tag else "")
+                    + (f" between {pair[0]} and {pair[1]}" if pair else "")), markup=False)
 
     def action_dashboard(self) -> None:
         self.app.push_screen(DashboardScreen(self.session))
@@ -172,9 +172,9 @@ class DashboardScreen(Screen):
     def show(self, rep: dict) -> None:
         self.report = rep
         o = rep["overall"]
-        t = Table(title=f"{rep['items']} items · annotators: {', '.join(rep['annotators'])}", box=None)
+        t = Table(title=render.plain(f"{rep['items']} items · annotators: {', '.join(rep['annotators'])}"), box=None)
         for c in ("figure", "all facets", *rep["facets"]):
-            t.add_column(c)
+            t.add_column(render.plain(c))
         for key in ("alpha_nominal", "alpha_masi", "alpha_jaccard", "percent_agreement", "cohen_kappa",
                     "fleiss_kappa"):
             t.add_row(Text(key), bar(o[key]), *[bar(f[key]) for f in rep["facets"].values()])
@@ -184,18 +184,18 @@ class DashboardScreen(Screen):
         grid = Table(title="α MASI by annotator pair", box=None)
         grid.add_column("")
         for n in names:
-            grid.add_column(n)
+            grid.add_column(render.plain(n))
         lookup = {(p["a"], p["b"]): p["alpha_masi"] for p in rep["pairs"]}
         lookup.update({(b, a): v for (a, b), v in list(lookup.items())})
         for a in names:
-            grid.add_row(Text(a), *[Text("—", style="dim") if a == b else bar(lookup.get((a, b)), 6) for b in names])
+            grid.add_row(render.plain(a), *[Text("—", style="dim") if a == b else bar(lookup.get((a, b)), 6) for b in names])
         self.query_one("#pairs", Static).update(grid)
         conf = Table(title="Top confusions", box=None)
         conf.add_column("A chose")
         conf.add_column("other chose")
         conf.add_column("count")
         for c in rep["confusion"][:10]:
-            conf.add_row(Text(c["a"]), Text(c["b"] or "(nothing else)"), Text(str(c["count"])))
+            conf.add_row(render.plain(c["a"]), render.plain(c["b"] or "(nothing else)"), Text(str(c["count"])))
         self.query_one("#confusions", Static).update(conf)
 
     def fill_tags(self) -> None:
@@ -206,7 +206,7 @@ class DashboardScreen(Screen):
                       key=lambda kv: (kv[1]["alpha"] is None, kv[1]["alpha"] or 0), reverse=not self.ascending)
         tax = self.session.taxonomy
         for tag, f in rows:
-            dt.add_row(Text(tag), Text(tax.tags[tag].title if tag in tax.tags else ""), bar(f["alpha"]),
+            dt.add_row(render.plain(tag), render.plain(tax.tags[tag].title if tag in tax.tags else ""), bar(f["alpha"]),
                        Text("—" if f["kappa"] is None else f"{f['kappa']:.3f}"), Text(str(f["support"])))
 
     def action_sort(self) -> None:

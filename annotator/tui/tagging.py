@@ -68,7 +68,7 @@ class TagScreen(SentenceScreen):
         try:
             self.session.start(self.start_doc)
         except LookupError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self.notify(render.safe(str(exc)), severity="error", markup=False)
             self.session.start()
         self.refresh_view()
         self.call_after_refresh(self.after_first_paint)
