@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from time import perf_counter
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
