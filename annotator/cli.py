@@ -8,7 +8,7 @@ import sys
 import click
 
 from annotator import __version__
-from annotator.errors import AnnotatorError, TaxonomyError
+from annotator.errors import AnnotatorError, StoreError, TaxonomyError
 from annotator.store import Store, default_db_path
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -22,9 +22,13 @@ def shared_options(f):
     @click.option("--taxonomy", "taxonomy_path", metavar="FILE", default=None,
                   type=click.Path(dir_okay=False), help="Taxonomy YAML (default: the one the database recorded, "
                   "else the bundled taxonomies/cppcc.yaml).")
+    @click.option("--read-only", "read_only", is_flag=True, default=None,
+                  help="Open the database read-only (automatic when the file or its folder cannot be written).")
     @functools.wraps(f)
-    def wrapper(*args, db_path=None, taxonomy_path=None, **kwargs):
+    def wrapper(*args, db_path=None, taxonomy_path=None, read_only=None, **kwargs):
         obj = click.get_current_context().find_root().ensure_object(dict)
+        if read_only:
+            obj["read_only"] = True
         if db_path:
             obj["db"] = db_path
         if taxonomy_path:
@@ -42,8 +46,15 @@ def taxonomy_path() -> str | None:
     return click.get_current_context().find_root().ensure_object(dict).get("taxonomy")
 
 
-def open_store(create: bool = True) -> Store:
-    return Store(db_path(), create=create)
+def open_store(create: bool = True, write: bool = False) -> Store:
+    """The database; ``write=True`` for commands that exist to write (import, tag, merge…)."""
+    read_only = True if click.get_current_context().find_root().ensure_object(dict).get("read_only") else None
+    store = Store(db_path(), create=create, read_only=read_only)
+    if write and store.read_only:
+        store.close()
+        raise StoreError(f"{store.path} is read-only (file or folder not writable, or --read-only); this command "
+                         "writes to it — review, agree and export work read-only")
+    return store
 
 
 class DomainErrors(click.Group):

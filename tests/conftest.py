@@ -97,3 +97,15 @@ async def wait_for_palette_hits(app, pilot, tries: int = 50) -> None:
 @pytest.fixture
 def palette_hits():
     return wait_for_palette_hits
+
+
+@pytest.fixture(autouse=True)
+def no_real_terminal_app(monkeypatch):
+    """A command that would open the full-screen app inside a test fails loudly instead of taking
+    over (and silently ending) the test process."""
+    from annotator.tui.app import AnnotatorApp
+
+    def refuse(self, *a, **k):
+        raise AssertionError("a test tried to run the TUI on the real terminal; use app.run_test()")
+
+    monkeypatch.setattr(AnnotatorApp, "run", refuse)

@@ -90,4 +90,4 @@ def test_not_a_database_is_a_clear_error(runner, tmp_path):
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not sqlite" * 100)
     r = runner.invoke(cli, ["--db", str(junk), "import", str(seeds_dir())])
-    assert r.exit_code == 1 and "not a usable SQLite database" in r.output and "Traceback" not in r.output
+    assert r.exit_code == 1 and "not an SQLite database" in r.output and "Traceback" not in r.output

@@ -54,7 +54,7 @@ def test_sql_looking_text_is_just_text(store):
 def test_sql_looking_arguments_on_the_command_line(seeded_db, tmp_path):
     runner = CliRunner()
     out = tmp_path / "out.jsonl"
-    r = runner.invoke(cli, ["--db", str(seeded_db), "export", str(out), "--source", f"annotator:{INJECTION}"])
+    r = runner.invoke(cli, ["--db", str(seeded_db), "export", "--out", str(out), "--source", f"annotator:{INJECTION}"])
     assert "Traceback" not in r.output
     r = runner.invoke(cli, ["--db", str(seeded_db), "agree", "--tag", INJECTION])
     assert "Traceback" not in r.output

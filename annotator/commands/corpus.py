@@ -19,7 +19,7 @@ def import_cmd(paths):
 
     Encodings are detected (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK).
     Importing the same content again adds nothing. Exit 1 if any file was refused."""
-    store = open_store()
+    store = open_store(write=True)
     files = find_text_files(list(paths))
     with progress_printer("importing", len(files)) as bar:
         report = import_paths(store, list(paths), progress=lambda _p: bar.update(1))

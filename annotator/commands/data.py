@@ -66,7 +66,7 @@ def merge_cmd(sources):
     updated_at wins a conflict and both versions stay in the event log. Each source is all or nothing."""
     from annotator.merge import MergeError, merge
 
-    store = open_store()
+    store = open_store(write=True)
     taxonomy = resolve_taxonomy(store, taxonomy_path())
     failed = False
     for src in sources:

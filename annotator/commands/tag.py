@@ -11,7 +11,7 @@ from annotator.workspace import default_annotator, ensure_seeded, resolve_taxono
 
 def run_tag(annotator: str | None, doc: str | None, queue: str, seed: bool = False, suggest: bool = True,
             order: str = "document") -> None:
-    store = open_store()
+    store = open_store(write=True)
     if seed:
         report = ensure_seeded(store)
         if report:

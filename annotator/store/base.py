@@ -16,6 +16,7 @@ from annotator.errors import StoreError
 from annotator.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 FINISHED = ("done", "skipped", "flagged")  # statuses that take a sentence out of the todo queue
+BUSY_SECONDS = 30  # how long a write waits for another process's write lock before giving up
 
 
 def now() -> str:
@@ -62,14 +63,37 @@ SENTENCE_COLS = 'n, id, doc_id, idx, kind, text, section, start, "end", qpos'
 class StoreBase:
     """SQLite in WAL mode with a busy timeout; every write is its own committed transaction."""
 
-    def __init__(self, path: str | Path, *, create: bool = True):
+    def __init__(self, path: str | Path, *, create: bool = True, read_only: bool | None = None):
+        """Open (or create) a database. ``read_only=None`` opens read-only when the file or its folder
+        cannot be written; then reads work and every write raises StoreError naming the file."""
         self.path = str(path)
-        if self.path != ":memory:" and not create and not Path(self.path).exists():
+        memory = self.path == ":memory:"
+        exists = memory or Path(self.path).exists()
+        if not exists and not create:
             raise StoreError(f"{self.path}: no such database")
+        if exists and not memory:
+            _check_header(self.path)
+        if read_only is None:
+            read_only = exists and not memory and not _writable(self.path)
+        elif read_only and not exists:
+            raise StoreError(f"{self.path}: no such database")
+        self.read_only = bool(read_only)
         try:
-            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA busy_timeout = 10000")
-            if self.path != ":memory:":
+            if self.read_only:
+                conn = sqlite3.connect(f"{Path(self.path).resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_SECONDS,
+                                       isolation_level=None, check_same_thread=False)
+            else:
+                conn = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:  # refuse before anything (even the journal mode) is touched
+                conn.close()
+                raise StoreError(f"{self.path}: schema version {version} is newer than this annotator supports "
+                                 f"({SCHEMA_VERSION}); upgrade annotator to open it (nothing was changed)")
+            if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                conn.close()
+                raise StoreError(f"{self.path}: an SQLite database, but not an annotator database (nothing was changed)")
+            if not memory and not self.read_only:
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk inserts into the id index stay in memory
@@ -79,15 +103,12 @@ class StoreBase:
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self._next_positions: tuple[int, int] | None = None  # (n, qpos) kept during a batch()
-        self._migrate()
+        self._migrate(version)
 
-    def _migrate(self) -> None:
-        try:
-            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"{self.path}: schema version {version} is newer than this annotator ({SCHEMA_VERSION})")
+    def _migrate(self, version: int) -> None:
+        if version < SCHEMA_VERSION and self.read_only:
+            raise StoreError(f"{self.path}: schema version {version} needs upgrading to {SCHEMA_VERSION}, "
+                             "which needs write access; open it once where it can be written")
         for v in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction():
                 for stmt in MIGRATIONS[v]:
@@ -95,7 +116,9 @@ class StoreBase:
                 self.conn.execute(f"PRAGMA user_version = {v}")
 
     def transaction(self):
-        return _Tx(self.conn)
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only: nothing can be saved to it")
+        return _Tx(self.conn, self.path)
 
     def close(self) -> None:
         self.conn.close()
@@ -137,25 +160,77 @@ class StoreBase:
 
 
 class _Tx:
-    """BEGIN IMMEDIATE … COMMIT (or ROLLBACK on error); nests as a no-op."""
+    """BEGIN IMMEDIATE … COMMIT (or ROLLBACK on error); nests as a no-op.
 
-    def __init__(self, conn: sqlite3.Connection):
+    BEGIN IMMEDIATE takes the write lock up front, so the busy timeout applies (a deferred
+    transaction upgrading to a writer could fail at once with "database is locked")."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str = ""):
         self.conn = conn
+        self.path = path
         self.outer = False
 
     def __enter__(self):
         if not self.conn.in_transaction:
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise _storage_error(self.path, exc) from None
             self.outer = True
         return self.conn
 
     def __exit__(self, exc_type, exc, tb):
         if self.outer:
             if exc_type is None:
-                self.conn.execute("COMMIT")
+                try:
+                    self.conn.execute("COMMIT")
+                except sqlite3.OperationalError as err:
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    raise _storage_error(self.path, err) from None
             else:
-                self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise _storage_error(self.path, exc) from None
         return False
+
+
+def _storage_error(path: str, exc: sqlite3.OperationalError) -> StoreError:
+    """SQLite's refusals as the one-line messages users see (nothing was saved in either case)."""
+    msg = str(exc)
+    if "locked" in msg or "busy" in msg:
+        return StoreError(f"{path}: another process held the write lock for over {BUSY_SECONDS} s; nothing was saved, "
+                          "try again")
+    if "readonly" in msg or "read-only" in msg:
+        return StoreError(f"{path} cannot be written (read-only file or folder); nothing was saved")
+    if "disk" in msg or "full" in msg:
+        return StoreError(f"{path}: {msg}; nothing was saved")
+    return StoreError(f"{path}: {msg}")
+
+
+def _check_header(path: str) -> None:
+    """A file that exists must be a folder-free, SQLite-headed file (or empty, which SQLite fills)."""
+    p = Path(path)
+    if p.is_dir():
+        raise StoreError(f"{path}: is a folder, not a database file")
+    try:
+        with open(p, "rb") as f:
+            head = f.read(16)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if head and head != b"SQLite format 3\x00":
+        raise StoreError(f"{path}: not an SQLite database (it starts with {head[:8]!r}); nothing was changed")
+
+
+def _writable(path: str) -> bool:
+    """Can this process write the database file and create its -wal/-shm files beside it?"""
+    p = Path(path)
+    if not os.access(p, os.W_OK):
+        return False
+    folder_ok = os.access(p.parent, os.W_OK | os.X_OK)
+    sidecars = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    return folder_ok or all(s.exists() and os.access(s, os.W_OK) for s in sidecars)
 
 
 class _Batch:

@@ -272,6 +272,9 @@ class JudgmentsMixin:
 
     def resume_point(self, who: str):
         """The first sentence unit this annotator has not finished (None when all are)."""
+        if self.read_only:  # nothing can be remembered: search from the recorded hint
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (f"frontier:{who}",)).fetchone()
+            return self.next_in_queue(who, "todo", int(row[0]) if row else 0)
         with self.transaction():
             row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (f"frontier:{who}",)).fetchone()
             start = int(row[0]) if row else 0

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from annotator.errors import AnnotatorError
 from annotator.tui import render
 
 
@@ -55,7 +56,12 @@ class SentenceScreen(Screen):
     def timed(self, name: str, fn, *args):
         """Run a handler and redraw, recording its duration in the app (benchmarks read it)."""
         t0 = perf_counter()
-        result = fn(*args)
+        try:
+            result = fn(*args)
+        except AnnotatorError as exc:  # read-only database, lock held too long: say so, keep the screen
+            self.notify(render.safe(str(exc)), severity="error", markup=False, timeout=8)
+            self.refresh_view()
+            return None
         self.refresh_view()
         self.app.record_timing(name, perf_counter() - t0)
         return result
