@@ -2,9 +2,9 @@
 
 
 def register(cli) -> None:
-    from annotator.commands import agree, corpus, data, insight, tag
+    from annotator.commands import agree, corpus, data, insight, maintenance, tag
 
-    for mod in (corpus, tag, agree, data, insight):
+    for mod in (corpus, tag, agree, data, insight, maintenance):
         for cmd in mod.COMMANDS:
             if cmd.name not in cli.commands:
                 cli.add_command(cmd)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -122,6 +123,46 @@ class StoreBase:
 
     def close(self) -> None:
         self.conn.close()
+
+    def backup_to(self, target: str | Path, *, force: bool = False) -> dict:
+        """A consistent copy of the database while others keep working: SQLite's online backup API in
+        one step (one read snapshot; in WAL mode writers are not blocked), written to a temporary file
+        beside ``target``, checked with ``PRAGMA integrity_check``, then renamed into place.
+        Returns the copy's row counts."""
+        target = Path(target)
+        if target.resolve() == Path(self.path).resolve():
+            raise StoreError(f"{target} is the database itself: back up to another file")
+        if target.exists() and not force:
+            raise StoreError(f"{target} exists: use --force to overwrite")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            os.close(fd)
+        except OSError as exc:
+            raise StoreError(f"cannot write {target}: {exc.strerror or exc}") from None
+        try:
+            dest = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                self.conn.backup(dest, pages=-1)
+                dest.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
+                ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
+                counts = {t: dest.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                          for t in ("documents", "sentences", "annotations", "gold", "events")}
+            finally:
+                dest.close()
+            if ok != "ok":
+                raise StoreError(f"{target}: the copy failed its integrity check ({ok}); nothing was written")
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot back up {self.path} to {target}: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"cannot write {target}: {exc.strerror or exc}") from None
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return counts
 
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]

@@ -1,0 +1,368 @@
+"""Crash and concurrency drills, shared by the test suite and ``benchmarks/chaos.py``.
+
+A *driver* runs the real tagging screen headless (``app.run_test``) on a database and presses
+random keys: tag keys, enter, !, -, ctrl+z, ctrl+y, arrows, ; notes. Before each key it logs an
+``intent`` line; after the screen has been redrawn it logs a ``shown`` line with the judgment the
+screen now shows for the sentence the key acted on. Lines go to a log file with one write each, so
+what was logged survives the driver being killed.
+
+*Kill trials* fork drivers from a warmed-up zygote process (imports done once), kill each with
+SIGKILL at a random moment, reopen the database and check: ``PRAGMA integrity_check`` is ok, and
+every judgment a ``shown`` line reported is in the database (only the sentence of an action still in
+flight when the kill came may differ). *Concurrency runs* start several drivers as different
+annotators on one database for a bounded time, with ``agree`` and ``export`` running beside them.
+
+Run as a script it is the zygote (``zygote``) or one driver (``drive DB NAME SEED LOG SECONDS``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+ACTIONS = ["tag", "confirm", "flag", "skip", "undo", "redo", "down", "up", "note"]
+WEIGHTS = [46, 20, 3, 3, 9, 4, 6, 3, 6]
+KEYS = {"confirm": ["enter"], "flag": ["exclamation_mark"], "skip": ["minus"], "undo": ["ctrl+z"],
+        "redo": ["ctrl+y"], "down": ["down"], "up": ["up"]}
+ADVANCING = {"confirm": "done", "skip": "skipped"}
+
+
+# ----------------------------------------------------------------------------- the driver
+def drive(db: str, annotator: str, seed: int, log: str, seconds: float = 3600.0, max_steps: int = 100_000) -> None:
+    asyncio.run(_drive(db, annotator, seed, log, seconds, max_steps))
+
+
+async def _drive(db: str, annotator: str, seed: int, log: str, seconds: float, max_steps: int) -> None:
+    from annotator.resources import default_taxonomy_path
+    from annotator.store import EMPTY, Store
+    from annotator.taxonomy import load_taxonomy
+    from annotator.tui.app import build_app
+
+    rng = random.Random(seed)
+    taxonomy = load_taxonomy(default_taxonomy_path())
+    tag_keys = [t.key for t in taxonomy.tags.values() if t.key]
+    app = build_app(Store(db), taxonomy, annotator, suggestions=False)
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+
+    def emit(rec: dict) -> None:
+        os.write(fd, (json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8"))
+
+    deadline = time.monotonic() + seconds
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        emit({"ready": os.getpid()})
+        for step in range(max_steps):
+            s = app.session
+            if s.current is None or time.monotonic() > deadline:
+                break
+            sid0, state0 = s.current.id, s.state
+            action = rng.choices(ACTIONS, WEIGHTS)[0]
+            emit({"intent": step, "action": action, "sid": sid0})
+            if action == "tag":
+                await press(pilot, rng.choice(tag_keys))
+            elif action == "note":
+                await press(pilot, "semicolon")
+                await press(pilot, "ctrl+u", *rng.sample("abcdefgh", 3), "enter")
+                for _ in range(100):  # the dialog closes, then its callback saves the note
+                    if not app.screen.is_modal:
+                        break
+                    await pilot._wait_for_screen()
+                await pilot._wait_for_screen()
+            else:
+                await press(pilot, *KEYS[action])
+            s = app.session
+            if s.current is not None and s.current.id == sid0:
+                shown = (sid0, s.state)
+            elif action in ADVANCING:
+                shown = (sid0, replace(state0, status=ADVANCING[action]))
+            elif action in ("undo", "redo") and s.current is not None:
+                shown = (s.current.id, s.state)
+            else:
+                shown = None  # moved without writing
+            errors = [str(n.message) for n in app._notifications if n.severity == "error"]
+            rec = {"shown": step, "errors": errors}
+            if shown is not None:
+                st = shown[1] or EMPTY
+                rec.update(sid=shown[0], state=[sorted(st.labels), st.status, st.note])
+            emit(rec)
+    emit({"finished": True})
+    os.close(fd)
+
+
+async def press(pilot, *keys: str) -> None:
+    """Like ``pilot.press`` without its waits for the CPU to go idle (which cap a driver at a few
+    keys a second): send each key as the terminal driver would, then wait until the app and the
+    screen have handled everything queued, the redraw included."""
+    from textual import events
+
+    app = pilot.app
+    for key in keys:
+        char = key if len(key) == 1 else {"semicolon": ";", "minus": "-", "exclamation_mark": "!"}.get(key)
+        if key == "enter":
+            char = "\r"
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+        await pilot._wait_for_screen()
+    await pilot._wait_for_screen()
+
+
+# ----------------------------------------------------------------------------- checking a log
+@dataclass
+class Check:
+    actions_shown: int = 0
+    judgments_checked: int = 0
+    lost: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    integrity: str = "ok"
+    finished: bool = False
+
+
+def check_log(db: str | Path, annotator: str, log: str | Path, exact: bool = False) -> Check:
+    """Compare what the driver showed with what the database holds after it died or finished.
+    ``exact``: the annotator has no judgments but this log's (a fresh annotator), so any other
+    row of theirs counts as a difference too."""
+    from annotator.store import Store
+
+    expected: dict[str, tuple] = {}
+    inflight: dict | None = None
+    out = Check()
+    for line in Path(log).read_text(encoding="utf-8").splitlines():
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError:  # the last line of a killed driver may be cut short
+            continue
+        if "intent" in rec:
+            inflight = rec
+        elif "shown" in rec:
+            inflight = None
+            out.actions_shown += 1
+            out.errors += rec["errors"]
+            if "sid" in rec:
+                expected[rec["sid"]] = tuple(rec["state"][0]), rec["state"][1], rec["state"][2]
+        elif rec.get("finished"):
+            out.finished = True
+    store = Store(db)
+    try:
+        out.integrity = store.conn.execute("PRAGMA integrity_check").fetchone()[0]
+        differ = []
+        for sid, (labels, status, note) in expected.items():
+            got = store.annotation(sid, annotator)
+            got_t = (tuple(sorted(got.labels)), got.status, got.note) if got else ((), "draft", "")
+            if got_t != (labels, status, note):
+                differ.append(sid)
+        if exact:
+            rows = {r["sentence_id"] for r in store.iter_annotations() if r["annotator"] == annotator}
+            differ += sorted(rows - set(expected))
+        out.judgments_checked = len(expected)
+        if inflight is not None and len(differ) == 1:
+            # the action in flight at the kill may have committed before its screen update was logged
+            if inflight["action"] in ("undo", "redo") or differ[0] == inflight["sid"]:
+                differ = []
+        out.lost = differ
+    finally:
+        store.close()
+    return out
+
+
+# ----------------------------------------------------------------------------- kill trials
+class Zygote:
+    """A process that has imported everything once and forks a driver per request."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([sys.executable, __file__, "zygote"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True, bufsize=1)
+        assert self.proc.stdout.readline().strip() == "ready"
+
+    def spawn(self, db: str, annotator: str, seed: int, log: str) -> int:
+        self.proc.stdin.write(json.dumps([db, annotator, seed, log]) + "\n")
+        return int(self.proc.stdout.readline())
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+def _zygote() -> None:
+    import annotator.tui.app  # noqa: F401  (the imports every driver needs, done once)
+    from annotator.resources import default_taxonomy_path
+    from annotator.taxonomy import load_taxonomy
+
+    load_taxonomy(default_taxonomy_path())
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # killed drivers are reaped automatically
+    print("ready", flush=True)
+    for line in sys.stdin:
+        db, annotator, seed, log = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                drive(db, annotator, seed, log)
+            finally:
+                os._exit(0)
+        print(pid, flush=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _wait_for(predicate, timeout: float) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.005)
+    return predicate()
+
+
+@dataclass
+class KillReport:
+    trials: int = 0
+    killed_before_ready: int = 0
+    actions_shown: int = 0
+    judgments_checked: int = 0
+    lost: int = 0
+    bad_integrity: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def kill_trials(dbs: list[Path], trials: int, seed: int = 0, window: float = 0.8, workdir: Path | None = None
+                ) -> KillReport:
+    """Run ``trials`` drivers, each killed with SIGKILL at a random moment, and check the database
+    after each kill. Each database in ``dbs`` is a lane (one annotator, who resumes after every
+    kill); lanes run side by side."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    workdir = workdir or dbs[0].parent
+    report = KillReport()
+    zygote = Zygote()
+    spawn_lock, report_lock = threading.Lock(), threading.Lock()
+
+    def trial(t: int) -> None:
+        rng = random.Random(seed * 1_000_003 + t)
+        lane = t % len(dbs)
+        db, annotator, log = dbs[lane], f"crash{lane}", workdir / f"trial{t}.log"
+        with spawn_lock:
+            pid = zygote.spawn(str(db), annotator, rng.randrange(1 << 30), str(log))
+        failures = []
+        if rng.random() < 0.1:  # sometimes during start-up
+            time.sleep(rng.uniform(0, 0.3))
+        else:
+            if not _wait_for(lambda: log.exists() and "ready" in log.read_text(encoding="utf-8"), 60):
+                failures.append(f"trial {t}: the driver never became ready")
+            time.sleep(rng.uniform(0, window))
+        ready = log.exists() and "ready" in log.read_text(encoding="utf-8")
+        os.kill(pid, signal.SIGKILL)
+        if not _wait_for(lambda: not _alive(pid), 10):
+            failures.append(f"trial {t}: pid {pid} survived SIGKILL")
+        if not log.exists():
+            log.write_text("", encoding="utf-8")
+        c = check_log(db, annotator, log)
+        if c.integrity != "ok":
+            failures.append(f"trial {t}: integrity_check: {c.integrity}")
+        if c.lost:
+            failures.append(f"trial {t}: shown but not in the database: {c.lost}")
+        if c.errors:
+            failures.append(f"trial {t}: errors shown: {c.errors}")
+        with report_lock:
+            report.trials += 1
+            report.killed_before_ready += not ready
+            report.actions_shown += c.actions_shown
+            report.judgments_checked += c.judgments_checked
+            report.lost += len(c.lost)
+            report.bad_integrity += c.integrity != "ok"
+            report.failures += failures
+
+    def lane(k: int) -> None:
+        for t in range(k, trials, len(dbs)):
+            trial(t)
+
+    try:
+        with ThreadPoolExecutor(len(dbs)) as pool:
+            for f in [pool.submit(lane, k) for k in range(len(dbs))]:
+                f.result()
+    finally:
+        zygote.close()
+    return report
+
+
+# ----------------------------------------------------------------------------- concurrency
+@dataclass
+class ConcurrencyReport:
+    writers: int = 0
+    seconds: float = 0.0
+    actions_shown: int = 0
+    judgments_checked: int = 0
+    lost: int = 0
+    reader_runs: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def concurrency_run(db: Path, writers: int = 4, seconds: float = 6.0, workdir: Path | None = None,
+                    seed: int = 0) -> ConcurrencyReport:
+    """``writers`` drivers tag the same database as different annotators for ``seconds`` while the
+    real ``annotator agree --json``, ``export`` and ``backup`` run over and over beside them."""
+    workdir = workdir or db.parent
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    procs = []
+    for w in range(writers):
+        log = workdir / f"writer{w}.log"
+        procs.append((f"writer{w}", log, subprocess.Popen(
+            [sys.executable, __file__, "drive", str(db), f"writer{w}", str(seed * 100 + w), str(log), str(seconds)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)))
+    report = ConcurrencyReport(writers=writers, seconds=seconds)
+    cli = [sys.executable, "-m", "annotator", "--db", str(db)]
+    start = time.monotonic()
+    k = 0
+    while any(p.poll() is None for _, _, p in procs):
+        args = [["agree", "--json"], ["export", "--out", str(workdir / "during.jsonl"), "--force"],
+                ["backup", str(workdir / "during-backup.db"), "--force"]][k % 3]
+        r = subprocess.run(cli + args, capture_output=True, text=True, env=env, timeout=300)
+        report.reader_runs += 1
+        if r.returncode != 0 or "locked" in r.stderr or "Traceback" in r.stderr:
+            report.failures.append(f"reader {' '.join(args)} exit {r.returncode}: {r.stderr.strip()[-300:]}")
+        k += 1
+        if time.monotonic() - start > seconds * 20 + 120:
+            report.failures.append("writers did not finish in time")
+            break
+    for name, log, p in procs:
+        try:
+            _, err = p.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            _, err = p.communicate()
+        if p.returncode != 0:
+            report.failures.append(f"{name} exit {p.returncode}: {err.strip()[-500:]}")
+        c = check_log(db, name, log, exact=True)
+        report.actions_shown += c.actions_shown
+        report.judgments_checked += c.judgments_checked
+        report.lost += len(c.lost)
+        if not c.finished:
+            report.failures.append(f"{name} did not finish its run")
+        if c.lost:
+            report.failures.append(f"{name}: shown but not in the database: {c.lost}")
+        if c.errors:
+            report.failures.append(f"{name}: errors shown: {c.errors}")
+        if c.integrity != "ok":
+            report.failures.append(f"integrity_check: {c.integrity}")
+    return report
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "zygote":
+        _zygote()
+    elif sys.argv[1] == "drive":
+        drive(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], float(sys.argv[6]))
