@@ -159,8 +159,10 @@ def _classify(paras: list[_Para]) -> None:
         has_end = _ends_with_end(c)
         short = len(c) <= SHORT_LINE
         ends = _count_ends(c) if short else 2  # long lines: only "more than one" matters
-        if p.md:
-            p.kind = "heading"
+        if p.md and (short or not END_RE.search(c)):
+            p.kind = "heading"  # a long '#' line full of sentences is body text that starts with '#'
+        elif p.md:
+            p.kind = "body"
         elif len(c) <= 40 and BYLINE_RE.search(c):
             p.kind = "caption"
         elif not has_end:
@@ -294,7 +296,7 @@ def segment_rows(text: str, fallback_title: str = "") -> tuple[str, list[tuple]]
                 else:
                     append((len(rows), "sentence", stripped, section, p.doc_offset(a), p.doc_offset(b - 1) + 1))
             start = cut
-    md_title = next((p.clean for p in merged if p.md), "")
+    md_title = next((p.clean for p in merged if p.md and p.kind == "heading"), "")
     return md_title or title or fallback_title, rows
 
 

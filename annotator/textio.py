@@ -45,14 +45,21 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
         raise InputError(path, "binary file, not text")
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        _refuse_damaged_utf8(data, exc, path)
     try:  # GB18030 is a superset of GBK and GB2312, the usual legacy encodings of these reports
         text = data.decode("gb18030")
         if _mostly_cjk_or_ascii(text):
             return text, "gb18030"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.end >= len(data) - 1 and exc.start >= len(data) - 4:
+            try:
+                head = data[:exc.start].decode("gb18030")
+            except UnicodeDecodeError:
+                head = ""
+            if head and _mostly_cjk_or_ascii(head):
+                raise InputError(path, f"truncated GB18030: the file ends in the middle of a character "
+                                       f"(byte {exc.start}); the file was probably cut short") from None
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -62,6 +69,23 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     if not _mostly_cjk_or_ascii(text):
         raise InputError(path, f"unknown encoding: best guess {best.encoding} gives unreadable text")
     return text, best.encoding
+
+
+def _refuse_damaged_utf8(data: bytes, exc: UnicodeDecodeError, path: str) -> None:
+    """UTF-8 text with a few bad bytes (a file cut short, a damaged byte) must not be read as
+    GB18030, which would turn every character into different, wrong ones. UTF-8 with damage is
+    recognised by its many well-formed multi-byte sequences against few malformed ones."""
+    sample = data[:1_000_000]
+    decoded = sample.decode("utf-8", errors="replace")
+    bad = decoded.count("\ufffd")
+    multibyte = sum(1 for ch in decoded if ord(ch) > 0x7F) - bad
+    if multibyte < 20 * max(bad, 1):
+        return  # not UTF-8 at all: try the legacy encodings
+    if exc.reason == "unexpected end of data" and exc.end >= len(data) - 1:
+        raise InputError(path, f"truncated UTF-8: the file ends in the middle of a character (byte {exc.start}); "
+                               "the file was probably cut short")
+    raise InputError(path, f"damaged UTF-8: invalid byte 0x{data[exc.start]:02x} at byte {exc.start} "
+                           f"({bad} bad sequence{'s' if bad != 1 else ''} in the first MB)")
 
 
 def _mostly_cjk_or_ascii(text: str) -> bool:
