@@ -12,18 +12,36 @@ from pathlib import Path
 
 from annotator.importer import ImportReport, import_paths
 from annotator.resources import default_taxonomy_path, seeds_dir
-from annotator.store import Store
+from annotator.errors import AnnotatorError
+from annotator.store import Store, describe_usage
 from annotator.taxonomy import Taxonomy, load_taxonomy, parse_taxonomy
 
 
-def resolve_taxonomy(store: Store, path: str | Path | None) -> Taxonomy:
+def resolve_taxonomy(store: Store, path: str | Path | None, check_usage: bool = True) -> Taxonomy:
     if path:
-        return load_taxonomy(path)
+        tax = load_taxonomy(path)
+        if check_usage and tax.hash != store.get_meta("taxonomy"):
+            ensure_covers_usage(store, tax)
+        return tax
     recorded = store.recorded_taxonomy()
     if recorded:
         source, origin = recorded
         return parse_taxonomy(source, origin or "<recorded in database>")
-    return load_taxonomy(default_taxonomy_path())
+    tax = load_taxonomy(default_taxonomy_path())
+    if check_usage:
+        ensure_covers_usage(store, tax)
+    return tax
+
+
+def ensure_covers_usage(store: Store, tax: Taxonomy) -> None:
+    """A taxonomy may add tags, never silently lose ones that judgments use (renamed or removed):
+    refuse, listing each such tag with how many judgments use it."""
+    missing = {t: u for t, u in store.label_usage().items() if t not in tax.tags}
+    if missing:
+        raise AnnotatorError(
+            f"{tax.path} lacks tags that existing judgments use: {describe_usage(missing)}. Keep them in the "
+            f"taxonomy, or move the judgments first: annotator taxonomy migrate --taxonomy {tax.path} "
+            "--rename OLD=NEW --drop TAG")
 
 
 def ensure_seeded(store: Store) -> ImportReport | None:

@@ -55,6 +55,40 @@ def taxonomy_show():
         click.echo(line)
 
 
+@taxonomy_group.command("migrate")
+@shared_options
+@click.option("--rename", multiple=True, metavar="OLD=NEW", help="Rename a tag in every judgment and gold (repeatable).")
+@click.option("--drop", multiple=True, metavar="TAG", help="Remove a tag from every judgment and gold (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Report what would change; change nothing.")
+def taxonomy_migrate(rename, drop, dry_run):
+    """Move existing judgments to a new taxonomy (--taxonomy FILE) that renames or removes tags.
+
+    One transaction: every changed judgment is logged in events; a judgment left with no tag is
+    reopened for tagging; the new taxonomy becomes the database's. Refused (nothing changed) if any
+    judgment would still use a tag the new taxonomy lacks."""
+    from annotator.workspace import default_annotator
+
+    if not taxonomy_path():
+        raise click.UsageError("give the new taxonomy: annotator taxonomy migrate --taxonomy FILE ...")
+    tax = load_taxonomy(taxonomy_path())
+    renames: dict[str, str] = {}
+    for r in rename:
+        old, sep, new = (x.strip() for x in r.partition("="))
+        if not (old and sep and new):
+            raise click.UsageError(f"--rename takes OLD=NEW, not '{r}'")
+        if new not in tax.tags:
+            raise click.UsageError(f"--rename {r}: '{new}' is not a tag of {tax.path}")
+        renames[old] = new
+    store = open_store(create=False, write=True)
+    t = tax
+    counts = store.migrate_labels(renames, set(drop), set(tax.tags), default_annotator(),
+                                  (t.name, t.version, t.hash, t.path, t.source), dry_run=dry_run)
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{verb} {counts['annotations']} judgments and {counts['gold']} gold judgments; "
+               f"{counts['reopened']} reopened (no tag left)"
+               + ("" if dry_run else f"; {tax.name} ({tax.hash}) is now the database's taxonomy"))
+
+
 @click.command("docs")
 @shared_options
 def docs_cmd():

@@ -7,11 +7,13 @@ Every write is its own committed transaction (WAL mode, busy timeout), so a cras
 from annotator.store.base import EMPTY, FINISHED, Sentence, State, StoreBase, default_db_path, now
 from annotator.store.corpus import CorpusMixin
 from annotator.store.judgments import JudgmentsMixin
+from annotator.store.labels import LabelsMixin, describe_usage
 from annotator.store.schema import SCHEMA_VERSION
 
 
-class Store(CorpusMixin, JudgmentsMixin, StoreBase):
+class Store(CorpusMixin, JudgmentsMixin, LabelsMixin, StoreBase):
     """One database: corpus, judgments, gold and events."""
 
 
-__all__ = ["EMPTY", "FINISHED", "SCHEMA_VERSION", "Sentence", "State", "Store", "default_db_path", "now"]
+__all__ = ["EMPTY", "FINISHED", "SCHEMA_VERSION", "Sentence", "State", "Store", "default_db_path", "describe_usage",
+           "now"]
