@@ -205,6 +205,11 @@ def _zygote() -> None:
         if pid == 0:
             try:
                 drive(db, annotator, seed, log)
+            except BaseException:
+                import traceback
+
+                with open(log, "a", encoding="utf-8") as fh:
+                    fh.write(json.dumps({"crash": traceback.format_exc()}) + "\n")
             finally:
                 os._exit(0)
         print(pid, flush=True)
@@ -265,7 +270,10 @@ def kill_trials(dbs: list[Path], trials: int, seed: int = 0, window: float = 0.8
                 failures.append(f"trial {t}: the driver never became ready")
             time.sleep(rng.uniform(0, window))
         ready = log.exists() and "ready" in log.read_text(encoding="utf-8")
-        os.kill(pid, signal.SIGKILL)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            failures.append(f"trial {t}: the driver ended before the kill: {log.read_text(encoding='utf-8')[-800:]}")
         if not _wait_for(lambda: not _alive(pid), 10):
             failures.append(f"trial {t}: pid {pid} survived SIGKILL")
         if not log.exists():
@@ -296,6 +304,49 @@ def kill_trials(dbs: list[Path], trials: int, seed: int = 0, window: float = 0.8
                 f.result()
     finally:
         zygote.close()
+    return report
+
+
+@dataclass
+class ImportKillReport:
+    trials: int = 0
+    documents_checked: int = 0
+    partial_documents: int = 0
+    failures: list[str] = field(default_factory=list)
+    databases: list[Path] = field(default_factory=list)
+
+
+def import_kill_trials(db: Path, folder: Path, trials: int, seed: int = 0, window: float = 3.0) -> ImportKillReport:
+    """``annotator import FOLDER`` into a new database, killed with SIGKILL at a random moment, once
+    per trial: every document in the database must have all its units (each is written all or
+    nothing). The databases are ``db`` with the trial number added to its name."""
+    from annotator.store import Store
+
+    rng = random.Random(seed)
+    report = ImportKillReport()
+    for t in range(trials):
+        db_t = db.with_name(f"{db.stem}-{t}{db.suffix}")
+        report.databases.append(db_t)
+        proc = subprocess.Popen([sys.executable, "-m", "annotator", "--db", str(db_t), "import", str(folder)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, window))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        report.trials += 1
+        if not db_t.exists():
+            continue  # killed before the database was created
+        store = Store(db_t)
+        try:
+            ok = store.conn.execute("PRAGMA integrity_check").fetchone()[0]
+            if ok != "ok":
+                report.failures.append(f"trial {t}: integrity_check: {ok}")
+            for d in store.documents():
+                report.documents_checked += 1
+                if len(store.units(d["id"])) != d["n_units"]:
+                    report.partial_documents += 1
+                    report.failures.append(f"trial {t}: document {d['id']} is partial")
+        finally:
+            store.close()
     return report
 
 

@@ -68,3 +68,24 @@ def test_backup_sees_a_snapshot_while_a_writer_is_mid_transaction(seeded_db, tmp
     Store(seeded_db).backup_to(tmp_path / "b.db")
     writer.execute("ROLLBACK")
     assert Store(tmp_path / "b.db").annotation(sent.id, "alice") == State(("economy",), "done")
+
+
+def test_sigkill_during_import_leaves_only_whole_documents(tmp_path):
+    from chaos import import_kill_trials
+
+    from annotator.resources import seeds_dir
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    seeds = sorted(seeds_dir().glob("*.txt"))
+    for k in range(120):
+        for p in seeds:
+            (folder / f"{k:04d}_{p.name}").write_text(f"# 副本 {k}\n\n" + p.read_text(encoding="utf-8"),
+                                                      encoding="utf-8")
+    db = tmp_path / "import.db"
+    report = import_kill_trials(db, folder, trials=4, seed=1, window=2.5)
+    assert report.failures == [] and report.partial_documents == 0
+    assert report.documents_checked > 0  # some kills came after documents were written
+    last = report.databases[-1]
+    r = CliRunner().invoke(cli, ["--db", str(last), "import", str(folder)])  # finishing an interrupted import
+    assert r.exit_code == 0 and Store(last).count_documents() == 600
