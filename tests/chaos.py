@@ -49,6 +49,9 @@ async def _drive(db: str, annotator: str, seed: int, log: str, seconds: float, m
     rng = random.Random(seed)
     taxonomy = load_taxonomy(default_taxonomy_path())
     tag_keys = [t.key for t in taxonomy.tags.values() if t.key]
+    from annotator.tui.tagging import TagScreen
+
+    TagScreen.RETRAIN_EVERY = 5  # the model worker's own connection opens and closes often
     app = build_app(Store(db), taxonomy, annotator, suggestions=False)
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from pathlib import Path
 
 from chaos import concurrency_run, kill_trials
 from click.testing import CliRunner
@@ -89,3 +90,20 @@ def test_sigkill_during_import_leaves_only_whole_documents(tmp_path):
     last = report.databases[-1]
     r = CliRunner().invoke(cli, ["--db", str(last), "import", str(folder)])  # finishing an interrupted import
     assert r.exit_code == 0 and Store(last).count_documents() == 600
+
+
+def test_a_second_connection_in_the_same_process_keeps_the_first_ones_locks(seeded_db):
+    """Regression: reading the database file's header with open()/close() dropped every POSIX lock
+    this process's connections held, so another process, believing itself the last user,
+    deleted the -wal and -shm files under them (disk I/O errors after a while)."""
+    import subprocess
+    import sys
+
+    first = Store(seeded_db)
+    assert first.count_documents() == 5
+    Store(seeded_db).close()  # e.g. a worker thread's own connection, opened and closed
+    code = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+            "c.execute('select count(*) from sentences').fetchone(); c.close()")
+    subprocess.run([sys.executable, "-c", code, str(seeded_db)], check=True)
+    assert Path(f"{seeded_db}-shm").exists() and Path(f"{seeded_db}-wal").exists()
+    assert first.count_documents() == 5

@@ -78,13 +78,16 @@ class SearchScreen(ModalScreen[Sentence | None]):
 
     @work(thread=True, exclusive=True)
     def search(self, needle: str) -> None:
-        from annotator.store import Store as _Store
-
-        store = _Store(self.store.path)  # a thread of its own gets its own connection
         try:
-            hits = store.search(needle)
-        finally:
-            store.close()
+            store = self.store.reopen()  # a thread of its own gets its own connection
+            try:
+                hits = store.search(needle)
+            finally:
+                store.close()
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, render.safe(f"Search failed: {exc}"), severity="error",
+                                      markup=False)
+            return
         self.app.call_from_thread(self.show_hits, needle, hits)
 
     def show_hits(self, needle: str, hits: list[Sentence]) -> None:

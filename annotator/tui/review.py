@@ -158,15 +158,19 @@ class DashboardScreen(Screen):
     @work(thread=True, exclusive=True)
     def compute(self) -> None:
         from annotator.agree import report
-        from annotator.store import Store
 
         own = self.session.store.path != ":memory:"
-        store = Store(self.session.store.path) if own else self.session.store
         try:
-            rep = report(store, self.session.taxonomy, bootstrap=200)
-        finally:
-            if own:
-                store.close()
+            store = self.session.store.reopen() if own else self.session.store
+            try:
+                rep = report(store, self.session.taxonomy, bootstrap=200)
+            finally:
+                if own:
+                    store.close()
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, render.safe(f"Agreement unavailable: {exc}"),
+                                      severity="error", markup=False)
+            return
         self.app.call_from_thread(self.show, rep)
 
     def show(self, rep: dict) -> None:

@@ -80,7 +80,13 @@ class TagScreen(SentenceScreen):
     @work(thread=True, exclusive=True, group="suggest")
     def load_suggester(self) -> None:
         """Load jieba with the taxonomy keywords and train on the database's judgments, off the UI thread."""
-        from annotator.store import Store
+        try:
+            self._load_suggester()
+        except Exception as exc:  # suggestions are a help: losing them must not close the screen
+            self.app.call_from_thread(self.notify, render.safe(f"Suggestions unavailable: {exc}"),
+                                      severity="warning", markup=False)
+
+    def _load_suggester(self) -> None:
         from annotator.suggest import Highlighter, Suggester, train
 
         tax = self.session.taxonomy
@@ -88,7 +94,7 @@ class TagScreen(SentenceScreen):
         self.app.call_from_thread(self.highlighter_ready, highlighter)
         path = self.session.store.path
         own = path != ":memory:"  # a thread gets its own connection (closed below)
-        store = Store(path) if own else self.session.store
+        store = self.session.store.reopen() if own else self.session.store
         try:
             examples = store.training_examples()
             model = train([(highlighter.words(t), labels) for t, labels in examples],
