@@ -57,6 +57,7 @@ def test_backup_is_a_consistent_checked_copy(double_db, tmp_path):
     r = runner.invoke(cli, ["--db", str(double_db), "backup", str(double_db), "--force"])
     assert r.exit_code == 1 and "the database itself" in r.output
     assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]  # no temporary files left
+    assert target.stat().st_mode & 0o777 == double_db.stat().st_mode & 0o777
 
 
 def test_backup_sees_a_snapshot_while_a_writer_is_mid_transaction(seeded_db, tmp_path):

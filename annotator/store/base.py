@@ -162,6 +162,8 @@ class StoreBase:
                 raise StoreError(f"{target}: the copy failed its integrity check ({ok}); nothing was written")
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
+            if self.path != ":memory:":  # the copy gets the original's permissions, not mkstemp's 0600
+                os.chmod(tmp, os.stat(self.path).st_mode & 0o777)
             os.replace(tmp, target)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot back up {self.path} to {target}: {exc}") from None
