@@ -125,6 +125,7 @@ async def test_review_screen_on_a_read_only_database(double_db, taxonomy):
         await pilot.pause()
         item = app.session.current
         assert item is not None and len(app.session.items) > 10
+        assert "read-only" in str(app.screen.query_one("#status").render())
         await pilot.press("f1")
         await pilot.pause()
         assert any("read-only" in str(n.message) for n in app._notifications)

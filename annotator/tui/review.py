@@ -89,6 +89,8 @@ class ReviewScreen(SentenceScreen):
         status.append(f"gold {'saved' if s.gold.status == 'done' else 'not saved'}  ",
                       style="green" if s.gold.status == "done" else "yellow")
         status.append(render.safe(f"👤 {s.adjudicator}"))
+        if s.store.read_only:
+            status.append("   read-only: browsing only", style="bold yellow")
         self.query_one("#status", Static).update(status)
 
     def on_tag_key(self, tag_id: str) -> None:
