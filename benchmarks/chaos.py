@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from chaos import concurrency_run, import_kill_trials, kill_trials  # noqa: E402
+from chaos import concurrency_run, copies_of_seeds, import_kill_trials, kill_trials  # noqa: E402
 
 from annotator.importer import import_paths  # noqa: E402
 from annotator.resources import seeds_dir  # noqa: E402
@@ -54,13 +54,7 @@ def main() -> int:
         bad += len(k.failures)
 
         t0 = time.perf_counter()
-        folder = work / "reports"
-        folder.mkdir()
-        seeds = sorted(seeds_dir().glob("*.txt"))
-        for n in range(1000):
-            for p in seeds:
-                (folder / f"{n:04d}_{p.name}").write_text(f"# 副本 {n}\n\n" + p.read_text(encoding="utf-8"),
-                                                          encoding="utf-8")
+        folder = copies_of_seeds(work / "reports", 1000)
         i = import_kill_trials(work / "import.db", folder, args.import_trials, seed=args.seed, window=5.0)
         print(f"kill -9 during import: {i.trials} trials in {time.perf_counter() - t0:.0f} s; "
               f"{i.documents_checked} documents checked; partial documents {i.partial_documents}")

@@ -236,14 +236,20 @@ def _wait_for(predicate, timeout: float) -> bool:
 
 
 @dataclass
-class KillReport:
-    trials: int = 0
-    killed_before_ready: int = 0
+class Tally:
+    """What a drill checked: actions the screens showed, judgments compared, judgments lost."""
+
     actions_shown: int = 0
     judgments_checked: int = 0
     lost: int = 0
-    bad_integrity: int = 0
     failures: list[str] = field(default_factory=list)
+
+
+@dataclass
+class KillReport(Tally):
+    trials: int = 0
+    killed_before_ready: int = 0
+    bad_integrity: int = 0
 
 
 def kill_trials(dbs: list[Path], trials: int, seed: int = 0, window: float = 0.8, workdir: Path | None = None
@@ -353,16 +359,24 @@ def import_kill_trials(db: Path, folder: Path, trials: int, seed: int = 0, windo
     return report
 
 
+def copies_of_seeds(folder: Path, copies: int) -> Path:
+    """``copies`` × the bundled seed reports, each copy a distinct document (a numbered heading)."""
+    from annotator.resources import seeds_dir
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for k in range(copies):
+        for p in sorted(seeds_dir().glob("*.txt")):
+            (folder / f"{k:04d}_{p.name}").write_text(f"# 副本 {k}\n\n" + p.read_text(encoding="utf-8"),
+                                                      encoding="utf-8")
+    return folder
+
+
 # ----------------------------------------------------------------------------- concurrency
 @dataclass
-class ConcurrencyReport:
+class ConcurrencyReport(Tally):
     writers: int = 0
     seconds: float = 0.0
-    actions_shown: int = 0
-    judgments_checked: int = 0
-    lost: int = 0
     reader_runs: int = 0
-    failures: list[str] = field(default_factory=list)
 
 
 def concurrency_run(db: Path, writers: int = 4, seconds: float = 6.0, workdir: Path | None = None,

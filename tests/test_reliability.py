@@ -73,17 +73,9 @@ def test_backup_sees_a_snapshot_while_a_writer_is_mid_transaction(seeded_db, tmp
 
 
 def test_sigkill_during_import_leaves_only_whole_documents(tmp_path):
-    from chaos import import_kill_trials
+    from chaos import copies_of_seeds, import_kill_trials
 
-    from annotator.resources import seeds_dir
-
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    seeds = sorted(seeds_dir().glob("*.txt"))
-    for k in range(120):
-        for p in seeds:
-            (folder / f"{k:04d}_{p.name}").write_text(f"# 副本 {k}\n\n" + p.read_text(encoding="utf-8"),
-                                                      encoding="utf-8")
+    folder = copies_of_seeds(tmp_path / "reports", 120)
     db = tmp_path / "import.db"
     report = import_kill_trials(db, folder, trials=4, seed=1, window=2.5)
     assert report.failures == [] and report.partial_documents == 0
