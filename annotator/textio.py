@@ -97,12 +97,15 @@ def _mostly_cjk_or_ascii(text: str) -> bool:
 
 # Every line boundary Python knows (str.splitlines): CR, VT, FF (pdftotext's page break), FS/GS/RS,
 # NEL, LINE and PARAGRAPH SEPARATOR. Each becomes LF, so no unit can hold a hidden line break.
-LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+RARE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def normalise(text: str) -> str:
     """Every line boundary (CRLF, CR, form feed, U+2028…) becomes LF; a stray BOM is dropped."""
-    return LINE_BREAKS.sub("\n", text).replace("\ufeff", "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    if RARE_BREAKS.search(text):  # a scan is cheaper than a substitution over text that has none
+        text = RARE_BREAKS.sub("\n", text)
+    return text
 
 
 def read_text(path: Path | str) -> DecodedText:
