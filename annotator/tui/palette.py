@@ -11,19 +11,11 @@ from textual.markup import escape
 from annotator.tui.render import safe
 
 
-class TagCommands(Provider):
+class _PlainCommands(Provider):
+    """Entries are (plain text, command, help); titles are shown literally, never as markup."""
+
     def _entries(self):
-        screen = self.screen
-        tax = screen.session.taxonomy
-        for tag in tax.tags.values():
-            key = f"[{tag.key}] " if tag.key else ""
-            text = f"Toggle {key}{tag.title} · {tag.en} · {tag.id}"
-            yield text, partial(screen.toggle_tag, tag.id), tag.description
-        yield "Go to document…", screen.action_documents, "List documents with progress"
-        yield "Search sentences…", screen.action_search, "Find text in all documents"
-        for q in ("todo", "all", "flagged", "skipped", "done"):
-            yield f"Queue: {q}", partial(screen.change_queue, q), f"Work through the {q} queue"
-        yield "Help: keys", screen.action_help, "Every key, including the taxonomy's"
+        raise NotImplementedError
 
     async def discover(self) -> Hits:
         for text, command, help_ in self._entries():
@@ -41,7 +33,22 @@ class TagCommands(Provider):
                 yield Hit(score, display, command, text=text, help=escape(safe(help_ or "")))
 
 
-class ReviewCommands(Provider):
+class TagCommands(_PlainCommands):
+    def _entries(self):
+        screen = self.screen
+        tax = screen.session.taxonomy
+        for tag in tax.tags.values():
+            key = f"[{tag.key}] " if tag.key else ""
+            text = f"Toggle {key}{tag.title} · {tag.en} · {tag.id}"
+            yield text, partial(screen.toggle_tag, tag.id), tag.description
+        yield "Go to document…", screen.action_documents, "List documents with progress"
+        yield "Search sentences…", screen.action_search, "Find text in all documents"
+        for q in ("todo", "all", "flagged", "skipped", "done"):
+            yield f"Queue: {q}", partial(screen.change_queue, q), f"Work through the {q} queue"
+        yield "Help: keys", screen.action_help, "Every key, including the taxonomy's"
+
+
+class ReviewCommands(_PlainCommands):
     """Review screen palette: filter the disagreement queue by tag or by annotator pair."""
 
     def _entries(self):
@@ -57,19 +64,3 @@ class ReviewCommands(Provider):
         for a, b in itertools.combinations(names, 2):
             yield f"Filter by pair: {a} vs {b}", partial(screen.set_filter, None, (a, b)), "Only items these two differ on"
         yield "Dashboard", screen.action_dashboard, "Agreement figures"
-
-    async def discover(self) -> Hits:
-        for text, command, help_ in self._entries():
-            yield DiscoveryHit(Content(safe(text)), command, text=safe(text), help=escape(safe(help_)))
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, command, help_ in self._entries():
-            text = safe(text)
-            score, offsets = matcher.fuzzy_search.match(query, text)
-            if score > 0:
-                display = Content(text)
-                for o in offsets:
-                    display = display.stylize(matcher.match_style, o, o + 1)
-                yield Hit(score, display, command, text=text, help=escape(safe(help_)))
-
