@@ -116,3 +116,21 @@ async def test_review_screen_and_dashboard_show_text_literally(hostile):
             if "Computing" not in screen_text(app):
                 break
         assert_literal(screen_text(app), "eve[b]␛[31m", "协商[b]议政")
+
+
+async def test_review_palette_and_its_notification_show_names_literally(hostile, palette_hits):
+    db, tax = hostile
+    app = build_app(Store(db), tax, "judge", mode="review")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"pair")
+        await palette_hits(app, pilot)
+        assert_literal(screen_text(app), "bob vs eve[b]␛[31m")
+        await pilot.press("enter")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if app._notifications:
+                break
+        (note,) = list(app._notifications)
+        assert note.message.endswith("disagreements between bob and eve[b]␛[31m") and not note.markup
+        assert_literal(screen_text(app), "pair=bob,eve[b]␛[31m")
