@@ -31,3 +31,21 @@ class InputError(AnnotatorError):
 
 class StoreError(AnnotatorError):
     """The database cannot be used as asked."""
+
+
+class StoreBusy(StoreError):
+    """Another process holds the write lock; nothing was written (the caller may wait and retry)."""
+
+
+class TaxonomyMoved(StoreError):
+    """The database moved to another taxonomy (``taxonomy migrate``) since this session opened it."""
+
+
+class JudgmentChanged(AnnotatorError):
+    """The row changed since the screen showed it (another window or reviewer); nothing was overwritten.
+
+    ``current`` is the row as it is now (None when there is none)."""
+
+    def __init__(self, message: str, current=None):
+        super().__init__(message)
+        self.current = current

@@ -6,7 +6,8 @@ import json
 from collections import defaultdict
 from dataclasses import replace
 
-from annotator.store import EMPTY, Sentence, State, Store
+from annotator.errors import AnnotatorError, JudgmentChanged
+from annotator.store import EMPTY, Sentence, State, Store, TaxonomyRecord
 from annotator.taxonomy import Taxonomy
 
 
@@ -34,6 +35,9 @@ def disagreements(store: Store, tag: str | None = None, pair: tuple[str, str] | 
     return out
 
 
+UNTOUCHED = State((), "draft")  # the gold an item has before anyone adjudicated it
+
+
 class ReviewSession:
     def __init__(self, store: Store, taxonomy: Taxonomy, adjudicator: str, tag: str | None = None,
                  pair: tuple[str, str] | None = None):
@@ -50,7 +54,8 @@ class ReviewSession:
         self.judgments: dict[str, State] = {}
         self.gold: State = EMPTY
         self.doc_title = ""
-        self._recorded = False
+        self._taxonomies = frozenset(x for x in (store.get_meta("taxonomy"), taxonomy.hash) if x)
+        self._record = TaxonomyRecord(taxonomy.name, taxonomy.version, taxonomy.hash, taxonomy.path, taxonomy.source)
 
     @property
     def annotators(self) -> list[str]:
@@ -74,7 +79,7 @@ class ReviewSession:
         self.current = self.store.sentence(sid)
         self.before, self.after = self.store.context(self.current)
         self.judgments = self.store.item_judgments(sid)
-        self.gold = self.store.gold(sid) or State((), "draft")
+        self.gold = self.store.gold(sid) or UNTOUCHED
         doc = self.store.document(self.current.doc_id)
         self.doc_title = doc["title"] if doc else ""
         return True
@@ -84,27 +89,47 @@ class ReviewSession:
         self.items = disagreements(self.store, tag, pair)
         self.start()
 
-    def _write(self, action: str, state: State) -> None:
-        if not self._recorded:
-            t = self.taxonomy
-            self.store.record_taxonomy(t.name, t.version, t.hash, t.path, t.source)
-            self._recorded = True
-        self.store.change("gold", self.current.id, self.adjudicator, action, state, taxonomy=self.taxonomy.hash)
-        self.gold = state
+    def _write(self, action: str, change) -> State:
+        """Write the gold judgment: ``change`` maps the gold row as it is inside the write transaction to
+        the new state. If another reviewer changed it since it was shown, nothing is written and the
+        current gold is shown instead (JudgmentChanged)."""
+        if self.current is None:
+            raise AnnotatorError("no item to adjudicate here")
+        try:
+            _, after = self.store.change(
+                "gold", self.current.id, self.adjudicator, action, compute=lambda row: change(row or UNTOUCHED),
+                expect=self.gold, taxonomy=self.taxonomy.hash, record=self._record,
+                allowed_taxonomies=self._taxonomies)
+        except JudgmentChanged as exc:
+            self.gold = exc.current or UNTOUCHED
+            raise
+        self.gold = after
+        return after
 
     def toggle(self, tag_id: str) -> State:
-        labels = self.taxonomy.toggle(self.gold.labels, tag_id)
-        self._write(f"gold-toggle:{tag_id}", replace(self.gold, labels=tuple(labels), status="draft"))
-        return self.gold
+        return self._write(f"gold-toggle:{tag_id}", lambda row: replace(
+            row, labels=tuple(self.taxonomy.toggle(row.labels, tag_id)), status="draft"))
 
     def copy_from(self, annotator: str) -> State:
-        src = self.judgments[annotator]
-        self._write(f"gold-copy:{annotator}", replace(self.gold, labels=tuple(sorted(src.labels)), status="draft"))
-        return self.gold
+        labels = tuple(sorted(self.judgments[annotator].labels))
+        return self._write(f"gold-copy:{annotator}", lambda row: replace(row, labels=labels, status="draft"))
 
     def save(self) -> bool:
-        """enter: the gold set (possibly empty) is adjudicated; move to the next item."""
-        self._write("gold-save", replace(self.gold, status="done"))
+        """enter: the gold set is adjudicated; move to the next item. An empty gold set is refused here:
+        "none of these" is its own explicit key (``save_none``), never what an untouched item gets."""
+        if not self.gold.labels:
+            raise AnnotatorError("the gold set is empty: press ctrl+n to save \"none of these\", "
+                                 "or - to skip this item without saving gold")
+        self._write("gold-save", lambda row: replace(row, status="done"))
+        return self.step(1)
+
+    def save_none(self) -> bool:
+        """An explicit "none of these": gold with no tags, adjudicated; move to the next item."""
+        self._write("gold-none", lambda row: replace(row, labels=(), status="done"))
+        return self.step(1)
+
+    def skip(self) -> bool:
+        """Go to the next item without writing gold."""
         return self.step(1)
 
     def step(self, delta: int) -> bool:
@@ -119,13 +144,14 @@ class ReviewSession:
         return self._undo_redo(True)
 
     def _undo_redo(self, redo: bool) -> bool:
-        result = (self.store.redo if redo else self.store.undo)("gold", self.adjudicator)
+        result = (self.store.redo if redo else self.store.undo)(
+            "gold", self.adjudicator, allowed_taxonomies=self._taxonomies, known_tags=frozenset(self.taxonomy.tags))
         if result is None:
             return False
         sid, _, restored = result
         if sid in self.items:
             self.show(self.items.index(sid))
-        self.gold = restored or State((), "draft")
+        self.gold = restored or UNTOUCHED
         return True
 
     def agreed_labels(self) -> list[str]:

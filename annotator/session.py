@@ -10,7 +10,8 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from annotator.store import EMPTY, Sentence, State, Store
+from annotator.errors import AnnotatorError, JudgmentChanged
+from annotator.store import EMPTY, Sentence, State, Store, TaxonomyRecord
 from annotator.taxonomy import Taxonomy
 
 QUEUES = ("todo", "all", "flagged", "skipped", "done")
@@ -37,7 +38,9 @@ class TaggingSession:
         self.doc_total = 0
         self.done_doc = 0
         self._doc_id: str | None = None
-        self._recorded = False
+        # The taxonomies this session may write under: the database's when it opened, and its own.
+        self._taxonomies = frozenset(x for x in (store.get_meta("taxonomy"), taxonomy.hash) if x)
+        self._record = TaxonomyRecord(taxonomy.name, taxonomy.version, taxonomy.hash, taxonomy.path, taxonomy.source)
         self._mark = time.monotonic()
         self.queue_empty = False
         self.priority: list[int] = []  # sentence n's to visit first (uncertainty order), filled by the app
@@ -127,19 +130,31 @@ class TaggingSession:
         self._mark = time.monotonic()
 
     # ------------------------------------------------------------ judgments
-    def _write(self, action: str, after: State) -> None:
-        if not self._recorded:
-            t = self.taxonomy
-            self.store.record_taxonomy(t.name, t.version, t.hash, t.path, t.source)
-            self._recorded = True
-        now = time.monotonic()
-        spent = min(now - self._mark, IDLE_CAP)
-        self._mark = now
-        before, _ = self.store.change("annotation", self.current.id, self.annotator, action, after,
-                                      taxonomy=self.taxonomy.hash, seconds=spent,
-                                      suggestions_shown=self.suggestions_shown)
+    def _write(self, action: str, change) -> State:
+        """Write one judgment: ``change`` maps the row as it is inside the write transaction to the new
+        state. The row must still be what this screen shows (else JudgmentChanged, nothing written),
+        and the database must still use this session's taxonomy (else TaxonomyMoved)."""
+        if self.current is None:
+            raise AnnotatorError("no sentence to tag here")
+        spent = min(time.monotonic() - self._mark, IDLE_CAP)
+        try:
+            before, after = self.store.change(
+                "annotation", self.current.id, self.annotator, action, compute=lambda row: change(row or EMPTY),
+                expect=self.state, taxonomy=self.taxonomy.hash, seconds=spent,
+                suggestions_shown=self.suggestions_shown, record=self._record,
+                allowed_taxonomies=self._taxonomies)
+        except JudgmentChanged as exc:
+            self._adopt(exc.current)
+            raise
+        self._mark = time.monotonic()
         self._count(before, after, self.current.doc_id)
         self.state = after
+        return after
+
+    def _adopt(self, current: State | None) -> None:
+        """Show the row as it is now (it changed elsewhere); the counters follow it."""
+        self._count(self.state if self.state != EMPTY else None, current, self.current.doc_id)
+        self.state = current or EMPTY
 
     def _count(self, before: State | None, after: State | None, doc_id: str) -> None:
         delta = int(bool(after and after.status == "done")) - int(bool(before and before.status == "done"))
@@ -148,30 +163,30 @@ class TaggingSession:
             self.done_doc += delta
 
     def toggle(self, tag_id: str) -> State:
-        labels = self.taxonomy.toggle(self.state.labels, tag_id)
-        self._write(f"toggle:{tag_id}", replace(self.state, labels=tuple(labels)))
-        return self.state
+        return self._write(f"toggle:{tag_id}",
+                           lambda row: replace(row, labels=tuple(self.taxonomy.toggle(row.labels, tag_id))))
 
     def set_labels(self, labels: list[str], action: str = "set") -> State:
-        self._write(action, replace(self.state, labels=tuple(sorted(set(labels)))))
-        return self.state
+        return self._write(action, lambda row: replace(row, labels=tuple(sorted(set(labels)))))
 
     def accept(self, tag_ids: list[str]) -> State:
         """Add suggested tags (one explicit action); a single-choice facet keeps the first offered."""
-        labels = list(self.state.labels)
-        for tag_id in tag_ids:
-            if tag_id in labels or tag_id not in self.taxonomy.tags:
-                continue
-            facet = self.taxonomy.facet_by_id[self.taxonomy.tags[tag_id].facet]
-            if not facet.multiple and any(self.taxonomy.tags[x].facet == facet.id for x in labels):
-                continue
-            labels = self.taxonomy.toggle(labels, tag_id)
-        self._write("accept-suggestions", replace(self.state, labels=tuple(labels)))
-        return self.state
+        def add(row: State) -> State:
+            labels = list(row.labels)
+            for tag_id in tag_ids:
+                if tag_id in labels or tag_id not in self.taxonomy.tags:
+                    continue
+                facet = self.taxonomy.facet_by_id[self.taxonomy.tags[tag_id].facet]
+                if not facet.multiple and any(self.taxonomy.tags[x].facet == facet.id for x in labels):
+                    continue
+                labels = self.taxonomy.toggle(labels, tag_id)
+            return replace(row, labels=tuple(labels))
+
+        return self._write("accept-suggestions", add)
 
     def confirm(self) -> bool:
         """Mark done (an empty label set means 'none of these') and go to the next in the queue."""
-        self._write("confirm", replace(self.state, status="done"))
+        self._write("confirm", lambda row: replace(row, status="done"))
         return self.advance()
 
     def advance(self) -> bool:
@@ -188,17 +203,16 @@ class TaggingSession:
         return s is not None
 
     def toggle_flag(self) -> State:
-        status = "draft" if self.state.status == "flagged" else "flagged"
-        self._write("flag" if status == "flagged" else "unflag", replace(self.state, status=status))
-        return self.state
+        flag = self.state.status != "flagged"
+        return self._write("flag" if flag else "unflag",
+                           lambda row: replace(row, status="flagged" if flag else "draft"))
 
     def skip(self) -> bool:
-        self._write("skip", replace(self.state, status="skipped"))
+        self._write("skip", lambda row: replace(row, status="skipped"))
         return self.advance()
 
     def set_note(self, note: str) -> State:
-        self._write("note", replace(self.state, note=note))
-        return self.state
+        return self._write("note", lambda row: replace(row, note=note))
 
     def undo(self) -> bool:
         return self._undo_redo(redo=False)
@@ -207,7 +221,14 @@ class TaggingSession:
         return self._undo_redo(redo=True)
 
     def _undo_redo(self, redo: bool) -> bool:
-        result = (self.store.redo if redo else self.store.undo)("annotation", self.annotator)
+        try:
+            result = (self.store.redo if redo else self.store.undo)(
+                "annotation", self.annotator, allowed_taxonomies=self._taxonomies,
+                known_tags=frozenset(self.taxonomy.tags))
+        except JudgmentChanged:
+            if self.current is not None:  # whatever happened elsewhere, show this sentence as it is now
+                self._adopt(self.store.annotation(self.current.id, self.annotator))
+            raise
         if result is None:
             return False
         sid, previous, restored = result

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from annotator.errors import StoreError
+from annotator.errors import StoreBusy, StoreError
 
 from annotator.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -58,6 +58,18 @@ class State:
 
 
 EMPTY = State()
+ANY = object()  # "no expectation" for Store.change(expect=...)
+
+
+@dataclass(frozen=True)
+class TaxonomyRecord:
+    """What the database stores of a taxonomy when it is first used for a judgment."""
+
+    name: str
+    version: str
+    hash: str
+    path: str
+    source: str
 SENTENCE_COLS = 'n, id, doc_id, idx, kind, text, section, start, "end", qpos'
 
 
@@ -123,6 +135,12 @@ class StoreBase:
     def reopen(self):
         """Another connection to the same database in the same mode (a worker thread needs its own)."""
         return type(self)(self.path, create=False, read_only=self.read_only or None)
+
+    def set_lock_wait(self, seconds: float) -> None:
+        """How long a write waits for another process's write lock before raising StoreBusy.
+
+        The tagging screen waits briefly and retries itself, so its event loop never blocks for long."""
+        self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
 
     def transaction(self):
         if self.read_only:
@@ -191,11 +209,14 @@ class StoreBase:
     def record_taxonomy(self, name: str, version: str, hash_: str, path: str, source: str) -> None:
         """Remember a taxonomy (idempotent) and make it the database's current one."""
         with self.transaction():
-            self.conn.execute(
-                "INSERT OR IGNORE INTO taxonomies(hash, name, version, path, source, recorded_at) VALUES (?,?,?,?,?,?)",
-                (hash_, name, version, path, source, now()),
-            )
-            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('taxonomy', ?)", (hash_,))
+            self._record_taxonomy(TaxonomyRecord(name, version, hash_, path, source))
+
+    def _record_taxonomy(self, t: TaxonomyRecord) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO taxonomies(hash, name, version, path, source, recorded_at) VALUES (?,?,?,?,?,?)",
+            (t.hash, t.name, t.version, t.path, t.source, now()),
+        )
+        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('taxonomy', ?)", (t.hash,))
 
     def recorded_taxonomy(self) -> tuple[str, str] | None:
         """(source, path) of the taxonomy this database recorded last, if any."""
@@ -251,8 +272,8 @@ def _storage_error(path: str, exc: sqlite3.OperationalError) -> StoreError:
     """SQLite's refusals as the one-line messages users see (nothing was saved in either case)."""
     msg = str(exc)
     if "locked" in msg or "busy" in msg:
-        return StoreError(f"{path}: another process held the write lock for over {BUSY_SECONDS} s; nothing was saved, "
-                          "try again")
+        return StoreBusy(f"{path}: another process held the write lock too long (waited {BUSY_SECONDS} s); nothing was "
+                     "saved, try again")
     if "readonly" in msg or "read-only" in msg:
         return StoreError(f"{path} cannot be written (read-only file or folder); nothing was saved")
     if "disk" in msg or "full" in msg:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
+
+from annotator.errors import JudgmentChanged, StoreBusy, StoreError, TaxonomyMoved
+from annotator.store.base import ANY, FINISHED, State, TaxonomyRecord, now
 
 
-from annotator.errors import StoreError
-
-from annotator.store.base import FINISHED, State, now
+def _seen(state: State | None) -> State:
+    """What a screen shows for a row: no row and an untouched draft look the same."""
+    return state if state is not None else State()
 
 
 class JudgmentsMixin:
@@ -60,13 +63,29 @@ class JudgmentsMixin:
     def _current(self, layer: str, sentence_id: str, who: str) -> State | None:
         return self.gold(sentence_id) if layer == "gold" else self.annotation(sentence_id, who)
 
-    def change(self, layer: str, sentence_id: str, who: str, action: str, after: State | None, *,
-               taxonomy: str | None = None, seconds: float = 0.0, suggestions_shown: bool = False
+    def change(self, layer: str, sentence_id: str, who: str, action: str, after: State | None = None, *,
+               compute: Callable[[State | None], State | None] | None = None, expect: State | None | object = ANY,
+               taxonomy: str | None = None, seconds: float = 0.0, suggestions_shown: bool = False,
+               record: TaxonomyRecord | None = None, allowed_taxonomies: frozenset[str] | None = None,
                ) -> tuple[State | None, State | None]:
-        """Set a judgment and log it in ``events``, in one committed transaction. Returns (before, after)."""
+        """Set a judgment and log it in ``events``, in one committed transaction. Returns (before, after).
+
+        ``compute`` derives the new state from the row as it is inside the transaction (so no update
+        is ever lost); ``after`` is a fixed new state instead. ``expect`` is the state the caller
+        showed: if the row differs (another window or reviewer changed it), nothing is written and
+        JudgmentChanged carries the current row. ``allowed_taxonomies``: the database's current
+        taxonomy must be one of these (else TaxonomyMoved); ``record`` records the caller's taxonomy
+        as the database's on this first write."""
         at = now()
         with self.transaction():
+            self._check_taxonomy(allowed_taxonomies, record)
             before = self._current(layer, sentence_id, who)
+            if expect is not ANY and _seen(before) != _seen(expect):
+                raise JudgmentChanged(
+                    "this sentence was changed elsewhere (another window or reviewer) since it was shown: "
+                    "showing its current state, nothing was overwritten", before)
+            if compute is not None:
+                after = compute(before)
             self._write_state(layer, sentence_id, who, after, taxonomy, seconds, suggestions_shown, at)
             self.conn.execute(
                 "UPDATE events SET undo_state = 2 WHERE annotator = ? AND layer = ? AND undo_state = 1", (who, layer)
@@ -78,16 +97,34 @@ class JudgmentsMixin:
             )
         return before, after
 
-    def undo(self, layer: str, who: str) -> tuple[str, State | None, State | None] | None:
+    def _check_taxonomy(self, allowed: frozenset[str] | None, record: TaxonomyRecord | None) -> None:
+        """Inside a write: refuse when the database moved to a taxonomy the caller does not know."""
+        current = self.conn.execute("SELECT value FROM meta WHERE key = 'taxonomy'").fetchone()
+        current = current[0] if current else None
+        if allowed is not None and current is not None and current not in allowed:
+            info = self.taxonomy_info(current) or {}
+            raise TaxonomyMoved(f"{self.path} moved to another taxonomy ({info.get('name', '?')} "
+                                f"{info.get('version', '')}, e.g. by `taxonomy migrate`) since this screen opened; "
+                                "nothing was saved: quit and reopen to continue")
+        if record is not None and current != record.hash:
+            self._record_taxonomy(record)
+
+    def undo(self, layer: str, who: str, **checks) -> tuple[str, State | None, State | None] | None:
         """Undo this person's latest edit in a layer; returns (sentence id, state before, restored state)."""
-        return self._undo_redo(layer, who, redo=False)
+        return self._undo_redo(layer, who, redo=False, **checks)
 
-    def redo(self, layer: str, who: str) -> tuple[str, State | None, State | None] | None:
-        return self._undo_redo(layer, who, redo=True)
+    def redo(self, layer: str, who: str, **checks) -> tuple[str, State | None, State | None] | None:
+        return self._undo_redo(layer, who, redo=True, **checks)
 
-    def _undo_redo(self, layer: str, who: str, redo: bool) -> tuple[str, State | None, State | None] | None:
+    def _undo_redo(self, layer: str, who: str, redo: bool, allowed_taxonomies: frozenset[str] | None = None,
+                   known_tags: frozenset[str] | None = None) -> tuple[str, State | None, State | None] | None:
+        """The restored state is checked against the row inside the transaction: if the row is no longer
+        what that edit left (changed elsewhere since), or the state uses tags the taxonomy lacks, the
+        edit is set aside (no longer undoable), nothing else changes, and JudgmentChanged says why."""
         at = now()
+        refused = None
         with self.transaction():
+            self._check_taxonomy(allowed_taxonomies, None)
             if redo:
                 row = self.conn.execute(
                     "SELECT id, sentence_id, before, after FROM events WHERE annotator = ? AND layer = ?"
@@ -100,18 +137,30 @@ class JudgmentsMixin:
                 return None
             ev_id, sid, before_raw, after_raw = row
             target = State.from_json(after_raw if redo else before_raw)
+            left = State.from_json(before_raw if redo else after_raw)
             current = self._current(layer, sid, who)
-            self._write_state(layer, sid, who, target, None, 0.0, False, at)
-            cur = self.conn.execute(
-                "INSERT INTO events(at, annotator, layer, sentence_id, action, before, after, undo_state, ref)"
-                " VALUES (?,?,?,?,?,?,?,-1,?)",
-                (at, who, layer, sid, "redo" if redo else "undo", current.to_json() if current else None,
-                 target.to_json() if target else None, ev_id),
-            )
-            if redo:
-                self.conn.execute("UPDATE events SET undo_state = 0, undo_seq = NULL WHERE id = ?", (ev_id,))
+            if _seen(current) != _seen(left):
+                refused = "that sentence was changed elsewhere since (another window, reviewer or merge)"
+            elif known_tags is not None and target is not None and not set(target.labels) <= known_tags:
+                refused = "it would restore tags this taxonomy lacks"
+            if refused:
+                self.conn.execute("UPDATE events SET undo_state = 2 WHERE id = ?", (ev_id,))
             else:
-                self.conn.execute("UPDATE events SET undo_state = 1, undo_seq = ? WHERE id = ?", (cur.lastrowid, ev_id))
+                self._write_state(layer, sid, who, target, None, 0.0, False, at)
+                cur = self.conn.execute(
+                    "INSERT INTO events(at, annotator, layer, sentence_id, action, before, after, undo_state, ref)"
+                    " VALUES (?,?,?,?,?,?,?,-1,?)",
+                    (at, who, layer, sid, "redo" if redo else "undo", current.to_json() if current else None,
+                     target.to_json() if target else None, ev_id),
+                )
+                if redo:
+                    self.conn.execute("UPDATE events SET undo_state = 0, undo_seq = NULL WHERE id = ?", (ev_id,))
+                else:
+                    self.conn.execute("UPDATE events SET undo_state = 1, undo_seq = ? WHERE id = ?",
+                                      (cur.lastrowid, ev_id))
+        if refused:
+            raise JudgmentChanged(f"not {'redone' if redo else 'undone'}: {refused}; that edit is set aside",
+                                  current)
         return sid, current, target
 
     def import_judgments(self, rows: list[dict], layer: str = "annotation", action: str = "import") -> dict:
@@ -275,12 +324,17 @@ class JudgmentsMixin:
         if self.read_only:  # nothing can be remembered: search from the recorded hint
             row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (f"frontier:{who}",)).fetchone()
             return self.next_in_queue(who, "todo", int(row[0]) if row else 0)
-        with self.transaction():
+        try:
+            with self.transaction():
+                row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (f"frontier:{who}",)).fetchone()
+                start = int(row[0]) if row else 0
+                s = self.next_in_queue(who, "todo", start)
+                last = s.n - 1 if s is not None else self.conn.execute(
+                    "SELECT coalesce(max(n), 0) FROM sentences").fetchone()[0]
+                self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                                  (f"frontier:{who}", str(last)))
+        except StoreBusy:  # another process is writing: the hint is only a speed-up, find the point without it
             row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (f"frontier:{who}",)).fetchone()
-            start = int(row[0]) if row else 0
-            s = self.next_in_queue(who, "todo", start)
-            last = s.n - 1 if s is not None else self.conn.execute(
-                "SELECT coalesce(max(n), 0) FROM sentences").fetchone()[0]
-            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (f"frontier:{who}", str(last)))
+            return self.next_in_queue(who, "todo", int(row[0]) if row else 0)
         return s
 

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
 from time import perf_counter
 
+from textual import events
+from textual._time import get_time
 from textual.app import App
 
 from annotator.session import TaggingSession
 from annotator.store import Store
 from annotator.taxonomy import Taxonomy
+from annotator.tui.keys import OrderedKeys, key_label
 from annotator.tui.tagging import TagScreen
+
+LOCK_RETRY = 0.05  # seconds: how long one write try waits for another process's lock before the screen retries
 
 
 class AnnotatorApp(App):
+    """The ordered input path: every key (and paste) from the terminal is taken from the app's message
+    queue one at a time and handed to the screen on top, which acts on it to completion — the
+    database write, the redraw's data, the dialog it opens — before the next key is taken. Nothing
+    bubbles and no binding is resolved later, so a burst of keys acts exactly as the same keys typed
+    slowly; keys typed while a dialog opens go into that dialog."""
+
     CSS_PATH = "app.tcss"
     TITLE = "annotator"
+    ENABLE_COMMAND_PALETTE = False  # the screens' own palette (ctrl+p) takes keys in order too
 
     def __init__(self, session, doc: str | None = None):
         super().__init__()
@@ -26,8 +39,11 @@ class AnnotatorApp(App):
         self.suggest = True
         self.order = "document"
         self.suggester_trainings = 0  # how many times the suggestion worker has finished
+        self._drop_before = float("-inf")  # keys typed before this moment are dropped (see drop_typed_ahead)
+        self._dropped_notice = 0.0
 
     def on_mount(self) -> None:
+        self.session.store.set_lock_wait(LOCK_RETRY)  # the screen waits for locks itself, in order
         if isinstance(self.session, TaggingSession):
             self.push_screen(TagScreen(self.session, self.start_doc, suggest=self.suggest, order=self.order))
         else:
@@ -35,6 +51,46 @@ class AnnotatorApp(App):
 
             self.sub_title = "review"
             self.push_screen(ReviewScreen(self.session))
+
+    # ------------------------------------------------------------ the ordered input path
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            await self.take_input(event)
+            return
+        await super().on_event(event)
+
+    async def take_input(self, event: events.Key | events.Paste) -> None:
+        if event.time <= self._drop_before:
+            self._note_dropped()
+            return
+        screen = self.screen
+        while not isinstance(screen, OrderedKeys) or not screen.ready.is_set():
+            if isinstance(screen, OrderedKeys):
+                await screen.ready.wait()
+            else:  # start-up: our first screen is not on the stack yet
+                await asyncio.sleep(0.01)
+            screen = self.screen
+        if isinstance(event, events.Paste):
+            if not screen.handle_paste(event.text):
+                self.notify("Pasted text does nothing here (paste into a note or a search).", markup=False, timeout=3)
+            return
+        await screen.handle_key(event)
+
+    def drop_typed_ahead(self) -> None:
+        """A key was refused: the keys already typed after it were meant for a state that did not come
+        about, so they are dropped (with a notice) instead of acting on the wrong sentence."""
+        self._drop_before = get_time()
+
+    def _note_dropped(self) -> None:
+        if self._dropped_notice < self._drop_before:
+            self._dropped_notice = self._drop_before
+            self.notify("Keys typed after the refused one were dropped: nothing was applied for them.",
+                        severity="warning", markup=False, timeout=6)
+
+    def key_dropped(self, event: events.Key) -> None:
+        if event.key in ("shift", "ctrl", "alt") or event.key.startswith("mouse"):
+            return
+        self.notify(f"{key_label(event)} does nothing here — press ? for the keys.", markup=False, timeout=3)
 
     def mark_first_paint(self) -> None:
         if self.first_paint is None:

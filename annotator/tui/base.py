@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-from time import perf_counter
+import asyncio
+from time import monotonic, perf_counter
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, JudgmentChanged, StoreBusy
 from annotator.tui import render
+from annotator.tui.keys import OrderedKeys
+
+LOCK_RETRY = 0.05  # seconds between tries while another process holds the write lock
+LOCK_PATIENCE = 30.0  # give up (nothing saved, keys typed meanwhile dropped) after this long
 
 
-class SentenceScreen(Screen):
+class SentenceScreen(OrderedKeys, Screen):
     """One sentence with its context, a middle panel (``MIDDLE`` id), the tag panel and a status line.
 
     Subclasses set ``session`` (with ``taxonomy``, ``current``, ``before``, ``after``, ``doc_title``) and
     implement ``on_tag_key(tag_id)`` and ``refresh_view()``."""
 
     MIDDLE = "labels"
+    STARTS_READY = False  # keys wait until the first sentence is shown (``opened``)
 
     def __init__(self) -> None:
         super().__init__()
@@ -40,31 +47,70 @@ class SentenceScreen(Screen):
         if self.session.current is not None:
             self.refresh_view()
 
-    def on_key(self, event) -> None:
+    async def other_key(self, event) -> bool:
         """Letters and digits belong to the taxonomy: a tag's key goes to ``on_tag_key``."""
         ch = event.character
-        if ch and len(ch) == 1 and ch.isascii() and ch.isalnum() and self.session.current is not None:
+        if ch and len(ch) == 1 and ch.isascii() and ch.isalnum():
             tag = self.session.taxonomy.keys.get(ch)
             if tag is not None:
-                event.stop()
-                event.prevent_default()
-                self.on_tag_key(tag.id)
+                if self.session.current is None:
+                    self.notify(f"{ch!r}: there is no sentence here to tag", markup=False, timeout=3)
+                    return True
+                await self.on_tag_key(tag.id)
+                return True
+        return False
 
-    def on_tag_key(self, tag_id: str) -> None:
+    async def on_tag_key(self, tag_id: str) -> None:
         raise NotImplementedError
 
-    def timed(self, name: str, fn, *args):
-        """Run a handler and redraw, recording its duration in the app (benchmarks read it)."""
+    async def act(self, name: str, fn, *args):
+        """Run one key's session operation to completion, then redraw (its duration goes to the app's
+        timings, which benchmarks read).
+
+        While another process holds the write lock the key waits, in order, and the status line says
+        so. A refusal (the row changed elsewhere, read-only database, taxonomy moved, lock held too
+        long) is shown in one line, and the keys typed ahead of it are dropped: they were meant for a
+        state that did not come about."""
         t0 = perf_counter()
+        deadline = monotonic() + LOCK_PATIENCE
+        waiting = False
         try:
-            result = fn(*args)
-        except AnnotatorError as exc:  # read-only database, lock held too long: say so, keep the screen
-            self.notify(render.safe(str(exc)), severity="error", markup=False, timeout=8)
-            self.refresh_view()
+            while True:
+                try:
+                    result = fn(*args)
+                    break
+                except StoreBusy as exc:
+                    if monotonic() > deadline:
+                        raise AnnotatorError(str(exc)) from None
+                    if not waiting:
+                        waiting = True
+                        self.show_waiting()
+                    await asyncio.sleep(LOCK_RETRY)
+        except JudgmentChanged as exc:
+            self.refuse(str(exc), "warning")
+            return None
+        except AnnotatorError as exc:
+            self.refuse(str(exc), "error")
             return None
         self.refresh_view()
         self.app.record_timing(name, perf_counter() - t0)
         return result
+
+    def refuse(self, message: str, severity: str) -> None:
+        self.notify(render.safe(message), severity=severity, markup=False, timeout=8)
+        self.app.drop_typed_ahead()
+        self.refresh_view()
+
+    def show_waiting(self) -> None:
+        self.query_one("#status", Static).update(Text(
+            " waiting for the database: another process is writing — your keys are kept, in order ",
+            style="bold black on yellow"))
+
+    def opened(self) -> None:
+        """The screen shows its first item: keys may act on it now."""
+        self.refresh_view()
+        self.ready.set()
+        self.call_after_refresh(self.after_first_paint)
 
     def after_first_paint(self) -> None:
         """The first sentence is on screen: only now start the heavy worker (jieba holds the GIL while loading)."""

@@ -1,66 +1,35 @@
-"""Command palette (ctrl+p): tags by Chinese title, English name or id, and the app's commands."""
+"""Command palette entries (ctrl+p): tags by Chinese title, English name or id, and the screens' commands.
+
+Each entry is (plain text, command, help); the palette screen (modals.PaletteScreen) shows titles
+literally, never as markup, and runs the command in the ordered key path."""
 
 from __future__ import annotations
 
+import itertools
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.content import Content
-from textual.markup import escape
-
-from annotator.tui.render import safe
+from annotator.session import QUEUES
 
 
-class _PlainCommands(Provider):
-    """Entries are (plain text, command, help); titles are shown literally, never as markup."""
-
-    def _entries(self):
-        raise NotImplementedError
-
-    async def discover(self) -> Hits:
-        for text, command, help_ in self._entries():
-            yield DiscoveryHit(Content(safe(text)), command, text=safe(text), help=escape(safe(help_ or "")))
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, command, help_ in self._entries():
-            text = safe(text)
-            score, offsets = matcher.fuzzy_search.match(query, text)
-            if score > 0:
-                display = Content(text)  # plain text: '[b]' in a title stays literal
-                for o in offsets:
-                    display = display.stylize(matcher.match_style, o, o + 1)
-                yield Hit(score, display, command, text=text, help=escape(safe(help_ or "")))
+def tag_entries(screen):
+    tax = screen.session.taxonomy
+    for tag in tax.tags.values():
+        key = f"[{tag.key}] " if tag.key else ""
+        yield f"Toggle {key}{tag.title} · {tag.en} · {tag.id}", partial(screen.toggle_tag, tag.id), tag.description
+    yield "Go to document…", screen.action_documents, "List documents with progress"
+    yield "Search sentences…", screen.action_search, "Find text in all documents"
+    for q in QUEUES:
+        yield f"Queue: {q}", partial(screen.change_queue, q), f"Work through the {q} queue"
+    yield "Help: keys", screen.action_help, "Every key, including the taxonomy's"
 
 
-class TagCommands(_PlainCommands):
-    def _entries(self):
-        screen = self.screen
-        tax = screen.session.taxonomy
-        for tag in tax.tags.values():
-            key = f"[{tag.key}] " if tag.key else ""
-            text = f"Toggle {key}{tag.title} · {tag.en} · {tag.id}"
-            yield text, partial(screen.toggle_tag, tag.id), tag.description
-        yield "Go to document…", screen.action_documents, "List documents with progress"
-        yield "Search sentences…", screen.action_search, "Find text in all documents"
-        for q in ("todo", "all", "flagged", "skipped", "done"):
-            yield f"Queue: {q}", partial(screen.change_queue, q), f"Work through the {q} queue"
-        yield "Help: keys", screen.action_help, "Every key, including the taxonomy's"
-
-
-class ReviewCommands(_PlainCommands):
+def review_entries(screen):
     """Review screen palette: filter the disagreement queue by tag or by annotator pair."""
-
-    def _entries(self):
-        import itertools
-
-        screen = self.screen
-        session = screen.session
-        yield "Filter: all disagreements", partial(screen.set_filter, None, None), "Clear the filter"
-        for tag in session.taxonomy.tags.values():
-            text = f"Filter by tag: {tag.title} · {tag.en} · {tag.id}"
-            yield text, partial(screen.set_filter, tag.id, None), "Only items where annotators differ on this tag"
-        names = sorted(session.store.annotators())
-        for a, b in itertools.combinations(names, 2):
-            yield f"Filter by pair: {a} vs {b}", partial(screen.set_filter, None, (a, b)), "Only items these two differ on"
-        yield "Dashboard", screen.action_dashboard, "Agreement figures"
+    session = screen.session
+    yield "Filter: all disagreements", partial(screen.set_filter, None, None), "Clear the filter"
+    for tag in session.taxonomy.tags.values():
+        text = f"Filter by tag: {tag.title} · {tag.en} · {tag.id}"
+        yield text, partial(screen.set_filter, tag.id, None), "Only items where annotators differ on this tag"
+    for a, b in itertools.combinations(sorted(session.store.annotators()), 2):
+        yield f"Filter by pair: {a} vs {b}", partial(screen.set_filter, None, (a, b)), "Only items these two differ on"
+    yield "Dashboard", screen.action_dashboard, "Agreement figures"

@@ -14,9 +14,20 @@ from textual.widgets import DataTable, Footer, Static
 from annotator.review import ReviewSession
 from annotator.tui import render
 from annotator.tui.base import SentenceScreen
-from annotator.tui.palette import ReviewCommands
+from annotator.tui.keys import REVIEW, REVIEW_TAG_KEYS_HELP, OrderedKeys, bindings, help_rows, keymap, spec
+from annotator.tui.modals import HelpScreen, PaletteScreen
+from annotator.tui.palette import review_entries
 
 COPY_KEYS = [f"f{i}" for i in range(1, 10)]
+DASHBOARD = [
+    spec("escape,ctrl+d", "action_close", "back to the review queue"),
+    spec("s", "action_sort", "sort tags by α, ascending or descending"),
+    spec("up", "action_scroll", "scroll up", "", "up"),
+    spec("down", "action_scroll", "scroll down", "", "down"),
+    spec("pageup", "action_scroll", "scroll a page up", "", "page_up"),
+    spec("pagedown", "action_scroll", "scroll a page down", "", "page_down"),
+    spec("ctrl+q", "action_quit", "quit"),
+]
 
 
 def bar(v: float | None, width: int = 12) -> Text:
@@ -32,16 +43,8 @@ def bar(v: float | None, width: int = 12) -> Text:
 
 class ReviewScreen(SentenceScreen):
     MIDDLE = "judgments"
-    COMMANDS = {ReviewCommands}
-    BINDINGS = [
-        Binding("enter", "save", "Save gold"),
-        Binding("down,pagedown", "step(1)", "Next", show=False),
-        Binding("up,pageup", "step(-1)", "Prev", show=False),
-        Binding("ctrl+z", "undo", "Undo"),
-        Binding("ctrl+y", "redo", "Redo"),
-        Binding("ctrl+d", "dashboard", "Dashboard"),
-        Binding("question_mark", "help", "Help"),
-    ] + [Binding(k, f"copy({i})", f"Copy #{i + 1}", show=False) for i, k in enumerate(COPY_KEYS)]
+    BINDINGS = bindings(REVIEW)
+    KEYMAP = keymap(REVIEW)
 
     def __init__(self, session: ReviewSession):
         super().__init__()
@@ -49,8 +52,7 @@ class ReviewScreen(SentenceScreen):
 
     def on_mount(self) -> None:
         self.session.start()
-        self.refresh_view()
-        self.call_after_refresh(self.after_first_paint)
+        self.opened()
 
     def start_worker(self) -> None:
         self.load_highlighter()
@@ -93,52 +95,68 @@ class ReviewScreen(SentenceScreen):
             status.append("   read-only: browsing only", style="bold yellow")
         self.query_one("#status", Static).update(status)
 
-    def on_tag_key(self, tag_id: str) -> None:
-        self.timed("gold_toggle", self.session.toggle, tag_id)
+    async def on_tag_key(self, tag_id: str) -> None:
+        await self.act("gold_toggle", self.session.toggle, tag_id)
 
-    def action_copy(self, i: int) -> None:
-        if self.session.current is not None and i < len(self.session.annotators):
-            self.timed("gold_copy", self.session.copy_from, self.session.annotators[i])
-
-    def action_save(self) -> None:
+    def _no_item(self) -> bool:
         if self.session.current is None:
+            self.notify("There is no disagreement here to adjudicate.", markup=False, timeout=3)
+            return True
+        return False
+
+    async def action_copy(self, i: int) -> None:
+        if self._no_item():
             return
-        if not self.timed("gold_save", self.session.save):
+        if i >= len(self.session.annotators):
+            self.notify(f"F{i + 1}: this item has only {len(self.session.annotators)} annotators.", markup=False)
+            self.app.drop_typed_ahead()
+            return
+        await self.act("gold_copy", self.session.copy_from, self.session.annotators[i])
+
+    async def action_save(self) -> None:
+        if not self._no_item() and await self.act("gold_save", self.session.save) is False:
             self.notify("Last disagreement: gold saved.", markup=False)
 
-    def action_step(self, delta: int) -> None:
-        self.timed("step", self.session.step, delta)
+    async def action_save_none(self) -> None:
+        if not self._no_item() and await self.act("gold_none", self.session.save_none) is False:
+            self.notify("Last disagreement: gold saved.", markup=False)
 
-    def action_undo(self) -> None:
-        if not self.timed("gold_undo", self.session.undo):
+    async def action_skip(self) -> None:
+        if not self._no_item() and await self.act("skip", self.session.skip) is False:
+            self.notify("Last disagreement: nothing after it.", markup=False)
+
+    async def action_step(self, delta: int) -> None:
+        await self.act("step", self.session.step, delta)
+
+    async def action_undo(self) -> None:
+        if await self.act("gold_undo", self.session.undo) is False:
             self.notify("Nothing to undo.", markup=False)
 
-    def action_redo(self) -> None:
-        if not self.timed("gold_redo", self.session.redo):
+    async def action_redo(self) -> None:
+        if await self.act("gold_redo", self.session.redo) is False:
             self.notify("Nothing to redo.", markup=False)
 
-    def set_filter(self, tag: str | None, pair: tuple[str, str] | None) -> None:
-        self.timed("filter", self.session.set_filter, tag, pair)
+    async def set_filter(self, tag: str | None, pair: tuple[str, str] | None) -> None:
+        await self.act("filter", self.session.set_filter, tag, pair)
         self.notify(render.safe(f"{len(self.session.items)} disagreements" + (f" on {tag}" if tag else "")
                     + (f" between {pair[0]} and {pair[1]}" if pair else "")), markup=False)
 
-    def action_dashboard(self) -> None:
-        self.app.push_screen(DashboardScreen(self.session))
+    async def action_dashboard(self) -> None:
+        await self.app.push_screen(DashboardScreen(self.session))
 
-    def action_help(self) -> None:
-        from annotator.tui.modals import HelpScreen
+    async def action_palette(self) -> None:
+        await self.app.push_screen(PaletteScreen(list(review_entries(self))))
 
-        keys = [("a-z A-Z 0-9", "toggle a gold tag"), ("F1…F9", "copy that annotator's tags into gold"),
-                ("enter", "save gold (adjudicated) and go to the next disagreement"),
-                ("up / down", "previous / next disagreement"), ("ctrl+z / ctrl+y", "undo / redo gold changes"),
-                ("ctrl+d", "agreement dashboard"), ("ctrl+q", "quit")]
-        self.app.push_screen(HelpScreen(render.help_group(self.session.taxonomy, keys)))
+    async def action_help(self) -> None:
+        await self.app.push_screen(HelpScreen(render.help_group(self.session.taxonomy,
+                                                                help_rows(REVIEW, REVIEW_TAG_KEYS_HELP))))
 
 
-class DashboardScreen(Screen):
+class DashboardScreen(OrderedKeys, Screen):
     """Overall figures, per-tag α with bars (sortable), the annotator-pair grid and top confusions."""
 
-    BINDINGS = [Binding("escape,ctrl+d", "close", "Back"), Binding("s", "sort", "Sort tags")]
+    BINDINGS = [Binding("escape", "close", "Back"), Binding("s", "sort", "Sort tags")]
+    KEYMAP = keymap(DASHBOARD)
 
     def __init__(self, session: ReviewSession):
         super().__init__()
@@ -220,5 +238,8 @@ class DashboardScreen(Screen):
             self.ascending = not self.ascending
             self.fill_tags()
 
-    def action_close(self) -> None:
-        self.app.pop_screen()
+    async def action_close(self) -> None:
+        await self.app.pop_screen()
+
+    async def action_scroll(self, how: str) -> None:
+        getattr(self.query_one(VerticalScroll), f"scroll_{how}")(animate=False)

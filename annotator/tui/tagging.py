@@ -3,54 +3,19 @@
 from __future__ import annotations
 
 from textual import work
-from textual.binding import Binding
 from textual.widgets import Static
 
 from annotator.session import TaggingSession
 from annotator.tui import render
 from annotator.tui.base import SentenceScreen
-from annotator.tui.modals import DocsScreen, HelpScreen, NoteScreen, SearchScreen
-from annotator.tui.palette import TagCommands
-
-APP_KEYS = [
-    ("a-z A-Z 0-9", "toggle the tag with that key (see the tag panel)"),
-    ("enter", "confirm the sentence (done, even with no tags) and go to the next in the queue"),
-    ("up / down", "previous / next sentence, without confirming"),
-    ("pageup / pagedown", "previous / next sentence in the queue, without confirming"),
-    ("home / end", "first / last sentence of this document"),
-    ("ctrl+z / ctrl+y", "undo / redo (unlimited, across sentences)"),
-    ("!", "flag the sentence as uncertain (toggle)"),
-    ("-", "skip the sentence"),
-    (";", "edit a note for the sentence"),
-    ("/", "search sentence text in all documents"),
-    ("ctrl+o", "document list with progress"),
-    ("ctrl+p", "command palette: every tag by name, queues, documents"),
-    ("=", "accept the suggested tags (★) above the threshold"),
-    ("?", "this help"),
-    ("ctrl+q", "quit (every judgment is already saved)"),
-]
+from annotator.tui.keys import TAG_KEYS_HELP, TAGGING, bindings, help_rows, keymap
+from annotator.tui.modals import DocsScreen, HelpScreen, NoteScreen, PaletteScreen, SearchScreen
+from annotator.tui.palette import tag_entries
 
 
 class TagScreen(SentenceScreen):
-    COMMANDS = {TagCommands}
-    BINDINGS = [
-        Binding("enter", "confirm", "Confirm"),
-        Binding("up", "move(-1)", "Prev", show=False),
-        Binding("down", "move(1)", "Next", show=False),
-        Binding("pageup", "queue_step(1)", "Prev in queue", show=False),
-        Binding("pagedown", "queue_step(0)", "Next in queue", show=False),
-        Binding("home", "doc_edge(0)", "Doc start", show=False),
-        Binding("end", "doc_edge(1)", "Doc end", show=False),
-        Binding("ctrl+z", "undo", "Undo"),
-        Binding("ctrl+y", "redo", "Redo", show=False),
-        Binding("exclamation_mark", "flag", "Flag"),
-        Binding("minus", "skip", "Skip"),
-        Binding("semicolon", "note", "Note"),
-        Binding("slash", "search", "Search"),
-        Binding("ctrl+o", "documents", "Docs"),
-        Binding("equals_sign", "accept", "Accept ★"),
-        Binding("question_mark", "help", "Help"),
-    ]
+    BINDINGS = bindings(TAGGING)
+    KEYMAP = keymap(TAGGING)
     RETRAIN_EVERY = 25
 
     def __init__(self, session: TaggingSession, doc: str | None = None, suggest: bool = True,
@@ -70,8 +35,7 @@ class TagScreen(SentenceScreen):
         except LookupError as exc:
             self.notify(render.safe(str(exc)), severity="error", markup=False)
             self.session.start()
-        self.refresh_view()
-        self.call_after_refresh(self.after_first_paint)
+        self.opened()
 
     def start_worker(self) -> None:
         self.load_suggester()
@@ -130,81 +94,90 @@ class TagScreen(SentenceScreen):
         self.query_one("#status", Static).update(render.status_text(
             s.queue, s.position, s.total, s.done_total, s.done_doc, s.doc_total, s.annotator, s.queue_empty))
 
-    # ------------------------------------------------------------ keys
-    def on_tag_key(self, tag_id: str) -> None:
-        self.timed("toggle", self.session.toggle, tag_id)
+    # ------------------------------------------------------------ keys (see keys.TAGGING)
+    async def on_tag_key(self, tag_id: str) -> None:
+        await self.act("toggle", self.session.toggle, tag_id)
 
-    def toggle_tag(self, tag_id: str) -> None:
-        self.timed("toggle", self.session.toggle, tag_id)
+    async def toggle_tag(self, tag_id: str) -> None:
+        await self.act("toggle", self.session.toggle, tag_id)
 
-    def action_confirm(self) -> None:
+    async def action_confirm(self) -> None:
         if self.session.current is None:
+            self.notify("There is no sentence here to confirm.", markup=False)
             return
-        moved = self.timed("confirm", self.session.confirm)
+        moved = await self.act("confirm", self.session.confirm)
+        if moved is None:
+            return
         self._confirms += 1
         if self._confirms % self.RETRAIN_EVERY == 0 and self.highlighter is not None:
             self.load_suggester()  # retrain in the background; the screen never waits for it
         if not moved:
             self.notify(f"The {self.session.queue} queue is finished.", markup=False)
 
-    def action_accept(self) -> None:
+    async def action_accept(self) -> None:
         if self.session.current is None:
             return
         picks = [x.tag for x in self.suggestions if x.score >= (self.suggester.threshold if self.suggester else 1)]
         if not picks:
             self.notify("No suggestions to accept.", markup=False)
             return
-        self.timed("accept", self.session.accept, picks)
+        await self.act("accept", self.session.accept, picks)
 
-    def action_move(self, delta: int) -> None:
-        self.timed("move", self.session.move, delta)
+    async def action_move(self, delta: int) -> None:
+        await self.act("move", self.session.move, delta)
 
-    def action_queue_step(self, backwards: int) -> None:
-        self.timed("queue_step", self.session.queue_step, bool(backwards))
+    async def action_queue_step(self, backwards: int) -> None:
+        await self.act("queue_step", self.session.queue_step, bool(backwards))
 
-    def action_doc_edge(self, last: int) -> None:
-        self.timed("doc_edge", self.session.doc_edge, bool(last))
+    async def action_doc_edge(self, last: int) -> None:
+        await self.act("doc_edge", self.session.doc_edge, bool(last))
 
-    def action_undo(self) -> None:
-        if not self.timed("undo", self.session.undo):
+    async def action_undo(self) -> None:
+        if await self.act("undo", self.session.undo) is False:
             self.notify("Nothing to undo.", markup=False)
 
-    def action_redo(self) -> None:
-        if not self.timed("redo", self.session.redo):
+    async def action_redo(self) -> None:
+        if await self.act("redo", self.session.redo) is False:
             self.notify("Nothing to redo.", markup=False)
 
-    def action_flag(self) -> None:
-        self.timed("flag", self.session.toggle_flag)
+    async def action_flag(self) -> None:
+        await self.act("flag", self.session.toggle_flag)
 
-    def action_skip(self) -> None:
-        self.timed("skip", self.session.skip)
+    async def action_skip(self) -> None:
+        await self.act("skip", self.session.skip)
 
-    def action_note(self) -> None:
-        def done(note: str | None) -> None:
-            if note is not None and note != self.session.state.note:
-                self.timed("note", self.session.set_note, note)
+    async def action_note(self) -> None:
+        if self.session.current is None:
+            self.notify("There is no sentence here to annotate.", markup=False)
+            return
 
-        self.app.push_screen(NoteScreen(self.session.state.note), done)
+        async def save(note: str) -> None:
+            if note != self.session.state.note:
+                await self.act("note", self.session.set_note, note)
 
-    def action_search(self) -> None:
-        def done(hit) -> None:
-            if hit is not None:
-                self.timed("goto", self.session.goto, hit)
+        await self.app.push_screen(NoteScreen(self.session.state.note, save))
 
-        self.app.push_screen(SearchScreen(self.session.store), done)
+    async def action_search(self) -> None:
+        async def go(hit) -> None:
+            await self.act("goto", self.session.goto, hit)
 
-    def action_documents(self) -> None:
-        def done(doc_id: str | None) -> None:
-            if doc_id:
-                self.timed("goto_doc", self.session.goto_document, doc_id)
+        await self.app.push_screen(SearchScreen(self.session.store, go))
+
+    async def action_documents(self) -> None:
+        async def go(doc_id: str) -> None:
+            await self.act("goto_doc", self.session.goto_document, doc_id)
 
         current = self.session.current.doc_id if self.session.current else None
-        self.app.push_screen(DocsScreen(self.session.store.doc_progress(self.session.annotator), current), done)
+        await self.app.push_screen(DocsScreen(self.session.store.doc_progress(self.session.annotator), current, go))
 
-    def change_queue(self, queue: str) -> None:
-        self.timed("queue", self.session.set_queue, queue)
+    async def change_queue(self, queue: str) -> None:
+        await self.act("queue", self.session.set_queue, queue)
         if self.session.queue_empty:
             self.notify(f"The {queue} queue is empty.", markup=False)
 
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(render.help_group(self.session.taxonomy, APP_KEYS)))
+    async def action_palette(self) -> None:
+        await self.app.push_screen(PaletteScreen(list(tag_entries(self))))
+
+    async def action_help(self) -> None:
+        await self.app.push_screen(HelpScreen(render.help_group(self.session.taxonomy,
+                                                                help_rows(TAGGING, TAG_KEYS_HELP))))
