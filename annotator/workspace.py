@@ -17,16 +17,22 @@ from annotator.store import Store, describe_usage
 from annotator.taxonomy import Taxonomy, load_taxonomy, parse_taxonomy
 
 
-def resolve_taxonomy(store: Store, path: str | Path | None, check_usage: bool = True) -> Taxonomy:
+def resolve_taxonomy(store: Store, path: str | Path | None, check_usage: bool = True,
+                     every_label: bool = False) -> Taxonomy:
+    """``every_label``: also check the database's own recorded taxonomy against the labels in use
+    (commands that read every label — agree, stats, export — refuse labels their taxonomy lacks)."""
     if path:
         tax = load_taxonomy(path)
-        if check_usage and tax.hash != store.get_meta("taxonomy"):
+        if check_usage and (every_label or tax.hash != store.get_meta("taxonomy")):
             ensure_covers_usage(store, tax)
         return tax
     recorded = store.recorded_taxonomy()
     if recorded:
         source, origin = recorded
-        return parse_taxonomy(source, origin or "<recorded in database>")
+        tax = parse_taxonomy(source, origin or "<recorded in database>")
+        if every_label:
+            ensure_covers_usage(store, tax)
+        return tax
     tax = load_taxonomy(default_taxonomy_path())
     if check_usage:
         ensure_covers_usage(store, tax)

@@ -10,6 +10,7 @@ from rich.text import Text
 from annotator.agree import report, to_json
 from annotator.cli import open_store, shared_options, taxonomy_path
 from annotator.errors import AnnotatorError
+from annotator.terminal import keys_as_typed
 from annotator.workspace import resolve_taxonomy
 
 
@@ -77,7 +78,7 @@ def agree_cmd(facet, annotators, bootstrap, seed, as_json):
     Krippendorff's α (nominal, MASI, Jaccard over tag sets) with a bootstrap CI, percent agreement,
     Cohen's and Fleiss' κ, per-tag binary α/κ, annotator pairs and tag confusions."""
     store = open_store(create=False)
-    taxonomy = resolve_taxonomy(store, taxonomy_path())
+    taxonomy = resolve_taxonomy(store, taxonomy_path(), every_label=True)
     names = [a.strip() for a in annotators.split(",")] if annotators else None
     try:
         rep = report(store, taxonomy, facet=facet, annotators=names, bootstrap=bootstrap, seed=seed)
@@ -94,6 +95,7 @@ def agree_cmd(facet, annotators, bootstrap, seed, as_json):
 @click.option("--annotator", "-a", default=None, help="Adjudicator name (default: $ANNOTATOR, then the login name).")
 @click.option("--tag", default=None, help="Only disagreements involving this tag.")
 @click.option("--pair", default=None, help="Only disagreements between these two annotators: a,b.")
+@keys_as_typed()
 def review_cmd(annotator, tag, pair):
     """Adjudicate: walk the items whose judgments differ and settle them into the gold layer."""
     from annotator.tui.app import build_app

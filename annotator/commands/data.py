@@ -28,7 +28,7 @@ from annotator.workspace import resolve_taxonomy
 def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement):
     """Export labeled data as JSONL (UTF-8, Chinese kept), atomically, with a .meta.json dataset card."""
     store = open_store(create=False)
-    taxonomy = resolve_taxonomy(store, taxonomy_path())
+    taxonomy = resolve_taxonomy(store, taxonomy_path(), every_label=True)
     if out == "-":
         target = None
     elif out:

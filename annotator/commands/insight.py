@@ -68,7 +68,7 @@ def stats_cmd(words, top):
     from annotator import stats
 
     store = open_store(create=False)
-    taxonomy = resolve_taxonomy(store, taxonomy_path())
+    taxonomy = resolve_taxonomy(store, taxonomy_path(), every_label=True)
     console = Console()
     counts = stats.tag_counts(store)
     t = Table(title="Done judgments per tag")

@@ -6,9 +6,11 @@ import click
 
 from annotator.cli import open_store, shared_options, taxonomy_path
 from annotator.session import QUEUES
+from annotator.terminal import keys_as_typed
 from annotator.workspace import default_annotator, ensure_seeded, resolve_taxonomy
 
 
+@keys_as_typed()
 def run_tag(annotator: str | None, doc: str | None, queue: str, seed: bool = False, suggest: bool = True,
             order: str = "document") -> None:
     store = open_store(write=True)

@@ -63,6 +63,8 @@ class AnnotatorApp(App):
         if event.time <= self._drop_before:
             self._note_dropped()
             return
+        if isinstance(event, events.Key) and event.key == "ctrl+j":  # Enter typed while the terminal was
+            event = events.Key("enter", "\r")                      # still in line mode (start-up)
         screen = self.screen
         while not isinstance(screen, OrderedKeys) or not screen.ready.is_set():
             if isinstance(screen, OrderedKeys):

@@ -127,6 +127,7 @@ class SearchScreen(Dialog):
         self.store = store
         self.on_pick = on_pick
         self.hits: list[Sentence] = []
+        self.browsing = False  # the arrows and enter go to the hits instead of the query
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box", classes="dialog"):
@@ -135,26 +136,31 @@ class SearchScreen(Dialog):
             yield OptionList(id="search-hits")
 
     async def other_key(self, event) -> bool:
+        # Which part has the keys is kept here, not read from Textual's focus (which moves later).
         field = self.query_one(Input)
         hits = self.query_one(OptionList)
-        if self.focused is hits:
+        if self.browsing:
             if event.key == "enter":
                 await self.pick(hits.highlighted)
                 return True
             if event.key == "up" and hits.highlighted in (0, None):
-                field.focus()
+                self.browse(False)
                 return True
             if await move_in_list(hits, event):
                 return True
-            field.focus()  # typing again edits the query
+            self.browse(False)  # typing again edits the query
         if event.key == "enter":
             await self.run_search(field.value)
             return True
         if event.key == "down":
             if self.hits:
-                hits.focus()
+                self.browse(True)
             return True
         return await edit_input(field, event)
+
+    def browse(self, hits: bool) -> None:
+        self.browsing = hits
+        (self.query_one(OptionList) if hits else self.query_one(Input)).focus()
 
     def handle_paste(self, text: str) -> bool:
         self.query_one(Input).insert_text_at_cursor(render.safe(text.replace("\n", " ")))
