@@ -55,7 +55,7 @@ def main() -> int:
 
         t0 = time.perf_counter()
         folder = copies_of_seeds(work / "reports", 1000)
-        i = import_kill_trials(work / "import.db", folder, args.import_trials, seed=args.seed, window=5.0)
+        i = import_kill_trials(work / "import.db", folder, args.import_trials, seed=args.seed)
         print(f"kill -9 during import: {i.trials} trials in {time.perf_counter() - t0:.0f} s; "
               f"{i.documents_checked} documents checked; partial documents {i.partial_documents}")
         bad += len(i.failures)

@@ -132,13 +132,25 @@ class KillReport(Tally):
     trials: int = 0
     killed_before_ready: int = 0
     bad_integrity: int = 0
+    planned_actions: int = 0  # the actions the kills waited for (each kill came after its trial's number)
 
 
-def kill_trials(dbs: list[Path], trials: int, seed: int = 0, window: float = 0.8, workdir: Path | None = None
-                ) -> KillReport:
-    """Run ``trials`` drivers, each killed with SIGKILL at a random moment, and check the database
-    after each kill. Each database in ``dbs`` is a lane (one annotator, who resumes after every
-    kill); lanes run side by side."""
+def _shown(log: Path) -> int:
+    try:
+        return log.read_text(encoding="utf-8").count('"shown"')
+    except FileNotFoundError:
+        return 0
+
+
+def kill_trials(dbs: list[Path], trials: int, seed: int = 0, most_actions: int = 20, workdir: Path | None = None,
+                patience: float = 300.0) -> KillReport:
+    """Run ``trials`` drivers, each killed with SIGKILL, and check the database after each kill.
+
+    The moment is chosen by what has been observed, not by the clock, so the drill does the same
+    work on a slow machine as on a fast one: a trial draws a number of actions (1…``most_actions``),
+    waits until the driver has shown that many, then kills it a random few milliseconds later (in
+    the middle of the next action). One trial in ten kills during start-up instead. Each database
+    in ``dbs`` is a lane (one annotator, who resumes after every kill); lanes run side by side."""
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
@@ -154,12 +166,14 @@ def kill_trials(dbs: list[Path], trials: int, seed: int = 0, window: float = 0.8
         with spawn_lock:
             pid = zygote.spawn(str(db), annotator, rng.randrange(1 << 30), str(log))
         failures = []
+        planned = 0
         if rng.random() < 0.1:  # sometimes during start-up
             time.sleep(rng.uniform(0, 0.3))
         else:
-            if not _wait_for(lambda: log.exists() and "ready" in log.read_text(encoding="utf-8"), 60):
-                failures.append(f"trial {t}: the driver never became ready")
-            time.sleep(rng.uniform(0, window))
+            planned = rng.randint(1, most_actions)
+            if not _wait_for(lambda: _shown(log) >= planned, patience):
+                failures.append(f"trial {t}: the driver showed {_shown(log)} of {planned} actions in {patience} s")
+            time.sleep(rng.uniform(0, 0.01))
         ready = log.exists() and "ready" in log.read_text(encoding="utf-8")
         try:
             os.kill(pid, signal.SIGKILL)
@@ -179,6 +193,7 @@ def kill_trials(dbs: list[Path], trials: int, seed: int = 0, window: float = 0.8
         with report_lock:
             report.trials += 1
             report.killed_before_ready += not ready
+            report.planned_actions += planned
             report.actions_shown += c.actions_shown
             report.judgments_checked += c.judgments_checked
             report.lost += len(c.lost)
@@ -207,10 +222,29 @@ class ImportKillReport:
     databases: list[Path] = field(default_factory=list)
 
 
-def import_kill_trials(db: Path, folder: Path, trials: int, seed: int = 0, window: float = 3.0) -> ImportKillReport:
-    """``annotator import FOLDER`` into a new database, killed with SIGKILL at a random moment, once
-    per trial: every document in the database must have all its units (each is written all or
-    nothing). The databases are ``db`` with the trial number added to its name."""
+def _documents(db: Path) -> int:
+    """Documents another process has committed so far (0 while the database is not there yet)."""
+    import sqlite3
+
+    if not db.exists():
+        return 0
+    try:
+        conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=0.1)
+        try:
+            return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:  # still being created
+        return 0
+
+
+def import_kill_trials(db: Path, folder: Path, trials: int, seed: int = 0, most_documents: int = 200,
+                       patience: float = 300.0) -> ImportKillReport:
+    """``annotator import FOLDER`` into a new database, killed with SIGKILL once per trial: every
+    document in the database must have all its units (each is written all or nothing). The moment
+    is chosen by what has been observed: the first trial is killed as soon as it starts, the others
+    after a drawn number of documents (1…``most_documents``) are in the database, a random few
+    milliseconds later. The databases are ``db`` with the trial number added to its name."""
     from annotator.store import Store
 
     rng = random.Random(seed)
@@ -220,7 +254,11 @@ def import_kill_trials(db: Path, folder: Path, trials: int, seed: int = 0, windo
         report.databases.append(db_t)
         proc = subprocess.Popen([sys.executable, "-m", "annotator", "--db", str(db_t), "import", str(folder)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, window))
+        if t:
+            planned = rng.randint(1, most_documents)
+            if not _wait_for(lambda: _documents(db_t) >= planned or proc.poll() is not None, patience):
+                report.failures.append(f"trial {t}: {_documents(db_t)} of {planned} documents in {patience} s")
+            time.sleep(rng.uniform(0, 0.01))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         report.trials += 1

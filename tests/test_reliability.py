@@ -25,8 +25,9 @@ def test_sigkill_at_random_moments_loses_nothing_shown(seeded_db, tmp_path):
     report = kill_trials(lanes, KILL_TRIALS, seed=7, workdir=tmp_path)
     assert report.failures == []
     assert report.trials == KILL_TRIALS and report.bad_integrity == 0 and report.lost == 0
-    # the drill did real work: many actions shown, and most kills came while tagging
-    assert report.actions_shown > 10 * KILL_TRIALS
+    # the drill did real work, whatever the machine's speed: each kill waited for its drawn number of
+    # actions to be shown, and most kills came while tagging
+    assert report.actions_shown >= report.planned_actions > 5 * KILL_TRIALS
     assert report.killed_before_ready < KILL_TRIALS // 2
     for db in lanes:
         store = Store(db)
@@ -77,9 +78,9 @@ def test_sigkill_during_import_leaves_only_whole_documents(tmp_path):
 
     folder = copies_of_seeds(tmp_path / "reports", 120)
     db = tmp_path / "import.db"
-    report = import_kill_trials(db, folder, trials=4, seed=1, window=2.5)
+    report = import_kill_trials(db, folder, trials=4, seed=1)
     assert report.failures == [] and report.partial_documents == 0
-    assert report.documents_checked > 0  # some kills came after documents were written
+    assert report.documents_checked >= 3  # three kills waited for documents to be written
     last = report.databases[-1]
     r = CliRunner().invoke(cli, ["--db", str(last), "import", str(folder)])  # finishing an interrupted import
     assert r.exit_code == 0 and Store(last).count_documents() == 600
