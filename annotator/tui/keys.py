@@ -33,46 +33,52 @@ def spec(keys: str, action: str, help_: str, label: str = "", *args, shown: str 
     return KeySpec(tuple(keys.split(",")), action, help_, label, args, shown)
 
 
-TAG_KEYS_HELP = ("a-z A-Z 0-9", "toggle the tag with that key (see the tag panel)")
+TAG_KEYS_HELP = ("a-z A-Z 0-9", "a tag's key (letters and digits belong to the taxonomy): toggle that tag on the "
+                 "current sentence")
 
 TAGGING: list[KeySpec] = [
-    spec("enter", "action_confirm", "confirm the sentence (done, even with no tags) and go to the next in the queue",
-         "Confirm"),
-    spec("up", "action_move", "previous sentence, without confirming", "", -1),
-    spec("down", "action_move", "next sentence, without confirming", "", 1),
+    spec("enter", "action_confirm", "confirm: status done (with no tags it is an explicit \"none of these\") and go to "
+         "the next sentence in the queue", "Confirm"),
+    spec("up", "action_move", "previous sentence in the corpus, without confirming", "", -1),
+    spec("down", "action_move", "next sentence in the corpus, without confirming", "", 1),
     spec("pageup", "action_queue_step", "previous sentence in the queue, without confirming", "", 1),
     spec("pagedown", "action_queue_step", "next sentence in the queue, without confirming", "", 0),
-    spec("home", "action_doc_edge", "first sentence of this document", "", 0),
-    spec("end", "action_doc_edge", "last sentence of this document", "", 1),
-    spec("ctrl+z", "action_undo", "undo (unlimited, across sentences)", "Undo"),
+    spec("home", "action_doc_edge", "first sentence of the document", "", 0),
+    spec("end", "action_doc_edge", "last sentence of the document", "", 1),
+    spec("ctrl+z", "action_undo", "undo, unlimited and across sentences (from the event log, so it survives restarts)",
+         "Undo"),
     spec("ctrl+y", "action_redo", "redo"),
-    spec("exclamation_mark", "action_flag", "flag the sentence as uncertain (toggle)", "Flag", shown="!"),
-    spec("minus", "action_skip", "skip the sentence", "Skip", shown="-"),
-    spec("semicolon", "action_note", "edit a note for the sentence", "Note", shown=";"),
-    spec("slash", "action_search", "search sentence text in all documents", "Search", shown="/"),
-    spec("ctrl+o", "action_documents", "document list with progress", "Docs"),
-    spec("equals_sign", "action_accept", "accept the suggested tags (★) above the threshold", "Accept ★", shown="="),
-    spec("ctrl+p", "action_palette", "command palette: every tag by name, queues, documents"),
-    spec("question_mark", "action_help", "this help", "Help", shown="?"),
-    spec("ctrl+q", "action_quit", "quit (every judgment is already saved)"),
+    spec("exclamation_mark", "action_flag", "flag as uncertain (toggle)", "Flag", shown="!"),
+    spec("minus", "action_skip", "skip", "Skip", shown="-"),
+    spec("semicolon", "action_note", "edit a note (enter saves, escape cancels)", "Note", shown=";"),
+    spec("slash", "action_search", "search sentence text in all documents and jump to a hit", "Search", shown="/"),
+    spec("ctrl+o", "action_documents", "document list with per-document progress", "Docs"),
+    spec("equals_sign", "action_accept", "accept the suggested tags (★) at or above the threshold; suggestions never "
+         "become labels any other way", "Accept ★", shown="="),
+    spec("ctrl+p", "action_palette", "command palette: any tag by Chinese title, English name or id (also tags "
+         "without a key), queues, documents, search"),
+    spec("question_mark", "action_help", "help: every key, including the taxonomy's", "Help", shown="?"),
+    spec("ctrl+q", "action_quit", "quit; everything is already saved"),
 ]
 
 REVIEW: list[KeySpec] = [
-    spec("enter", "action_save", "save the gold tags (adjudicated) and go to the next disagreement", "Save gold"),
-    spec("ctrl+n", "action_save_none", "save \"none of these\" as gold (no tags) and go to the next", "None"),
-    spec("minus", "action_skip", "skip the item without saving gold", "Skip", shown="-"),
+    spec("enter", "action_save", "save the gold tags (adjudicated) and go to the next item; an empty gold set is "
+         "refused here", "Save gold"),
+    spec("ctrl+n", "action_save_none", "save an explicit \"none of these\" (gold with no tags) and go to the next item",
+         "None"),
+    spec("minus", "action_skip", "skip the item without writing gold", "Skip", shown="-"),
     *[spec(f"f{i}", "action_copy", f"copy annotator #{i}'s tags into gold", "", i - 1) for i in range(1, 10)],
-    spec("down,pagedown", "action_step", "next disagreement", "", 1),
-    spec("up,pageup", "action_step", "previous disagreement", "", -1),
+    spec("down,pagedown", "action_step", "next item", "", 1),
+    spec("up,pageup", "action_step", "previous item", "", -1),
     spec("ctrl+z", "action_undo", "undo gold changes", "Undo"),
     spec("ctrl+y", "action_redo", "redo gold changes", "Redo"),
-    spec("ctrl+d", "action_dashboard", "agreement dashboard", "Dashboard"),
-    spec("ctrl+p", "action_palette", "command palette: filter by tag or annotator pair, dashboard"),
-    spec("question_mark", "action_help", "this help", "Help", shown="?"),
-    spec("ctrl+q", "action_quit", "quit (every gold judgment is already saved)"),
+    spec("ctrl+d", "action_dashboard", "agreement dashboard (`s` sorts the tag table, escape returns)", "Dashboard"),
+    spec("ctrl+p", "action_palette", "command palette: filter the queue by tag or annotator pair, dashboard"),
+    spec("question_mark", "action_help", "help: every key, including the taxonomy's", "Help", shown="?"),
+    spec("ctrl+q", "action_quit", "quit; every gold judgment is already saved"),
 ]
-REVIEW_TAG_KEYS_HELP = ("a-z A-Z 0-9", "toggle a gold tag")
-REVIEW_COPY_HELP = ("F1…F9", "copy that annotator's tags into gold")
+REVIEW_TAG_KEYS_HELP = ("a-z A-Z 0-9", "a tag's key: toggle that gold tag")
+REVIEW_COPY_HELP = ("F1…F9", "copy that annotator's tags (in the order shown) into gold")
 
 
 def bindings(specs: list[KeySpec]) -> list[Binding]:
@@ -93,6 +99,15 @@ def help_rows(specs: list[KeySpec], first: tuple[str, str] | None = None) -> lis
             continue
         rows.append((s.display, s.help))
     return rows
+
+
+def readme_table(specs: list[KeySpec], first: tuple[str, str]) -> str:
+    """The README's key table, generated from the registry (a test keeps the README in sync)."""
+    rows = ["| key | action |", "|---|---|"]
+    for keys_, what in help_rows(specs, first):
+        shown = " / ".join(f"`{k.strip()}`" for k in keys_.replace("…", "` … `").split(" / "))
+        rows.append(f"| {shown} | {what} |")
+    return "\n".join(rows)
 
 
 def keymap(specs: list[KeySpec]) -> dict[str, KeySpec]:
