@@ -11,6 +11,7 @@ import numpy as np
 from annotator import agreement as ag
 from annotator.store import Store
 from annotator.taxonomy import Taxonomy
+from annotator.textsafe import to_json as _to_json
 
 
 def collect(store: Store, annotators: list[str] | None = None):
@@ -148,4 +149,4 @@ def report(store: Store, taxonomy: Taxonomy, *, facet: str | None = None, annota
 
 
 def to_json(rep: dict) -> str:
-    return json.dumps(rep, ensure_ascii=False, indent=2, allow_nan=False)
+    return _to_json(rep, indent=2)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import functools
+import sqlite3
 import sys
 
 import click
+from rich.console import Console
+from rich.segment import Segment
 
 from annotator import __version__
 from annotator.errors import AnnotatorError, StoreError, TaxonomyError
-from annotator.store import Store, default_db_path
+from annotator.store import Store, damaged, default_db_path
+from annotator.textsafe import safe
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -57,6 +61,23 @@ def open_store(create: bool = True, write: bool = False) -> Store:
     return store
 
 
+def say(message: str, err: bool = False) -> None:
+    """Every line the CLI prints goes through here: user text in it cannot act on the terminal."""
+    click.echo(safe(message), err=err)
+
+
+class SafeConsole(Console):
+    """Rich output for tables: styling stays, control codes inside the text become stand-ins."""
+
+    def _render_buffer(self, buffer):
+        return super()._render_buffer(
+            s if s.control else Segment(safe(s.text), s.style, s.control) for s in buffer)
+
+
+def console() -> Console:
+    return SafeConsole()
+
+
 class DomainErrors(click.Group):
     """Turn domain errors into a one-line message and a non-zero exit, never a traceback."""
 
@@ -65,11 +86,14 @@ class DomainErrors(click.Group):
             return super().invoke(ctx)
         except TaxonomyError as exc:
             for p in exc.problems:
-                click.echo(f"error: {p}", err=True)
+                say(f"error: {p}", err=True)
             ctx.exit(exc.exit_code)
         except AnnotatorError as exc:
-            click.echo(f"error: {exc}", err=True)
+            say(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except sqlite3.DatabaseError as exc:  # a damaged file found mid-command
+            say(f"error: {db_path()}: {damaged(exc)}", err=True)
+            ctx.exit(1)
 
 
 @click.group(cls=DomainErrors, invoke_without_command=True, context_settings=CONTEXT)
@@ -92,7 +116,17 @@ def main() -> None:
     from annotator.commands import register
 
     register(cli)
-    cli(prog_name="annotator")
+    try:
+        code = cli.main(prog_name="annotator", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
+    except click.Abort:
+        say("aborted", err=True)
+        raise SystemExit(1) from None
+    except click.ClickException as exc:  # usage errors may quote what was typed: sanitized too
+        say(f"error: {exc.format_message()}", err=True)
+        raise SystemExit(exc.exit_code) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
 
 
 def progress_printer(label: str, total: int):

@@ -13,6 +13,7 @@ from typing import Callable, Iterator
 from annotator.files import AtomicFile, ExportError, read_jsonl, write_json  # noqa: F401  (re-exported)
 from annotator.store import Store
 from annotator.taxonomy import Taxonomy
+from annotator.textsafe import to_json
 
 FORMATS = ("jsonl", "doccano", "prodigy")
 
@@ -44,105 +45,70 @@ class Unit:
     text: str
     section: str | None
     title: str
-    ann_raw: str  # JSON object: annotator → {labels, status, note, updated_at, ...}
-    gold_raw: str | None
-    n_done: int
-    top_raw: str | None  # the most common done label set, as stored (sorted JSON array)
-    top_count: int
+    annotations: dict[str, dict]  # annotator → {labels, status, note, updated_at, ...}
+    gold: dict | None
+    done: list[tuple[str, ...]]  # the done label sets
     flagged: bool
 
     @property
-    def annotations(self) -> dict[str, dict]:
-        return json.loads(self.ann_raw) if self.ann_raw else {}
-
-    @property
-    def gold(self) -> dict | None:
-        return json.loads(self.gold_raw) if self.gold_raw else None
-
-
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps(**kw) builds one per call
-
-
-def _js(v) -> str:
-    """JSON for a scalar; plain printable strings (timestamps, hashes, names) skip the encoder."""
-    if v is None:
-        return "null"
-    if isinstance(v, str) and v.isprintable() and '"' not in v and "\\" not in v:
-        return f'"{v}"'
-    return _ENCODE(v)
+    def n_done(self) -> int:
+        return len(self.done)
 
 
 def iter_units(store: Store, kinds: str | None = "sentence") -> Iterator[Unit]:
-    """Units in corpus order with every annotator's judgment and the gold one, serialised once."""
+    """Units in corpus order with every annotator's judgment and the gold one, as plain values
+    (every JSON written from them goes through the encoder; nothing is spliced from stored text)."""
     titles = {d["id"]: d["title"] for d in store.documents()}
-    names: dict[str, str] = {}
-    cur_n, head, parts, done, flagged, gold_raw = None, None, [], [], False, None
-
-    def emit() -> Unit:
-        n_done = len(done)
-        if n_done and len(set(done)) > 1:
-            top_raw, top_count = Counter(done).most_common(1)[0]
-        else:
-            top_raw, top_count = (done[0], n_done) if n_done else (None, 0)
-        n, sid, doc, idx, kind, text, section = head
-        return Unit(n, sid, doc, idx, kind, text, section, titles.get(doc, ""), "{" + ", ".join(parts) + "}",
-                    gold_raw, n_done, top_raw, top_count, flagged)
-
+    parse = _LabelSets()
+    unit: Unit | None = None
     for row in store.export_rows(kinds):
-        if row[0] != cur_n:
-            if head is not None:
-                yield emit()
-            cur_n, head, parts, done, flagged = row[0], row[:7], [], [], False
-            gold_raw = None
+        if unit is None or row[0] != unit.n:
+            if unit is not None:
+                yield unit
+            n, sid, doc, idx, kind, text, section = row[:7]
+            gold = None
             if row[16] is not None:
-                gold_raw = (f'{{"labels": {row[16]}, "status": {_js(row[17])}, "adjudicator": {_js(row[18])}, '
-                            f'"note": {_js(row[19])}, "updated_at": {_js(row[20])}, "taxonomy": {_js(row[21])}}}')
+                gold = {"labels": list(parse(row[16])), "status": row[17], "adjudicator": row[18], "note": row[19],
+                        "updated_at": row[20], "taxonomy": row[21]}
+            unit = Unit(n, sid, doc, idx, kind, text, section, titles.get(doc, ""), {}, gold, [], False)
         who = row[7]
         if who is None:
             continue
-        labels, status = row[8], row[9]
-        name = names.get(who)
-        if name is None:
-            name = names[who] = _js(who)
-        parts.append(f'{name}: {{"labels": {labels}, "status": "{status}", "note": {_js(row[10]) if row[10] else chr(34) * 2}, '
-                     f'"updated_at": {_js(row[11])}, "created_at": {_js(row[12])}, "taxonomy": {_js(row[13])}, '
-                     f'"seconds": {float(row[14] or 0)!r}, "suggestions_shown": {int(row[15] or 0)}}}')
+        labels, status = parse(row[8]), row[9]
+        unit.annotations[who] = {"labels": list(labels), "status": status, "note": row[10] or "",
+                                 "updated_at": row[11], "created_at": row[12], "taxonomy": row[13],
+                                 "seconds": float(row[14] or 0), "suggestions_shown": int(row[15] or 0)}
         if status == "done":
-            done.append(labels)
+            unit.done.append(labels)
         elif status == "flagged":
-            flagged = True
-    if head is not None:
-        yield emit()
+            unit.flagged = True
+    if unit is not None:
+        yield unit
 
 
-class _Labels:
-    """Parsed label sets and their facet breakdowns, cached by the stored JSON string."""
+class _LabelSets:
+    """Stored label JSON → a sorted tuple of tag ids, parsed once per distinct set."""
 
-    def __init__(self, taxonomy: Taxonomy):
-        self.taxonomy = taxonomy
-        self.cache: dict[str, tuple[list[str], str, str]] = {}
+    def __init__(self):
+        self.cache: dict[str, tuple[str, ...]] = {}
 
-    def get(self, raw: str) -> tuple[list[str], str, str]:
+    def __call__(self, raw: str) -> tuple[str, ...]:
         hit = self.cache.get(raw)
         if hit is None:
-            labels = sorted(json.loads(raw))
-            hit = self.cache[raw] = (labels, json.dumps(labels, ensure_ascii=False),
-                                     json.dumps(self.taxonomy.by_facet(labels), ensure_ascii=False))
+            try:
+                value = json.loads(raw)
+            except (TypeError, ValueError):
+                value = None
+            if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+                raise ExportError(f"a stored label set is not a list of tag ids: {str(raw)[:80]!r}")
+            hit = self.cache[raw] = tuple(sorted(value))
         return hit
 
 
 def select(unit: Unit, source: str) -> tuple[list[str] | None, str | None]:
     """The unit's labels for a --source; 'resolved' follows resolve() (gold, agreed, majority)."""
     if source == "resolved":
-        if unit.gold_raw:
-            return resolve(unit.gold, unit.annotations)
-        if not unit.n_done:
-            return None, None
-        if unit.top_count == unit.n_done:
-            return sorted(json.loads(unit.top_raw)), "agreed"
-        if unit.top_count * 2 > unit.n_done:
-            return sorted(json.loads(unit.top_raw)), "majority"
-        return None, None
+        return resolve(unit.gold, unit.annotations)
     if source == "gold":
         gold = unit.gold
         if gold and gold.get("status") == "done":
@@ -166,16 +132,6 @@ def native(unit: Unit, labels: list[str] | None, label_source: str | None, taxon
         "gold": unit.gold,
         "flagged": unit.flagged,
     }
-
-
-def native_line(unit: Unit, labels_json: str, facets_json: str, label_source: str | None) -> str:
-    """The native record as a JSON line, splicing in the annotation objects SQLite already serialised."""
-    head = _ENCODE({"id": unit.id, "doc": unit.doc, "title": unit.title, "section": unit.section,
-                    "idx": unit.idx, "kind": unit.kind, "text": unit.text})
-    src = _js(label_source)
-    return (f'{head[:-1]}, "labels": {labels_json}, "label_source": {src}, "facets": {facets_json}, '
-            f'"annotations": {unit.ann_raw or "{}"}, "gold": {unit.gold_raw or "null"}, '
-            f'"flagged": {"true" if unit.flagged else "false"}}}\n')
 
 
 def doccano(unit: Unit, labels: list[str] | None) -> dict:
@@ -259,25 +215,18 @@ def records(store: Store, taxonomy: Taxonomy, fmt: str, source: str, include_all
     if fmt not in FORMATS:
         raise ExportError(f"unknown --format '{fmt}' ({', '.join(FORMATS)})")
     kinds = None if include_all else "sentence"
-    cache = _Labels(taxonomy)
-    empty = cache.get("[]")
     for unit in iter_units(store, kinds):
         if fmt == "prodigy":
             for rec in prodigy(unit, taxonomy, dataset):
-                yield unit.doc, json.dumps(rec, ensure_ascii=False) + "\n", rec["accept"], "annotator"
+                yield unit.doc, to_json(rec) + "\n", rec["accept"], "annotator"
             continue
-        if source == "resolved" and not unit.gold_raw and unit.n_done and unit.top_count * 2 > unit.n_done:
-            labels, labels_json, facets_json = cache.get(unit.top_raw)
-            label_source = "agreed" if unit.top_count == unit.n_done else "majority"
-        else:
-            labels, label_source = select(unit, source)
-            if labels is None and not include_all:
-                continue
-            labels, labels_json, facets_json = cache.get(json.dumps(labels)) if labels is not None else empty
+        labels, label_source = select(unit, source)
+        if labels is None and not include_all:
+            continue
         if fmt == "jsonl":
-            yield unit.doc, native_line(unit, labels_json, facets_json, label_source), labels, label_source
+            yield unit.doc, to_json(native(unit, labels, label_source, taxonomy)) + "\n", labels, label_source
         else:
-            yield unit.doc, json.dumps(doccano(unit, labels), ensure_ascii=False) + "\n", labels, label_source
+            yield unit.doc, to_json(doccano(unit, labels)) + "\n", labels, label_source
 
 
 def export(store: Store, taxonomy: Taxonomy, out: Path | None, *, fmt: str = "jsonl", source: str = "resolved",

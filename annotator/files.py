@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Iterable
 
 from annotator.errors import AnnotatorError
+from annotator.textsafe import to_json
 
 
 class ExportError(AnnotatorError):
@@ -49,7 +49,7 @@ class AtomicFile:
 def write_json(path: Path, obj: dict, force: bool = True) -> None:
     f = AtomicFile(path, force)
     try:
-        f.write(json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+        f.write(to_json(obj, indent=2) + "\n")
         f.commit()
     except BaseException:
         f.abort()

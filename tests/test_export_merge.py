@@ -149,7 +149,7 @@ def test_refuses_to_overwrite_and_unwritable(double_db, tmp_path):
 def test_failure_mid_export_leaves_nothing(double_db, taxonomy, tmp_path, monkeypatch):
     (tmp_path / "out").mkdir()
     out = tmp_path / "out" / "half.jsonl"
-    real = ex.native_line
+    real = ex.native
     calls = {"n": 0}
 
     def boom(*a, **k):
@@ -158,7 +158,7 @@ def test_failure_mid_export_leaves_nothing(double_db, taxonomy, tmp_path, monkey
             raise RuntimeError("disk on fire")
         return real(*a, **k)
 
-    monkeypatch.setattr(ex, "native_line", boom)
+    monkeypatch.setattr(ex, "native", boom)
     with pytest.raises(RuntimeError):
         ex.export(Store(double_db), taxonomy, out)
     assert not out.exists() and list((tmp_path / "out").iterdir()) == []
@@ -241,6 +241,19 @@ def test_merge_rejects_bad_jsonl_with_line_numbers_and_writes_nothing(seeded_db,
     assert Store(seeded_db).annotation(sids[0], "zed") is None
 
 
-@pytest.mark.parametrize("value", ["plain", 'quo"te', "back\\slash", "tab\there", "line\u2028sep", "中文[b]", None, 3.5])
-def test_fast_json_scalars_are_valid_json(value):
-    assert json.loads(ex._js(value)) == value
+@pytest.mark.parametrize("value", ["plain", 'quo"te', "back\\slash", "tab\there", "line\u2028sep", "中文[b]", None, 3.5,
+                                   'done", "labels": ["plan"], "z": "', "\x1b]52;c;cHdu\x07", "\x9b2J", "\u202e"])
+def test_json_out_is_the_encoder_and_holds_nothing_a_terminal_acts_on(value):
+    from annotator.textsafe import to_json
+
+    text = to_json({"v": value})
+    assert json.loads(text) == {"v": value}
+    assert not any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f or c in "\u202e\u2028" for c in text)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
+def test_json_out_refuses_what_is_not_json(value):
+    from annotator.textsafe import to_json
+
+    with pytest.raises(ValueError):
+        to_json({"seconds": value})

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from annotator.agree import report, to_json
-from annotator.cli import open_store, shared_options, taxonomy_path
+from annotator.cli import console, open_store, say, shared_options, taxonomy_path
 from annotator.errors import AnnotatorError
 from annotator.terminal import keys_as_typed
 from annotator.workspace import resolve_taxonomy
@@ -21,7 +20,7 @@ def _fmt(v, low: float = 0.667, good: float = 0.8) -> Text:
     return Text(f"{v:.3f}", style=style)
 
 
-def render(rep: dict, taxonomy, console: Console) -> None:
+def render(rep: dict, taxonomy, console) -> None:
     console.print(Text(f"{rep['items']} items double-annotated by {len(rep['annotators'])} annotators: "
                        + ", ".join(rep["annotators"]), style="bold"))
     t = Table(title="Agreement (α < 0.667 red, < 0.8 yellow)")
@@ -85,9 +84,9 @@ def agree_cmd(facet, annotators, bootstrap, seed, as_json):
     except KeyError as exc:
         raise AnnotatorError(str(exc.args[0])) from None
     if as_json:
-        click.echo(to_json(rep))
+        say(to_json(rep))
     else:
-        render(rep, taxonomy, Console())
+        render(rep, taxonomy, console())
 
 
 @click.command("review")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from annotator.cli import open_store, progress_printer, shared_options, taxonomy_path
+from annotator.cli import open_store, progress_printer, say, shared_options, taxonomy_path
 from annotator.importer import import_paths
 from annotator.taxonomy import load_taxonomy
 from annotator.textio import find_text_files
@@ -24,10 +24,10 @@ def import_cmd(paths):
     with progress_printer("importing", len(files)) as bar:
         report = import_paths(store, list(paths), progress=lambda _p: bar.update(1))
     for path, reason in report.refused:
-        click.echo(f"refused: {path}: {reason}", err=True)
+        say(f"refused: {path}: {reason}", err=True)
     for path in report.empty:
-        click.echo(f"skipped: {path}: empty file", err=True)
-    click.echo(report.summary())
+        say(f"skipped: {path}: empty file", err=True)
+    say(report.summary())
     raise SystemExit(1 if report.refused else 0)
 
 
@@ -42,7 +42,7 @@ def taxonomy_check(file):
     """Validate a taxonomy YAML: print its tree (facets, tags, keys), or every problem with its line."""
     tax = load_taxonomy(file)
     for line in tax.summary_lines():
-        click.echo(line)
+        say(line)
 
 
 @taxonomy_group.command("show")
@@ -50,9 +50,9 @@ def taxonomy_check(file):
 def taxonomy_show():
     """Print the taxonomy this database uses (by the --taxonomy / recorded / bundled rule)."""
     tax = resolve_taxonomy(open_store(), taxonomy_path())
-    click.echo(f"source: {tax.path}")
+    say(f"source: {tax.path}")
     for line in tax.summary_lines():
-        click.echo(line)
+        say(line)
 
 
 @taxonomy_group.command("migrate")
@@ -84,7 +84,7 @@ def taxonomy_migrate(rename, drop, dry_run):
     counts = store.migrate_labels(renames, set(drop), set(tax.tags), default_annotator(),
                                   (t.name, t.version, t.hash, t.path, t.source), dry_run=dry_run)
     verb = "would change" if dry_run else "changed"
-    click.echo(f"{verb} {counts['annotations']} judgments and {counts['gold']} gold judgments; "
+    say(f"{verb} {counts['annotations']} judgments and {counts['gold']} gold judgments; "
                f"{counts['reopened']} reopened (no tag left)"
                + ("" if dry_run else f"; {tax.name} ({tax.hash}) is now the database's taxonomy"))
 
@@ -95,7 +95,7 @@ def docs_cmd():
     """List imported documents with their unit counts."""
     store = open_store(create=False)
     for d in store.documents():
-        click.echo(f"{d['id']}  {d['n_sentences']:>6} sentences  {d['n_units']:>6} units  {d['title']}  ({d['path']})")
+        say(f"{d['id']}  {d['n_sentences']:>6} sentences  {d['n_units']:>6} units  {d['title']}  ({d['path']})")
 
 
 COMMANDS = [import_cmd, taxonomy_group, docs_cmd]

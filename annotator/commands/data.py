@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli import open_store, progress_printer, shared_options, taxonomy_path
+from annotator.cli import open_store, progress_printer, say, shared_options, taxonomy_path
 from annotator.export import FORMATS, ExportError, dataset_card, export, write_json
 from annotator.workspace import resolve_taxonomy
 
@@ -53,7 +53,7 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement):
     card = dataset_card(store, taxonomy, summary, ["annotator", *sys.argv[1:]], agreement)
     write_json(meta, card, force=True)
     per = ", ".join(f"{k}: {v}" for k, v in summary.per_split.items())
-    click.echo(f"{summary.records} records ({per}) → {', '.join(summary.files)}; dataset card {meta}")
+    say(f"{summary.records} records ({per}) → {', '.join(summary.files)}; dataset card {meta}")
 
 
 @click.command("merge")
@@ -71,12 +71,12 @@ def merge_cmd(sources):
     failed = False
     for src in sources:
         try:
-            click.echo(merge(store, taxonomy, src).summary())
+            say(merge(store, taxonomy, src).summary())
         except MergeError as exc:
             failed = True
-            click.echo(f"error: {exc.source}: nothing merged", err=True)
+            say(f"error: {exc.source}: nothing merged", err=True)
             for p in exc.problems:
-                click.echo(f"  {p}", err=True)
+                say(f"  {p}", err=True)
     if failed:
         raise SystemExit(1)
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 
 import click
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from annotator.cli import open_store, shared_options, taxonomy_path
+from annotator.textsafe import to_json
+from annotator.cli import console, open_store, say, shared_options, taxonomy_path
 from annotator.errors import AnnotatorError
 from annotator.workspace import resolve_taxonomy
 
@@ -42,9 +41,9 @@ def suggest_cmd(evaluate, folds, seed, threshold, as_json):
         raise AnnotatorError(f"only {len(examples)} sentences have resolved labels: need at least {folds}")
     result = cross_validate(examples, taxonomy, Highlighter(taxonomy), folds=folds, seed=seed, threshold=threshold)
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        say(to_json(result, indent=2))
         return
-    console = Console()
+    out = console()
     t = Table(title=f"{result['examples']} sentences, {folds}-fold cross-validation")
     for c in ("tag", "support", "kw P", "kw R", "kw F1", "model P", "model R", "model F1"):
         t.add_column(c, justify="right" if c != "tag" else "left")
@@ -56,7 +55,7 @@ def suggest_cmd(evaluate, folds, seed, threshold, as_json):
         k, m = result["keywords"][name], result["model"][name]
         t.add_row(Text(name, style="bold"), "", _f(k.get("precision")), _f(k.get("recall")), _f(k["f1"]),
                   _f(m.get("precision")), _f(m.get("recall")), _f(m["f1"]))
-    console.print(t)
+    out.print(t)
 
 
 @click.command("stats")
@@ -69,14 +68,14 @@ def stats_cmd(words, top):
 
     store = open_store(create=False)
     taxonomy = resolve_taxonomy(store, taxonomy_path(), every_label=True)
-    console = Console()
+    out = console()
     counts = stats.tag_counts(store)
     t = Table(title="Done judgments per tag")
     for c in ("tag", "title", "judgments"):
         t.add_column(c)
     for tag in taxonomy.tags.values():
         t.add_row(Text(tag.id), Text(tag.title), str(counts.get(tag.id, 0)))
-    console.print(t)
+    out.print(t)
     thr = stats.throughput(store)
     a = Table(title="Annotators")
     for c in ("annotator", "done", "skipped", "flagged", "draft", "active hours", "sentences/hour"):
@@ -85,14 +84,14 @@ def stats_cmd(words, top):
         tp = thr.get(who, {})
         a.add_row(Text(who), *(str(st.get(k, 0)) for k in ("done", "skipped", "flagged", "draft")),
                   f"{tp.get('active_seconds', 0) / 3600:.2f}", _f(tp.get("per_hour")).replace(".000", ""))
-    console.print(a)
+    out.print(a)
     d = Table(title="Documents")
     for c in ("document", "sentences", "annotated", "judgments", "gold"):
         d.add_column(c, justify="right" if c != "document" else "left")
     for doc in store.doc_judgment_counts():
         d.add_row(Text(doc["title"] or doc["id"]), str(doc["n_sentences"]), str(doc["annotated"]),
                   str(doc["judgments"]), str(doc["gold"]))
-    console.print(d)
+    out.print(d)
     if words:
         from annotator.suggest import Highlighter
 
@@ -101,7 +100,7 @@ def stats_cmd(words, top):
         w.add_column("words")
         for tag, ranked in stats.distinctive_words(store, taxonomy, Highlighter(taxonomy), top).items():
             w.add_row(Text(tag), Text("  ".join(f"{word} {z:.1f}" for word, z in ranked)))
-        console.print(w)
+        out.print(w)
 
 
 COMMANDS = [suggest_cmd, stats_cmd]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from annotator.cli import open_store, shared_options
+from annotator.cli import open_store, say, shared_options
 
 
 @click.command("backup")
@@ -18,7 +18,7 @@ def backup_cmd(path, force):
     into place; it is a plain single-file database that annotator opens like any other."""
     store = open_store(create=False)
     counts = store.backup_to(path, force=force)
-    click.echo(f"backed up {store.path} to {path}: " + ", ".join(f"{n} {t}" for t, n in counts.items())
+    say(f"backed up {store.path} to {path}: " + ", ".join(f"{n} {t}" for t, n in counts.items())
                + "; integrity ok")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from annotator.cli import open_store, shared_options, taxonomy_path
+from annotator.cli import open_store, say, shared_options, taxonomy_path
 from annotator.session import QUEUES
 from annotator.terminal import keys_as_typed
 from annotator.workspace import default_annotator, ensure_seeded, resolve_taxonomy
@@ -17,7 +17,7 @@ def run_tag(annotator: str | None, doc: str | None, queue: str, seed: bool = Fal
     if seed:
         report = ensure_seeded(store)
         if report:
-            click.echo(f"embedded default: imported the bundled seeds: {report.summary()}", err=True)
+            say(f"embedded default: imported the bundled seeds: {report.summary()}", err=True)
     if not store.count_units("sentence"):
         raise click.ClickException("the database has no sentences yet: run `annotator import PATH...` first")
     taxonomy = resolve_taxonomy(store, taxonomy_path())

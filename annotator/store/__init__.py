@@ -4,8 +4,8 @@ Every write is its own committed transaction (WAL mode, busy timeout), so a cras
 ``kill -9`` or a second annotator on the same file loses nothing.
 """
 
-from annotator.store.base import (ANY, EMPTY, FINISHED, Sentence, State, StoreBase, TaxonomyRecord, default_db_path,
-                                  now)
+from annotator.store.base import (ANY, EMPTY, FINISHED, Sentence, State, StoreBase, TaxonomyRecord, damaged,
+                                  default_db_path, now)
 from annotator.store.corpus import CorpusMixin
 from annotator.store.judgments import JudgmentsMixin
 from annotator.store.labels import LabelsMixin, describe_usage
@@ -16,5 +16,5 @@ class Store(CorpusMixin, JudgmentsMixin, LabelsMixin, StoreBase):
     """One database: corpus, judgments, gold and events."""
 
 
-__all__ = ["ANY", "EMPTY", "TaxonomyRecord", "FINISHED", "SCHEMA_VERSION", "Sentence", "State", "Store", "default_db_path", "describe_usage",
+__all__ = ["ANY", "EMPTY", "TaxonomyRecord", "FINISHED", "SCHEMA_VERSION", "Sentence", "State", "Store", "damaged", "default_db_path", "describe_usage",
            "now"]

@@ -281,6 +281,12 @@ def _storage_error(path: str, exc: sqlite3.OperationalError) -> StoreError:
     return StoreError(f"{path}: {msg}")
 
 
+def damaged(exc: sqlite3.DatabaseError) -> str:
+    """What to tell a user whose database file SQLite cannot read."""
+    return (f"the database file is damaged or not a database (SQLite: {exc}); nothing was changed — restore a "
+            "backup with `annotator restore BACKUP`")
+
+
 def _check_not_folder(path: str) -> None:
     # Only a stat: opening the database file with open() and closing it would drop every POSIX lock
     # this process's SQLite connections hold on it (see sqlite.org/howtocorrupt.html, 2.2), and

@@ -8,19 +8,7 @@ from rich.text import Text
 
 from annotator.store import Sentence, State
 from annotator.taxonomy import Taxonomy
-
-# Control characters would reach the terminal as-is (ESC [2J clears it, BEL rings, C1 CSI moves the
-# cursor); bidi overrides reorder what follows. Each becomes one visible stand-in, one character for
-# one, so highlight offsets into the text stay right: C0 → its Control Picture (␛ for ESC), DEL → ␡,
-# C1 and bidi controls → �.
-_SAFE = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)}
-_SAFE[0x7F] = 0x2421
-_SAFE.update({c: 0xFFFD for c in (*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))})
-
-
-def safe(text: str) -> str:
-    """Text as it may be shown: never markup (callers build Text/Content from it), never a control code."""
-    return text.translate(_SAFE)
+from annotator.textsafe import safe  # the one sanitizer, shared with the CLI
 
 
 def plain(text: str, style: str = "") -> Text:
