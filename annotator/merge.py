@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import math
+import sqlite3
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from annotator.errors import AnnotatorError
 from annotator.files import read_jsonl
 from annotator.segmenter import SEGMENTER_VERSION
-from annotator.store import Store
+from annotator.store import Store, now
 from annotator.taxonomy import Taxonomy
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -39,18 +42,96 @@ class MergeReport:
                 f"{fmt(self.annotations)}; gold — {fmt(self.gold)}")
 
 
-def _check_labels(labels, taxonomy: Taxonomy, where: str, problems: list[str]) -> None:
+STATUSES = {"annotation": ("draft", "done", "skipped", "flagged"), "gold": ("draft", "done")}
+
+
+def _iso(value) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def check_judgment(rec: dict, layer: str, where: str, taxonomy: Taxonomy, kinds: dict[str, str]) -> tuple[dict, list]:
+    """Validate one judgment from a merge source, field by field; returns (the row to write, problems).
+
+    Every source, JSONL or database, goes through here: a hostile or damaged source is refused
+    with every problem named, and nothing from it is written."""
+    problems: list[str] = []
+    who = rec.get("annotator")
+    if not isinstance(who, str) or not who.strip():
+        problems.append(f"{where}: the {'adjudicator' if layer == 'gold' else 'annotator'} name must be a "
+                        "non-empty string")
+    sid = rec.get("sentence_id")
+    kind = kinds.get(sid) if isinstance(sid, str) else None
+    if kind is None:
+        problems.append(f"{where}: unknown sentence {sid!r} (import the same documents first)")
+    elif kind != "sentence":
+        problems.append(f"{where}: {sid} is a {kind}, not a sentence: only sentences are judged")
+    labels = rec.get("labels")
     if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
         problems.append(f"{where}: labels must be a list of tag ids")
-        return
-    for label in taxonomy.unknown(labels):
-        problems.append(f"{where}: unknown label '{label}' (not in taxonomy {taxonomy.name})")
+    else:
+        if len(set(labels)) != len(labels):
+            problems.append(f"{where}: duplicate tags in {labels}")
+        for label in taxonomy.unknown(labels):
+            problems.append(f"{where}: unknown label {label!r} (not in taxonomy {taxonomy.name})")
+        for facet in taxonomy.facets:
+            chosen = [x for x in set(labels) if x in taxonomy.tags and taxonomy.tags[x].facet == facet.id]
+            if not facet.multiple and len(chosen) > 1:
+                problems.append(f"{where}: {', '.join(sorted(chosen))} are in the single-choice facet {facet.id}")
+    status = rec.get("status", "done")
+    if status not in STATUSES[layer]:
+        problems.append(f"{where}: unknown status {status!r} ({', '.join(STATUSES[layer])})")
+    note = rec.get("note") if rec.get("note") is not None else ""
+    if not isinstance(note, str):
+        problems.append(f"{where}: the note must be a string")
+    for key in ("updated_at", "created_at"):
+        if rec.get(key) is not None and not _iso(rec[key]):
+            problems.append(f"{where}: {key} must be an ISO 8601 time string, not {rec[key]!r}")
+    seconds = rec.get("seconds", 0)
+    if seconds is None:
+        seconds = 0
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds) or seconds < 0:
+        problems.append(f"{where}: seconds must be a finite number ≥ 0, not {seconds!r}")
+    shown = rec.get("suggestions_shown", 0)
+    if shown not in (0, 1, True, False, None):
+        problems.append(f"{where}: suggestions_shown must be true/false or 0/1, not {shown!r}")
+    if rec.get("taxonomy") is not None and not isinstance(rec["taxonomy"], str):
+        problems.append(f"{where}: taxonomy must be a string")
+    row = {"sentence_id": sid, "annotator": who, "labels": labels, "status": status, "note": note,
+           "updated_at": rec.get("updated_at") or now(), "created_at": rec.get("created_at"),
+           "taxonomy": rec.get("taxonomy"), "seconds": seconds, "suggestions_shown": bool(shown)}
+    return row, problems
+
+
+class _Checked:
+    """The validated rows of one source, with every problem and no duplicate judgments."""
+
+    def __init__(self, taxonomy: Taxonomy, kinds: dict[str, str]):
+        self.taxonomy, self.kinds = taxonomy, kinds
+        self.rows: dict[str, list[dict]] = {"annotation": [], "gold": []}
+        self.problems: list[str] = []
+        self.seen: dict[tuple, str] = {}
+
+    def add(self, rec: dict, layer: str, where: str) -> None:
+        row, problems = check_judgment(rec, layer, where, self.taxonomy, self.kinds)
+        key = (layer, row["sentence_id"], None if layer == "gold" else row["annotator"])
+        if not problems and key in self.seen:
+            problems.append(f"{where}: a second {'gold judgment' if layer == 'gold' else 'judgment'} for the same "
+                            f"sentence{'' if layer == 'gold' else ' and annotator'} (first at {self.seen[key]})")
+        self.seen.setdefault(key, where)
+        self.problems += problems
+        self.rows[layer].append(row)
 
 
 def merge(store: Store, taxonomy: Taxonomy, source: str | Path) -> MergeReport:
     path = Path(source)
-    if not path.exists():
-        raise MergeError(str(path), ["no such file"])
+    if not path.is_file():
+        raise MergeError(str(path), ["no such file" if not path.exists() else "not a regular file"])
     with open(path, "rb") as fh:
         magic = fh.read(16)
     if magic == SQLITE_MAGIC:
@@ -58,42 +139,52 @@ def merge(store: Store, taxonomy: Taxonomy, source: str | Path) -> MergeReport:
     return _merge_jsonl(store, taxonomy, path)
 
 
+def _write(store: Store, report: MergeReport, checked: _Checked, new_docs=()) -> MergeReport:
+    """One short transaction per source: everything was read and validated before it."""
+    with store.transaction():
+        for doc_id, path, title, text, encoding, units in new_docs:
+            store.add_document(doc_id, path, title, text, encoding, SEGMENTER_VERSION, units)
+            report.documents_added += 1
+        report.annotations = store.merge_judgments(checked.rows["annotation"], "annotation")
+        report.gold = store.merge_judgments(checked.rows["gold"], "gold")
+    return report
+
+
 def _merge_db(store: Store, taxonomy: Taxonomy, path: Path) -> MergeReport:
     if path.resolve() == Path(store.path).resolve():
         raise MergeError(str(path), ["a database cannot be merged into itself"])
-    src = Store(path, create=False)
+    src = Store(path, create=False, read_only=True)
     try:
-        problems: list[str] = []
-        known_here = store.document_ids()
-        new_docs = [d for d in src.documents() if d["id"] not in known_here]
-        annotations = []
-        for a in src.iter_annotations():
-            _check_labels(a["labels"], taxonomy, f"annotation {a['sentence_id']} by {a['annotator']}", problems)
-            annotations.append(a)
-        gold = []
-        for g in src.iter_gold():
-            _check_labels(g["labels"], taxonomy, f"gold {g['sentence_id']}", problems)
-            gold.append({**g, "annotator": g["adjudicator"] or "unknown"})
-        if problems:
-            raise MergeError(str(path), problems)
-        report = MergeReport(str(path))
-        with store.transaction():
-            for d in new_docs:
+        try:
+            known_here = store.document_ids()
+            new_docs = []
+            for d in src.documents():
+                if d["id"] in known_here:
+                    continue
                 doc = src.document(d["id"])
                 units = [(u.idx, u.kind, u.text, u.section, u.start, u.end) for u in src.units(d["id"])]
-                store.add_document(d["id"], d["path"], d["title"], doc["text"], d["encoding"] or "utf-8",
-                                   SEGMENTER_VERSION, units)
-                report.documents_added += 1
-            report.annotations = store.import_judgments(annotations, action="merge")
-            report.gold = store.import_judgments(gold, layer="gold", action="merge")
-        return report
+                new_docs.append((d["id"], d["path"], d["title"], doc["text"], d["encoding"] or "utf-8", units))
+            kinds = {**src.unit_kinds(), **store.unit_kinds()}
+            checked = _Checked(taxonomy, kinds)
+            for layer, table in (("annotation", "annotations"), ("gold", "gold")):
+                for i, r in enumerate(src.source_judgments(layer), 1):
+                    where = f"{table} row {i}"
+                    try:
+                        labels = json.loads(r["labels"]) if isinstance(r["labels"], str) else r["labels"]
+                    except ValueError:
+                        labels = r["labels"]  # refused as not a list below
+                    checked.add({**r, "labels": labels}, layer, where)
+        except sqlite3.DatabaseError as exc:
+            raise MergeError(str(path), [f"not a readable annotator database ({exc})"]) from None
+        if checked.problems:
+            raise MergeError(str(path), checked.problems)
+        return _write(store, MergeReport(str(path)), checked, new_docs)
     finally:
         src.close()
 
 
 def _merge_jsonl(store: Store, taxonomy: Taxonomy, path: Path) -> MergeReport:
-    problems: list[str] = []
-    annotations, gold = [], []
+    checked = _Checked(taxonomy, store.unit_kinds())
     try:
         lines = list(read_jsonl(path))
     except (UnicodeDecodeError, OSError) as exc:
@@ -102,34 +193,28 @@ def _merge_jsonl(store: Store, taxonomy: Taxonomy, path: Path) -> MergeReport:
         where = f"line {lineno}"
         try:
             rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"{where}: malformed JSON ({exc.msg})")
+        except (json.JSONDecodeError, RecursionError) as exc:
+            checked.problems.append(f"{where}: malformed JSON ({getattr(exc, 'msg', 'nested too deeply')})")
             continue
         if not isinstance(rec, dict) or not isinstance(rec.get("id"), str) or \
                 not isinstance(rec.get("annotations", {}), dict):
-            problems.append(f"{where}: not a native annotator record (needs 'id' and 'annotations')")
+            checked.problems.append(f"{where}: not a native annotator record (needs 'id' and 'annotations')")
             continue
         sid = rec["id"]
-        if store.sentence_n(sid) is None:
-            problems.append(f"{where}: unknown sentence '{sid}' (import the same documents first)")
+        if sid not in checked.kinds:
+            checked.problems.append(f"{where}: unknown sentence {sid!r} (import the same documents first)")
             continue
         for who, a in rec.get("annotations", {}).items():
             if not isinstance(a, dict):
-                problems.append(f"{where}: annotation by '{who}' is not an object")
+                checked.problems.append(f"{where}: the annotation by {who!r} is not an object")
                 continue
-            _check_labels(a.get("labels"), taxonomy, f"{where} ({who})", problems)
-            status = a.get("status", "done")
-            if status not in ("draft", "done", "skipped", "flagged"):
-                problems.append(f"{where} ({who}): unknown status '{status}'")
-            annotations.append({**a, "sentence_id": sid, "annotator": who, "status": status})
+            checked.add({**a, "sentence_id": sid, "annotator": who}, "annotation", f"{where} ({who})")
         g = rec.get("gold")
-        if g:
-            _check_labels(g.get("labels"), taxonomy, f"{where} (gold)", problems)
-            gold.append({**g, "sentence_id": sid, "annotator": g.get("adjudicator") or "unknown"})
-    if problems:
-        raise MergeError(str(path), problems)
-    report = MergeReport(str(path))
-    with store.transaction():
-        report.annotations = store.import_judgments(annotations, action="merge")
-        report.gold = store.import_judgments(gold, layer="gold", action="merge")
-    return report
+        if g is not None:
+            if not isinstance(g, dict):
+                checked.problems.append(f"{where}: gold must be an object or null")
+                continue
+            checked.add({**g, "sentence_id": sid, "annotator": g.get("adjudicator")}, "gold", f"{where} (gold)")
+    if checked.problems:
+        raise MergeError(str(path), checked.problems)
+    return _write(store, MergeReport(str(path)), checked)

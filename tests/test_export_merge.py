@@ -228,7 +228,7 @@ def test_merge_conflict_keeps_later_and_logs_both(tmp_path, seeded_db):
 def test_merge_rejects_bad_jsonl_with_line_numbers_and_writes_nothing(seeded_db, tmp_path):
     store = Store(seeded_db)
     sids = [s.id for s in store.iter_units("sentence")][:3]
-    good = {"id": sids[0], "annotations": {"zed": {"labels": ["study"], "status": "done", "updated_at": "2026"}}}
+    good = {"id": sids[0], "annotations": {"zed": {"labels": ["study"], "status": "done", "updated_at": "2026-01-01T00:00:00Z"}}}
     rows = [json.dumps(good), "{not json", json.dumps({"id": "nope-1", "annotations": {}}),
             json.dumps({"id": sids[1], "annotations": {"zed": {"labels": ["made_up"], "status": "done"}}})]
     bad = tmp_path / "bad.jsonl"

@@ -164,53 +164,85 @@ class JudgmentsMixin:
         return sid, current, target
 
     def import_judgments(self, rows: list[dict], layer: str = "annotation", action: str = "import") -> dict:
-        """Upsert many judgments in one transaction, keeping the later ``updated_at`` on conflict.
-
-        Each row: sentence_id, annotator (adjudicator for gold), labels, status, note, updated_at, and
-        optionally taxonomy, suggestions_shown, seconds. Every change is logged in ``events`` with both
-        versions. Returns counts {added, updated, unchanged} per annotator."""
-        counts: dict[str, dict[str, int]] = {}
+        """Upsert many judgments in one transaction (see ``merge_judgments``); fields left out take their
+        defaults (status done, empty note, now)."""
+        at = now()
+        full = [{"status": "done", "note": "", **r, "updated_at": r.get("updated_at") or at} for r in rows]
         with self.transaction():
-            for r in rows:
-                who = r["annotator"]
-                c = counts.setdefault(who, {"added": 0, "updated": 0, "unchanged": 0})
-                n = self.sentence_n(r["sentence_id"])
-                if n is None:
-                    raise StoreError(f"no sentence with id '{r['sentence_id']}'")
-                new = State(tuple(sorted(r["labels"])), r.get("status", "done"), r.get("note", "") or "")
-                if layer == "gold":
-                    cur = self.conn.execute("SELECT labels, status, note, updated_at FROM gold WHERE sentence_id = ?",
-                                            (r["sentence_id"],)).fetchone()
-                else:
-                    cur = self.conn.execute(
-                        "SELECT labels, status, note, updated_at FROM annotations WHERE sentence_id = ? AND annotator = ?",
-                        (r["sentence_id"], who)).fetchone()
-                old = State(tuple(json.loads(cur[0])), cur[1], cur[2]) if cur else None
-                if old is not None and (old == new or (cur[3] or "") >= (r.get("updated_at") or "")):
-                    c["unchanged"] += 1
-                    continue
-                at = r.get("updated_at") or now()
-                labels = json.dumps(list(new.labels), ensure_ascii=False)
-                if layer == "gold":
-                    self.conn.execute(
-                        "INSERT OR REPLACE INTO gold(sentence_id, sentence_n, labels, status, adjudicator, note,"
-                        " taxonomy, updated_at) VALUES (?,?,?,?,?,?,?,?)",
-                        (r["sentence_id"], n, labels, new.status, who, new.note, r.get("taxonomy"), at))
-                else:
-                    if new.status not in FINISHED:
-                        self._pull_frontier(who, n)
-                    self.conn.execute(
-                        "INSERT OR REPLACE INTO annotations(sentence_id, annotator, sentence_n, labels, status, note,"
-                        " taxonomy, suggestions_shown, seconds, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,"
-                        " coalesce((SELECT created_at FROM annotations WHERE sentence_id = ? AND annotator = ?), ?), ?)",
-                        (r["sentence_id"], who, n, labels, new.status, new.note, r.get("taxonomy"),
-                         int(r.get("suggestions_shown") or 0), float(r.get("seconds") or 0), r["sentence_id"], who,
-                         r.get("created_at") or at, at))
-                self.conn.execute(
-                    "INSERT INTO events(at, annotator, layer, sentence_id, action, before, after, undo_state)"
-                    " VALUES (?,?,?,?,?,?,?,-1)",
-                    (now(), who, layer, r["sentence_id"], action, old.to_json() if old else None, new.to_json()))
-                c["updated" if old else "added"] += 1
+            return self.merge_judgments(full, layer, action)
+
+    def source_judgments(self, layer: str) -> Iterator[dict]:
+        """Every judgment (or gold judgment) exactly as stored, labels as the stored text: for merging
+        this database into another, which validates every field itself."""
+        if layer == "gold":
+            sql = ("SELECT sentence_id, adjudicator AS annotator, labels, status, note, taxonomy, updated_at"
+                   " FROM gold ORDER BY sentence_n")
+        else:
+            sql = ("SELECT sentence_id, annotator, labels, status, note, taxonomy, suggestions_shown, seconds,"
+                   " created_at, updated_at FROM annotations ORDER BY sentence_n, annotator")
+        cur = self.conn.execute(sql)
+        cols = [c[0] for c in cur.description]
+        for r in cur:
+            yield dict(zip(cols, r))
+
+    def unit_kinds(self) -> dict[str, str]:
+        """Unit id → kind (sentence, heading, caption…)."""
+        return dict(self.conn.execute("SELECT id, kind FROM sentences"))
+
+    def merge_judgments(self, rows: list[dict], layer: str = "annotation", action: str = "merge") -> dict:
+        """Upsert many validated judgments with a few set-based statements, keeping the later
+        ``updated_at`` on conflict and logging each change in ``events`` with both versions (not
+        undoable). Rows: sentence_id, annotator (the adjudicator for gold), labels, status, note,
+        updated_at, and optionally taxonomy, suggestions_shown, seconds, created_at. Call it inside a
+        transaction; the rows are staged in a temporary table, so the write itself is short.
+        Returns counts {added, updated, unchanged} per annotator."""
+        c = self.conn
+        gold = layer == "gold"
+        table = "gold" if gold else "annotations"
+        match = "t.sentence_id = s.sentence_id" + ("" if gold else " AND t.annotator = s.annotator")
+        c.execute("DROP TABLE IF EXISTS temp.staged")
+        c.execute("CREATE TEMP TABLE staged (sentence_id TEXT, annotator TEXT, labels TEXT, status TEXT, note TEXT,"
+                  " taxonomy TEXT, suggestions_shown INT, seconds REAL, created_at TEXT, updated_at TEXT, n INT,"
+                  " old_labels TEXT, old_status TEXT, old_note TEXT, old_at TEXT, old_created TEXT, fate TEXT)")
+        c.executemany(
+            "INSERT INTO temp.staged(sentence_id, annotator, labels, status, note, taxonomy, suggestions_shown,"
+            " seconds, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [(r["sentence_id"], r["annotator"], json.dumps(sorted(r["labels"]), ensure_ascii=False), r["status"],
+              r.get("note") or "", r.get("taxonomy"), int(bool(r.get("suggestions_shown"))),
+              float(r.get("seconds") or 0), r.get("created_at") or r["updated_at"], r["updated_at"]) for r in rows])
+        c.execute("UPDATE temp.staged AS s SET n = (SELECT n FROM sentences WHERE id = s.sentence_id)")
+        missing = c.execute("SELECT sentence_id FROM temp.staged WHERE n IS NULL LIMIT 1").fetchone()
+        if missing:
+            raise StoreError(f"no sentence with id '{missing[0]}'")
+        created = "NULL" if gold else "t.created_at"
+        c.execute(f"UPDATE temp.staged AS s SET (old_labels, old_status, old_note, old_at, old_created) ="
+                  f" (SELECT t.labels, t.status, t.note, t.updated_at, {created} FROM {table} t WHERE {match})")
+        c.execute("UPDATE temp.staged SET fate = CASE WHEN old_labels IS NULL THEN 'added'"
+                  " WHEN (labels = old_labels AND status = old_status AND note = old_note)"
+                  " OR coalesce(old_at, '') >= coalesce(updated_at, '') THEN 'unchanged' ELSE 'updated' END")
+        c.execute(
+            "INSERT INTO events(at, annotator, layer, sentence_id, action, before, after, undo_state)"
+            " SELECT ?, annotator, ?, sentence_id, ?, CASE WHEN old_labels IS NULL THEN NULL ELSE"
+            " json_object('labels', json(old_labels), 'status', old_status, 'note', old_note) END,"
+            " json_object('labels', json(labels), 'status', status, 'note', note), -1"
+            " FROM temp.staged WHERE fate != 'unchanged' ORDER BY rowid", (now(), layer, action))
+        if gold:
+            c.execute("INSERT OR REPLACE INTO gold(sentence_id, sentence_n, labels, status, adjudicator, note, taxonomy,"
+                      " updated_at) SELECT sentence_id, n, labels, status, annotator, note, taxonomy, updated_at"
+                      " FROM temp.staged WHERE fate != 'unchanged' ORDER BY rowid")
+        else:
+            finished = ", ".join(f"'{x}'" for x in FINISHED)
+            c.execute("UPDATE meta SET value = CAST(p.m - 1 AS TEXT) FROM (SELECT 'frontier:' || annotator AS k,"
+                      " min(n) AS m FROM temp.staged WHERE fate != 'unchanged' AND status NOT IN"
+                      f" ({finished}) GROUP BY annotator) AS p WHERE meta.key = p.k AND CAST(meta.value AS INTEGER) >= p.m")
+            c.execute("INSERT OR REPLACE INTO annotations(sentence_id, annotator, sentence_n, labels, status, note,"
+                      " taxonomy, suggestions_shown, seconds, created_at, updated_at) SELECT sentence_id, annotator, n,"
+                      " labels, status, note, taxonomy, suggestions_shown, seconds, coalesce(old_created, created_at),"
+                      " updated_at FROM temp.staged WHERE fate != 'unchanged' ORDER BY rowid")
+        counts: dict[str, dict[str, int]] = {}
+        for who, fate, k in c.execute("SELECT annotator, fate, count(*) FROM temp.staged GROUP BY annotator, fate"):
+            counts.setdefault(who, {"added": 0, "updated": 0, "unchanged": 0})[fate] = k
+        c.execute("DROP TABLE temp.staged")
         return counts
 
     def count_status(self, annotator: str, status: str = "done") -> int:
