@@ -15,7 +15,7 @@ from typing import Callable
 from annotator.errors import InputError
 from annotator.segmenter import SEGMENTER_VERSION, doc_id_for, segment_rows
 from annotator.store import Store
-from annotator.textio import find_text_files, read_text
+from annotator.textio import MAX_BYTES, read_text, scan
 
 PARALLEL_MIN_FILES = 64
 BATCH_BYTES = 8_000_000
@@ -52,11 +52,12 @@ class _Prepared:
 
 
 _KNOWN: frozenset[str] = frozenset()
+_MAX_BYTES = MAX_BYTES
 
 
 def _prepare(path: Path) -> _Prepared:
     try:
-        decoded = read_text(path)
+        decoded = read_text(path, _MAX_BYTES)
     except InputError as exc:
         return _Prepared(str(path), error=exc.reason)
     doc_id = doc_id_for(decoded.text)
@@ -69,51 +70,63 @@ def _prepare(path: Path) -> _Prepared:
     return prep
 
 
-def _init_worker(known: frozenset[str]) -> None:
-    global _KNOWN
-    _KNOWN = known
+def _init_worker(known: frozenset[str], max_bytes: int = MAX_BYTES) -> None:
+    global _KNOWN, _MAX_BYTES
+    _KNOWN, _MAX_BYTES = known, max_bytes
 
 
-def import_paths(store: Store, paths: list[str | Path],
-                 progress: Callable[[str], None] | None = None) -> ImportReport:
-    """Import files and folders (recursively: .txt, .md). Each document is all or nothing."""
+def import_paths(store: Store, paths: list[str | Path], progress: Callable[[str], None] | None = None,
+                 max_bytes: int = MAX_BYTES) -> ImportReport:
+    """Import files and folders (recursively: .txt, .md). Each document is all or nothing.
+
+    Reading, decoding and segmenting happen outside any transaction; the prepared documents are
+    written in short batches (about BATCH_BYTES of text each), so annotators tagging the same
+    database wait for the write lock a fraction of a second at a time, not for the whole import."""
     report = ImportReport()
-    files = find_text_files(paths)
+    found = scan(paths)
+    report.refused.extend(found.refused)
+    files = found.files
     known = frozenset(store.document_ids())
     pool = None
     if len(files) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
         from annotator.segmenter import load_jieba
 
         load_jieba()  # once, before forking: the workers share the dictionary instead of each loading it
-        pool = multiprocessing.get_context("fork").Pool(os.cpu_count(), _init_worker, (known,))
+        pool = multiprocessing.get_context("fork").Pool(os.cpu_count(), _init_worker, (known, max_bytes))
         prepared = pool.imap(_prepare, files, chunksize=8)
     else:
-        _init_worker(known)
+        _init_worker(known, max_bytes)
         prepared = map(_prepare, files)
     try:
-        pending = 0
-        batch = store.batch()
-        batch.__enter__()
-        try:
-            for prep in prepared:
-                _store_one(store, prep, report)
-                pending += prep.size
-                if pending >= BATCH_BYTES:
-                    batch.__exit__(None, None, None)
-                    batch = store.batch()
-                    batch.__enter__()
-                    pending = 0
-                if progress:
-                    progress(prep.path)
-        except BaseException as exc:
-            batch.__exit__(type(exc), exc, None)
-            raise
-        batch.__exit__(None, None, None)
+        pending: list[_Prepared] = []
+        size = 0
+        for prep in prepared:
+            pending.append(prep)
+            size += prep.size
+            if size >= BATCH_BYTES:
+                _write_batch(store, pending, report, progress)
+                pending, size = [], 0
+        _write_batch(store, pending, report, progress)
     finally:
         if pool is not None:
             pool.close()
             pool.join()
     return report
+
+
+def _write_batch(store: Store, batch: list[_Prepared], report: ImportReport,
+                 progress: Callable[[str], None] | None) -> None:
+    """One short transaction for documents already read, decoded and segmented."""
+    if any(p.units for p in batch):
+        with store.batch():
+            for prep in batch:
+                _store_one(store, prep, report)
+    else:
+        for prep in batch:
+            _store_one(store, prep, report)
+    if progress:
+        for prep in batch:
+            progress(prep.path)
 
 
 def _store_one(store: Store, prep: _Prepared, report: ImportReport) -> None:

@@ -183,11 +183,57 @@ class _Validator:
         return out
 
 
+MAX_DEPTH = 40  # nesting levels of YAML collections (a taxonomy uses about ten)
+MAX_NODES = 200_000  # YAML nodes after expanding aliases (the bundled taxonomy has a few hundred)
+
+
+def _check_shape(source: str, path: str):
+    """Refuse YAML that would exhaust the stack or memory before building anything from it: nesting
+    beyond MAX_DEPTH (found from the token stream, which needs no recursion) and alias expansion
+    beyond MAX_NODES ("billion laughs": a few hundred bytes that expand to billions of nodes).
+    Returns the composed node graph."""
+    depth = 0
+    for token in yaml.scan(source, Loader=yaml.SafeLoader):
+        if isinstance(token, (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
+                              yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise TaxonomyError(path, [f"{path}:{token.start_mark.line + 1}: nested more than {MAX_DEPTH} levels "
+                                           "deep: not a taxonomy"])
+        elif isinstance(token, (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)):
+            depth -= 1
+    node = yaml.compose(source, Loader=yaml.SafeLoader)
+    sizes: dict[int, int] = {}
+
+    def size(n) -> int:
+        key = id(n)
+        if key in sizes:
+            if sizes[key] < 0:
+                raise TaxonomyError(path, [f"{path}:{n.start_mark.line + 1}: an alias refers to itself"])
+            return sizes[key]
+        sizes[key] = -1
+        if isinstance(n, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in n.value)
+        elif isinstance(n, yaml.SequenceNode):
+            total = 1 + sum(size(v) for v in n.value)
+        else:
+            total = 1
+        if total > MAX_NODES:
+            raise TaxonomyError(path, [f"{path}:{n.start_mark.line + 1}: aliases expand to more than {MAX_NODES:,} "
+                                       "values: not a taxonomy"])
+        sizes[key] = total
+        return total
+
+    if node is not None:
+        size(node)
+    return node
+
+
 def parse_taxonomy(source: str, path: str = "<taxonomy>") -> Taxonomy:
     """Parse and validate YAML text; raise TaxonomyError listing every problem."""
     try:
+        node = _check_shape(source, path)
         data = yaml.safe_load(source)
-        node = yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else 1

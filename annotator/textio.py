@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.errors import InputError
 
 TEXT_SUFFIXES = {".txt", ".md"}
+MAX_BYTES = 100_000_000  # a report larger than this is refused unless --max-size says otherwise
+CHINESE_ENCODINGS = {"gb18030", "gb2312", "gbk", "cp936", "hz", "big5", "big5hkscs", "cp950"}
+FOREIGN = {"cp949": "Korean (EUC-KR/CP949)", "euc_kr": "Korean (EUC-KR)", "johab": "Korean (Johab)",
+           "iso2022_kr": "Korean (ISO-2022-KR)", "shift_jis": "Japanese (Shift-JIS)",
+           "cp932": "Japanese (Shift-JIS/CP932)", "euc_jp": "Japanese (EUC-JP)", "iso2022_jp": "Japanese (ISO-2022-JP)"}
+SNIFF_MIN_BYTES = 200  # shorter texts are too short to tell Chinese from Japanese or Korean reliably
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,12 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         _refuse_damaged_utf8(data, exc, path)
+    guess = _sniff(data, path)
+    if guess in ("big5", "big5hkscs", "cp950"):
+        try:
+            return data.decode("big5hkscs"), "big5hkscs"
+        except UnicodeDecodeError:
+            pass
     try:  # GB18030 is a superset of GBK and GB2312, the usual legacy encodings of these reports
         text = data.decode("gb18030")
         if _mostly_cjk_or_ascii(text):
@@ -69,6 +83,33 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     if not _mostly_cjk_or_ascii(text):
         raise InputError(path, f"unknown encoding: best guess {best.encoding} gives unreadable text")
     return text, best.encoding
+
+
+def _sniff(data: bytes, path: str) -> str | None:
+    """The encoding charset-normalizer finds most plausible; refuse text that is plainly not Chinese
+    (Korean or Japanese legacy encodings decode as GB18030 too, into wrong characters)."""
+    if len(data) < SNIFF_MIN_BYTES:
+        return None
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:2_000_000]).best()
+    if best is None or best.encoding is None:
+        return None
+    enc = best.encoding.lower()
+    if enc in FOREIGN:
+        raise InputError(path, f"looks like {FOREIGN[enc]} text, not Chinese: not imported (save it as UTF-8 if it is "
+                             "a Chinese report)")
+    if enc not in CHINESE_ENCODINGS and not _gb18030_plausible(data):
+        raise InputError(path, f"looks like {best.language or 'non-Chinese'} text in {best.encoding}, not Chinese: "
+                             "not imported (save it as UTF-8 if it is a Chinese report)")
+    return enc
+
+
+def _gb18030_plausible(data: bytes) -> bool:
+    try:
+        return _mostly_cjk_or_ascii(data[:200_000].decode("gb18030", errors="strict"))
+    except UnicodeDecodeError:
+        return False
 
 
 def _refuse_damaged_utf8(data: bytes, exc: UnicodeDecodeError, path: str) -> None:
@@ -108,28 +149,94 @@ def normalise(text: str) -> str:
     return text
 
 
-def read_text(path: Path | str) -> DecodedText:
-    p = Path(path)
+def human_size(n: int) -> str:
+    for unit, size in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if n >= size:
+            return f"{n / size:,.1f} {unit}".replace(".0 ", " ")
+    return f"{n} bytes"
+
+
+def file_problem(path: Path, max_bytes: int = MAX_BYTES) -> str | None:
+    """Why ``path`` cannot be read as a report, judged by its type and size before it is opened
+    (opening a FIFO blocks, and /dev/zero or a sparse file never ends)."""
     try:
-        data = p.read_bytes()
+        st = os.stat(path)
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    mode = st.st_mode
+    if not stat.S_ISREG(mode):
+        kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a folder" if stat.S_ISDIR(mode)
+                else "not a regular file")
+        return f"{kind}, not a regular file: not read"
+    if st.st_size > max_bytes:
+        return f"{human_size(st.st_size)} is over the {human_size(max_bytes)} limit for one report (raise it with --max-size)"
+    return None
+
+
+def read_text(path: Path | str, max_bytes: int = MAX_BYTES) -> DecodedText:
+    p = Path(path)
+    problem = file_problem(p, max_bytes)
+    if problem:
+        raise InputError(str(p), problem)
+    try:  # O_NONBLOCK: should it have become a FIFO since the check, the open does not hang
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(str(p), f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise InputError(str(p), f"over the {human_size(max_bytes)} limit for one report (raise it with --max-size)")
     if not data.strip():
         raise InputError(str(p), "empty file")
-    text, enc = decode_bytes(data, str(p))
+    try:
+        text, enc = decode_bytes(data, str(p))
+    except InputError as exc:
+        raise InputError(str(p), exc.reason) from None
     text = normalise(text)
     if not text.strip():
         raise InputError(str(p), "empty file")
     return DecodedText(str(p), text, enc, len(data))
 
 
-def find_text_files(paths: list[str | Path]) -> list[Path]:
-    """Files given, plus .txt/.md files found recursively in folders, in sorted order."""
-    found: list[Path] = []
+@dataclass
+class Found:
+    files: list[Path] = field(default_factory=list)  # to read, in order
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (path, why) found but not readable
+
+
+def scan(paths: list[str | Path], suffixes: set[str] | frozenset[str] = frozenset(TEXT_SUFFIXES)) -> Found:
+    """Files given, plus report files found recursively in folders, in sorted order. Entries with a
+    report suffix that are not regular files (FIFOs, sockets, devices) and folders that cannot be
+    read are named in ``refused`` — by type, without opening them."""
+    out = Found()
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES))
-        else:
-            found.append(p)
-    return found
+        if not p.is_dir():
+            out.files.append(p)
+            continue
+
+        def unreadable(err: OSError) -> None:
+            out.refused.append((err.filename or str(p), f"cannot read this folder: {err.strerror or err}"))
+
+        for folder, dirs, names in os.walk(p, onerror=unreadable):
+            dirs.sort()
+            for name in sorted(names):
+                f = Path(folder) / name
+                if f.suffix.lower() not in suffixes:
+                    continue
+                try:
+                    regular = stat.S_ISREG(os.stat(f).st_mode)
+                except OSError as exc:
+                    out.refused.append((str(f), f"cannot read: {exc.strerror or exc}"))
+                    continue
+                if regular:
+                    out.files.append(f)
+                else:
+                    out.refused.append((str(f), file_problem(f) or "not a regular file"))
+    return out
+
+
+def find_text_files(paths: list[str | Path]) -> list[Path]:
+    """The readable report files among ``paths`` (see ``scan``)."""
+    return scan(paths).files
