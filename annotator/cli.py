@@ -50,9 +50,11 @@ def taxonomy_path() -> str | None:
     return click.get_current_context().find_root().ensure_object(dict).get("taxonomy")
 
 
-def open_store(create: bool = True, write: bool = False) -> Store:
-    """The database; ``write=True`` for commands that exist to write (import, tag, merge…)."""
-    read_only = True if click.get_current_context().find_root().ensure_object(dict).get("read_only") else None
+def open_store(create: bool = True, write: bool = False, read: bool = False) -> Store:
+    """The database; ``write=True`` for commands that exist to write (import, tag, merge…),
+    ``read=True`` for commands that only read: opened read-only at the SQLite level (mode=ro),
+    so they can never change the file, whatever happens."""
+    read_only = True if read or click.get_current_context().find_root().ensure_object(dict).get("read_only") else None
     store = Store(db_path(), create=create, read_only=read_only)
     if write and store.read_only:
         store.close()

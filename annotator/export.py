@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
+import shutil
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
-from annotator.files import AtomicFile, ExportError, read_jsonl, write_json  # noqa: F401  (re-exported)
+from annotator.files import ExportError, FileSet
 from annotator.store import Store
 from annotator.taxonomy import Taxonomy
 from annotator.textsafe import to_json
@@ -229,15 +233,24 @@ def records(store: Store, taxonomy: Taxonomy, fmt: str, source: str, include_all
             yield unit.doc, to_json(doccano(unit, labels)) + "\n", labels, label_source
 
 
+def manifest_path(out: Path) -> Path:
+    return out.with_name(f"{out.stem}.manifest.json")
+
+
 def export(store: Store, taxonomy: Taxonomy, out: Path | None, *, fmt: str = "jsonl", source: str = "resolved",
            include_all: bool = False, split: str | None = None, seed: int = 0, force: bool = False,
-           stdout=None, progress: Callable[[int], None] | None = None) -> ExportSummary:
-    """Write the dataset; ``out`` None means ``stdout``. With ``split``, one file per split."""
+           stdout=None, progress: Callable[[int], None] | None = None, fileset: FileSet | None = None) -> ExportSummary:
+    """Write the dataset; ``out`` None means ``stdout`` (written only once complete). With ``split``,
+    one file per split. The files join ``fileset`` (committed by the caller with its other files),
+    or a set of their own committed here with its manifest."""
     summary = ExportSummary()
     dataset = Path(store.path).stem
     splits = parse_split(split) if split else None
     if splits and out is None:
         raise ExportError("--split needs a file --out (one file per split), not stdout")
+    if source.startswith("annotator:") and source.split(":", 1)[1] not in store.annotators():
+        raise ExportError(f"--source {source}: no judgments by {source.split(':', 1)[1]!r} in {store.path} "
+                          f"(annotators: {', '.join(store.annotators()) or 'none'})")
     if splits:
         targets = {name: out.with_name(f"{out.stem}-{name}{out.suffix or '.jsonl'}") for name, _ in splits}
         doc_sizes = store.doc_sentence_counts()
@@ -245,21 +258,23 @@ def export(store: Store, taxonomy: Taxonomy, out: Path | None, *, fmt: str = "js
     else:
         targets = {"": out} if out is not None else {}
         assignment = None
-    files: dict[str, AtomicFile] = {}
+    own = fileset is None and out is not None
+    if own:
+        fileset = FileSet(manifest_path(out), force)
+    buffer = None
     try:
-        for name, path in targets.items():
-            files[name] = AtomicFile(path, force)
+        files = {name: fileset.open(path) for name, path in targets.items()} if targets else {}
+        if not files:
+            buffer = tempfile.SpooledTemporaryFile(max_size=64_000_000, mode="w+", encoding="utf-8")
         count = 0
         tally: dict[tuple, int] = {}  # (split, source, label set) → records; expanded once at the end
-        write = files[""].write if list(files) == [""] else None
+        write = files[""].write if list(files) == [""] else (buffer.write if buffer is not None else None)
         for doc, line, labels, label_source in records(store, taxonomy, fmt, source, include_all, dataset):
             key = assignment[doc] if assignment is not None else ""
             if write is not None:
                 write(line)
-            elif files:
-                files[key].write(line)
             else:
-                stdout.write(line)
+                files[key].write(line)
             k = (key or "all", label_source or "unresolved", tuple(labels) if labels else ())
             tally[k] = tally.get(k, 0) + 1
             count += 1
@@ -271,14 +286,25 @@ def export(store: Store, taxonomy: Taxonomy, out: Path | None, *, fmt: str = "js
             for label in labels:
                 summary.per_label[label] += c
         summary.records = count
-        for f in files.values():
-            f.commit()
+        if own:
+            fileset.commit(run_id(), {"database": store.path})
+        if buffer is not None:  # complete: only now does anything reach stdout
+            buffer.seek(0)
+            shutil.copyfileobj(buffer, stdout)
     except BaseException:
-        for f in files.values():
-            f.abort()
+        if own:
+            fileset.abort()
         raise
+    finally:
+        if buffer is not None:
+            buffer.close()
     summary.files = [str(p) for p in targets.values()]
     return summary
+
+
+def run_id() -> str:
+    """Names one export run (in its manifest and dataset card)."""
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ") + f"-{os.getpid()}"
 
 
 def dataset_card(store: Store, taxonomy: Taxonomy, summary: ExportSummary, command: list[str],

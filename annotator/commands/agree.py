@@ -76,7 +76,7 @@ def agree_cmd(facet, annotators, bootstrap, seed, as_json):
 
     Krippendorff's α (nominal, MASI, Jaccard over tag sets) with a bootstrap CI, percent agreement,
     Cohen's and Fleiss' κ, per-tag binary α/κ, annotator pairs and tag confusions."""
-    store = open_store(create=False)
+    store = open_store(create=False, read=True)
     taxonomy = resolve_taxonomy(store, taxonomy_path(), every_label=True)
     names = [a.strip() for a in annotators.split(",")] if annotators else None
     try:
@@ -110,7 +110,10 @@ def review_cmd(annotator, tag, pair):
         if len(parts) != 2:
             raise AnnotatorError("--pair takes two annotator names: a,b")
         pair_t = (parts[0], parts[1])
-    build_app(store, taxonomy, annotator or default_annotator(), mode="review", tag=tag, pair=pair_t).run()
+    app = build_app(store, taxonomy, annotator or default_annotator(), mode="review", tag=tag, pair=pair_t)
+    app.run()
+    if app.fatal:
+        raise AnnotatorError(f"{store.path}: {app.fatal}")
 
 
 COMMANDS = [agree_cmd, review_cmd]

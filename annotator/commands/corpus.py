@@ -63,7 +63,7 @@ def taxonomy_check(file):
 @shared_options
 def taxonomy_show():
     """Print the taxonomy this database uses (by the --taxonomy / recorded / bundled rule)."""
-    tax = resolve_taxonomy(open_store(), taxonomy_path())
+    tax = resolve_taxonomy(open_store(create=False, read=True), taxonomy_path())
     say(f"source: {tax.path}")
     for line in tax.summary_lines():
         say(line)
@@ -107,7 +107,7 @@ def taxonomy_migrate(rename, drop, dry_run):
 @shared_options
 def docs_cmd():
     """List imported documents with their unit counts."""
-    store = open_store(create=False)
+    store = open_store(create=False, read=True)
     for d in store.documents():
         say(f"{d['id']}  {d['n_sentences']:>6} sentences  {d['n_units']:>6} units  {d['title']}  ({d['path']})")
 

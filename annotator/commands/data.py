@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from annotator.cli import open_store, progress_printer, say, shared_options, taxonomy_path
-from annotator.export import FORMATS, ExportError, dataset_card, export, write_json
+from annotator.export import FORMATS, ExportError, dataset_card, export, manifest_path, run_id
+from annotator.files import FileSet, terminate_cleanly
 from annotator.workspace import resolve_taxonomy
 
 
@@ -27,7 +28,7 @@ from annotator.workspace import resolve_taxonomy
 @click.option("--no-agreement", is_flag=True, help="Leave agreement figures out of the .meta.json card.")
 def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement):
     """Export labeled data as JSONL (UTF-8, Chinese kept), atomically, with a .meta.json dataset card."""
-    store = open_store(create=False)
+    store = open_store(create=False, read=True)
     taxonomy = resolve_taxonomy(store, taxonomy_path(), every_label=True)
     if out == "-":
         target = None
@@ -40,20 +41,34 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement):
     if meta is not None and meta.exists() and not force:
         raise ExportError(f"{meta} exists: use --force to overwrite")
     total = store.count_units(None if include_all else "sentence")
-    with progress_printer("exporting", total if target is not None else 0) as bar:
-        summary = export(store, taxonomy, target, fmt=fmt, source=source, include_all=include_all, split=split,
-                         seed=seed, force=force, stdout=sys.stdout, progress=bar.update)
     if target is None:
+        with progress_printer("exporting", 0) as bar:
+            export(store, taxonomy, None, fmt=fmt, source=source, include_all=include_all, seed=seed,
+                   stdout=sys.stdout, progress=bar.update)
         return
-    agreement = None
-    if not no_agreement:
-        from annotator.agree import report
+    # the data files, the dataset card and the manifest are one set: all new or all old (see files.py)
+    with terminate_cleanly():
+        files = FileSet(manifest_path(target), force)
+        try:
+            with progress_printer("exporting", total) as bar:
+                summary = export(store, taxonomy, target, fmt=fmt, source=source, include_all=include_all,
+                                 split=split, seed=seed, force=force, progress=bar.update, fileset=files)
+            agreement = None
+            if not no_agreement:
+                from annotator.agree import report
 
-        agreement = report(store, taxonomy, bootstrap=200)["overall"]
-    card = dataset_card(store, taxonomy, summary, ["annotator", *sys.argv[1:]], agreement)
-    write_json(meta, card, force=True)
+                agreement = report(store, taxonomy, bootstrap=200)["overall"]
+            run = run_id()
+            card = dataset_card(store, taxonomy, summary, ["annotator", *sys.argv[1:]], agreement)
+            card["run"], card["manifest"] = run, manifest_path(target).name
+            files.add_json(meta, card)
+            files.commit(run, {"database": store.path, "command": card["command"]})
+        except BaseException:
+            files.abort()
+            raise
     per = ", ".join(f"{k}: {v}" for k, v in summary.per_split.items())
-    say(f"{summary.records} records ({per}) → {', '.join(summary.files)}; dataset card {meta}")
+    say(f"{summary.records} records ({per}) → {', '.join(summary.files)}; dataset card {meta}; "
+        f"manifest {manifest_path(target)}")
 
 
 @click.command("merge")

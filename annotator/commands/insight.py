@@ -30,7 +30,7 @@ def suggest_cmd(evaluate, folds, seed, threshold, as_json):
     from annotator.export import iter_units, select
     from annotator.suggest import Highlighter, cross_validate
 
-    store = open_store(create=False)
+    store = open_store(create=False, read=True)
     taxonomy = resolve_taxonomy(store, taxonomy_path())
     examples = []
     for unit in iter_units(store):
@@ -66,7 +66,7 @@ def stats_cmd(words, top):
     """Counts per tag, per annotator and per document, throughput per annotator (from the event log)."""
     from annotator import stats
 
-    store = open_store(create=False)
+    store = open_store(create=False, read=True)
     taxonomy = resolve_taxonomy(store, taxonomy_path(), every_label=True)
     out = console()
     counts = stats.tag_counts(store)

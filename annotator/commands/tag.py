@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from annotator.cli import open_store, say, shared_options, taxonomy_path
+from annotator.errors import AnnotatorError
 from annotator.session import QUEUES
 from annotator.terminal import keys_as_typed
 from annotator.workspace import default_annotator, ensure_seeded, resolve_taxonomy
@@ -26,6 +27,8 @@ def run_tag(annotator: str | None, doc: str | None, queue: str, seed: bool = Fal
     app = build_app(store, taxonomy, annotator or default_annotator(), queue=queue, doc=doc, suggestions=suggest,
                     order=order)
     app.run()
+    if app.fatal:
+        raise AnnotatorError(f"{store.path}: {app.fatal}")
 
 
 @click.command("tag")

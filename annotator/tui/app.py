@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from time import perf_counter
 
 from textual import events
 from textual._time import get_time
 from textual.app import App
 
+from annotator.errors import AnnotatorError
 from annotator.session import TaggingSession
-from annotator.store import Store
+from annotator.store import Store, damaged
 from annotator.taxonomy import Taxonomy
 from annotator.tui.keys import OrderedKeys, key_label
 from annotator.tui.tagging import TagScreen
@@ -39,6 +41,7 @@ class AnnotatorApp(App):
         self.suggest = True
         self.order = "document"
         self.suggester_trainings = 0  # how many times the suggestion worker has finished
+        self.fatal: str | None = None  # why the app ended early (a damaged database…), for the command to print
         self._drop_before = float("-inf")  # keys typed before this moment are dropped (see drop_typed_ahead)
         self._dropped_notice = 0.0
 
@@ -93,6 +96,16 @@ class AnnotatorApp(App):
         if event.key in ("shift", "ctrl", "alt") or event.key.startswith("mouse"):
             return
         self.notify(f"{key_label(event)} does nothing here — press ? for the keys.", markup=False, timeout=3)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A database that turns out damaged (or another domain error nobody caught) ends the app with
+        one line for the command to print, not a traceback with local variables."""
+        if isinstance(error, (sqlite3.DatabaseError, AnnotatorError)) and self._exception is None:
+            self.fatal = str(error) if isinstance(error, AnnotatorError) else damaged(error)
+            self._return_code = 1
+            self.exit(return_code=1)
+            return
+        super()._handle_exception(error)
 
     def mark_first_paint(self) -> None:
         if self.first_paint is None:
