@@ -16,8 +16,11 @@ def backup_cmd(path, force):
 
     The copy is one consistent snapshot, checked with PRAGMA integrity_check before it is renamed
     into place; it is a plain single-file database that annotator opens like any other."""
+    from annotator.files import terminate_cleanly
+
     store = open_store(create=False, read=True)
-    counts = store.backup_to(path, force=force)
+    with terminate_cleanly():  # SIGTERM removes the temporary copy too
+        counts = store.backup_to(path, force=force)
     say(f"backed up {store.path} to {path}: " + ", ".join(f"{n} {t}" for t, n in counts.items())
                + "; integrity ok")
 

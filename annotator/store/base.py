@@ -162,7 +162,10 @@ class StoreBase:
             raise StoreError(f"{target} exists: use --force to overwrite")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            from annotator.files import remove_stale_temporaries
+
+            remove_stale_temporaries(target)  # left by a backup killed with -9
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
             os.close(fd)
         except OSError as exc:
             raise StoreError(f"cannot write {target}: {exc.strerror or exc}") from None
