@@ -140,13 +140,18 @@ def merge(store: Store, taxonomy: Taxonomy, source: str | Path) -> MergeReport:
 
 
 def _write(store: Store, report: MergeReport, checked: _Checked, new_docs=()) -> MergeReport:
-    """One short transaction per source: everything was read and validated before it."""
-    with store.transaction():
-        for doc_id, path, title, text, encoding, units in new_docs:
-            store.add_document(doc_id, path, title, text, encoding, SEGMENTER_VERSION, units)
-            report.documents_added += 1
-        report.annotations = store.merge_judgments(checked.rows["annotation"], "annotation")
-        report.gold = store.merge_judgments(checked.rows["gold"], "gold")
+    """One short transaction per source: everything was read, validated and staged before it."""
+    try:
+        for layer in ("annotation", "gold"):
+            store.stage_judgments(checked.rows[layer], layer)
+        with store.transaction():
+            for doc_id, path, title, text, encoding, units in new_docs:
+                store.add_document(doc_id, path, title, text, encoding, SEGMENTER_VERSION, units)
+                report.documents_added += 1
+            report.annotations = store.apply_staged("annotation")
+            report.gold = store.apply_staged("gold")
+    finally:
+        store.drop_staged()
     return report
 
 

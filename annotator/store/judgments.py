@@ -9,6 +9,11 @@ from annotator.errors import JudgmentChanged, StoreBusy, StoreError, TaxonomyMov
 from annotator.store.base import ANY, FINISHED, State, TaxonomyRecord, now
 
 
+def _id_parts(sentence_id: str) -> tuple[str | None, int | None]:
+    doc_id, _, idx = sentence_id.rpartition("-")
+    return (doc_id, int(idx)) if doc_id and idx.isdigit() else (None, None)
+
+
 def _seen(state: State | None) -> State:
     """What a screen shows for a row: no row and an untouched draft look the same."""
     return state if state is not None else State()
@@ -164,12 +169,13 @@ class JudgmentsMixin:
         return sid, current, target
 
     def import_judgments(self, rows: list[dict], layer: str = "annotation", action: str = "import") -> dict:
-        """Upsert many judgments in one transaction (see ``merge_judgments``); fields left out take their
+        """Upsert many judgments in one transaction (see ``stage_judgments``); fields left out take their
         defaults (status done, empty note, now)."""
         at = now()
-        full = [{"status": "done", "note": "", **r, "updated_at": r.get("updated_at") or at} for r in rows]
+        self.stage_judgments([{"status": "done", "note": "", **r, "updated_at": r.get("updated_at") or at}
+                              for r in rows], layer)
         with self.transaction():
-            return self.merge_judgments(full, layer, action)
+            return self.apply_staged(layer, action)
 
     def source_judgments(self, layer: str) -> Iterator[dict]:
         """Every judgment (or gold judgment) exactly as stored, labels as the stored text: for merging
@@ -189,35 +195,48 @@ class JudgmentsMixin:
         """Unit id → kind (sentence, heading, caption…)."""
         return dict(self.conn.execute("SELECT id, kind FROM sentences"))
 
-    def merge_judgments(self, rows: list[dict], layer: str = "annotation", action: str = "merge") -> dict:
-        """Upsert many validated judgments with a few set-based statements, keeping the later
-        ``updated_at`` on conflict and logging each change in ``events`` with both versions (not
-        undoable). Rows: sentence_id, annotator (the adjudicator for gold), labels, status, note,
-        updated_at, and optionally taxonomy, suggestions_shown, seconds, created_at. Call it inside a
-        transaction; the rows are staged in a temporary table, so the write itself is short.
-        Returns counts {added, updated, unchanged} per annotator."""
-        c = self.conn
-        gold = layer == "gold"
-        table = "gold" if gold else "annotations"
-        match = "t.sentence_id = s.sentence_id" + ("" if gold else " AND t.annotator = s.annotator")
-        c.execute("DROP TABLE IF EXISTS temp.staged")
-        c.execute("CREATE TEMP TABLE staged (sentence_id TEXT, annotator TEXT, labels TEXT, status TEXT, note TEXT,"
-                  " taxonomy TEXT, suggestions_shown INT, seconds REAL, created_at TEXT, updated_at TEXT, n INT,"
-                  " old_labels TEXT, old_status TEXT, old_note TEXT, old_at TEXT, old_created TEXT, fate TEXT)")
+    def stage_judgments(self, rows: list[dict], layer: str) -> None:
+        """Put validated judgments in a temporary table, outside any write transaction (temporary tables
+        take no lock on the database), resolving their sentence numbers; ``apply_staged`` writes them.
+        Rows: sentence_id, annotator (the adjudicator for gold), labels, status, note, updated_at, and
+        optionally taxonomy, suggestions_shown, seconds, created_at."""
+        c, table = self.conn, f"temp.staged_{layer}"
+        c.execute(f"DROP TABLE IF EXISTS {table}")
+        c.execute(f"CREATE TEMP TABLE staged_{layer} (sentence_id TEXT, annotator TEXT, labels TEXT, status TEXT,"
+                  " note TEXT, taxonomy TEXT, suggestions_shown INT, seconds REAL, created_at TEXT, updated_at TEXT,"
+                  " n INT, doc_id TEXT, idx INT, old_labels TEXT, old_status TEXT, old_note TEXT, old_at TEXT,"
+                  " old_created TEXT, fate TEXT)")
         c.executemany(
-            "INSERT INTO temp.staged(sentence_id, annotator, labels, status, note, taxonomy, suggestions_shown,"
-            " seconds, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO {table}(sentence_id, annotator, labels, status, note, taxonomy, suggestions_shown,"
+            " seconds, created_at, updated_at, doc_id, idx) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             [(r["sentence_id"], r["annotator"], json.dumps(sorted(r["labels"]), ensure_ascii=False), r["status"],
               r.get("note") or "", r.get("taxonomy"), int(bool(r.get("suggestions_shown"))),
-              float(r.get("seconds") or 0), r.get("created_at") or r["updated_at"], r["updated_at"]) for r in rows])
-        c.execute("UPDATE temp.staged AS s SET n = (SELECT n FROM sentences WHERE id = s.sentence_id)")
-        missing = c.execute("SELECT sentence_id FROM temp.staged WHERE n IS NULL LIMIT 1").fetchone()
+              float(r.get("seconds") or 0), r.get("created_at") or r["updated_at"], r["updated_at"],
+              *_id_parts(r["sentence_id"])) for r in rows])
+        self._resolve_staged(table)
+
+    def _resolve_staged(self, table: str) -> None:
+        # a stable id is '<doc id>-<idx>': it resolves through the document (as sentence_n does)
+        self.conn.execute(f"UPDATE {table} AS s SET n = (SELECT d.first_n + s.idx FROM documents d"
+                          " WHERE d.id = s.doc_id AND s.idx < d.n_units) WHERE n IS NULL")
+
+    def apply_staged(self, layer: str, action: str = "merge") -> dict:
+        """Write staged judgments with a few set-based statements, inside the caller's transaction: the
+        row as it is now is read here, the later ``updated_at`` wins on conflict, and each change is
+        logged in ``events`` with both versions (not undoable). Returns {annotator: {added, updated,
+        unchanged}}."""
+        c = self.conn
+        gold = layer == "gold"
+        table, target = f"temp.staged_{layer}", ("gold" if gold else "annotations")
+        match = "t.sentence_id = s.sentence_id" + ("" if gold else " AND t.annotator = s.annotator")
+        self._resolve_staged(table)  # documents the same source brought along
+        missing = c.execute(f"SELECT sentence_id FROM {table} WHERE n IS NULL LIMIT 1").fetchone()
         if missing:
             raise StoreError(f"no sentence with id '{missing[0]}'")
         created = "NULL" if gold else "t.created_at"
-        c.execute(f"UPDATE temp.staged AS s SET (old_labels, old_status, old_note, old_at, old_created) ="
-                  f" (SELECT t.labels, t.status, t.note, t.updated_at, {created} FROM {table} t WHERE {match})")
-        c.execute("UPDATE temp.staged SET fate = CASE WHEN old_labels IS NULL THEN 'added'"
+        c.execute(f"UPDATE {table} AS s SET (old_labels, old_status, old_note, old_at, old_created) ="
+                  f" (SELECT t.labels, t.status, t.note, t.updated_at, {created} FROM {target} t WHERE {match})")
+        c.execute(f"UPDATE {table} SET fate = CASE WHEN old_labels IS NULL THEN 'added'"
                   " WHEN (labels = old_labels AND status = old_status AND note = old_note)"
                   " OR coalesce(old_at, '') >= coalesce(updated_at, '') THEN 'unchanged' ELSE 'updated' END")
         c.execute(
@@ -225,25 +244,28 @@ class JudgmentsMixin:
             " SELECT ?, annotator, ?, sentence_id, ?, CASE WHEN old_labels IS NULL THEN NULL ELSE"
             " json_object('labels', json(old_labels), 'status', old_status, 'note', old_note) END,"
             " json_object('labels', json(labels), 'status', status, 'note', note), -1"
-            " FROM temp.staged WHERE fate != 'unchanged' ORDER BY rowid", (now(), layer, action))
+            f" FROM {table} WHERE fate != 'unchanged' ORDER BY rowid", (now(), layer, action))
         if gold:
             c.execute("INSERT OR REPLACE INTO gold(sentence_id, sentence_n, labels, status, adjudicator, note, taxonomy,"
                       " updated_at) SELECT sentence_id, n, labels, status, annotator, note, taxonomy, updated_at"
-                      " FROM temp.staged WHERE fate != 'unchanged' ORDER BY rowid")
+                      f" FROM {table} WHERE fate != 'unchanged' ORDER BY rowid")
         else:
             finished = ", ".join(f"'{x}'" for x in FINISHED)
             c.execute("UPDATE meta SET value = CAST(p.m - 1 AS TEXT) FROM (SELECT 'frontier:' || annotator AS k,"
-                      " min(n) AS m FROM temp.staged WHERE fate != 'unchanged' AND status NOT IN"
+                      f" min(n) AS m FROM {table} WHERE fate != 'unchanged' AND status NOT IN"
                       f" ({finished}) GROUP BY annotator) AS p WHERE meta.key = p.k AND CAST(meta.value AS INTEGER) >= p.m")
             c.execute("INSERT OR REPLACE INTO annotations(sentence_id, annotator, sentence_n, labels, status, note,"
                       " taxonomy, suggestions_shown, seconds, created_at, updated_at) SELECT sentence_id, annotator, n,"
                       " labels, status, note, taxonomy, suggestions_shown, seconds, coalesce(old_created, created_at),"
-                      " updated_at FROM temp.staged WHERE fate != 'unchanged' ORDER BY rowid")
+                      f" updated_at FROM {table} WHERE fate != 'unchanged' ORDER BY rowid")
         counts: dict[str, dict[str, int]] = {}
-        for who, fate, k in c.execute("SELECT annotator, fate, count(*) FROM temp.staged GROUP BY annotator, fate"):
+        for who, fate, k in c.execute(f"SELECT annotator, fate, count(*) FROM {table} GROUP BY annotator, fate"):
             counts.setdefault(who, {"added": 0, "updated": 0, "unchanged": 0})[fate] = k
-        c.execute("DROP TABLE temp.staged")
         return counts
+
+    def drop_staged(self) -> None:
+        for layer in ("annotation", "gold"):
+            self.conn.execute(f"DROP TABLE IF EXISTS temp.staged_{layer}")
 
     def count_status(self, annotator: str, status: str = "done") -> int:
         return self.conn.execute(
