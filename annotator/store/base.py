@@ -124,8 +124,9 @@ class StoreBase:
 
     def _migrate(self, version: int) -> None:
         if version < SCHEMA_VERSION and self.read_only:
-            raise StoreError(f"{self.path}: schema version {version} needs upgrading to {SCHEMA_VERSION}, "
-                             "which needs write access; open it once where it can be written")
+            raise StoreError(f"{self.path}: schema version {version} needs upgrading to {SCHEMA_VERSION}, which "
+                             "writes to it: run a command that writes (tag, import, merge) once, where the file "
+                             "can be written; read-only commands never change it")
         for v in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction():
                 for stmt in MIGRATIONS[v]:
