@@ -18,7 +18,7 @@ from annotator.store import Store
 from annotator.textio import MAX_BYTES, read_text, scan
 
 PARALLEL_MIN_FILES = 64
-BATCH_BYTES = 1_000_000  # text per write transaction: each holds the lock a fraction of a second
+BATCH_BYTES = 500_000  # text per write transaction: each holds the lock a fraction of a second
 
 
 @dataclass
