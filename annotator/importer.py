@@ -15,7 +15,9 @@ from typing import Callable
 from annotator.errors import InputError
 from annotator.segmenter import SEGMENTER_VERSION, doc_id_for, segment_rows
 from annotator.store import Store
-from annotator.textio import find_text_files, read_text
+from annotator.textio import DecodedText, find_text_files, read_text
+
+FORMAT_SUFFIXES = frozenset({".pdf", ".docx", ".html", ".htm"})  # read by annotator.formats
 
 PARALLEL_MIN_FILES = 64
 BATCH_BYTES = 8_000_000
@@ -47,6 +49,7 @@ class _Prepared:
     text: str = ""
     encoding: str = ""
     size: int = 0
+    format: str = "text"
     title: str = ""
     units: list | None = None  # None: already in the database
 
@@ -55,14 +58,23 @@ _KNOWN: frozenset[str] = frozenset()
 
 
 def _prepare(path: Path) -> _Prepared:
+    hint = ""
     try:
-        decoded = read_text(path)
+        if path.suffix.lower() in FORMAT_SUFFIXES:  # PDF, Word, web pages: annotator.formats extracts the text
+            from annotator.formats import extract
+
+            ex = extract(path)
+            decoded = DecodedText(str(path), ex.text, "", ex.size)
+            hint, fmt = ex.title, ex.format
+        else:
+            decoded = read_text(path)
+            fmt = "text"
     except InputError as exc:
         return _Prepared(str(path), error=exc.reason)
     doc_id = doc_id_for(decoded.text)
-    prep = _Prepared(str(path), None, doc_id, decoded.text, decoded.encoding, decoded.size)
+    prep = _Prepared(str(path), None, doc_id, decoded.text, decoded.encoding, decoded.size, format=fmt)
     if doc_id not in _KNOWN:
-        prep.title, rows = segment_rows(decoded.text, fallback_title=path.stem)
+        prep.title, rows = segment_rows(decoded.text, fallback_title=path.stem, title_hint=hint)
         text = decoded.text
         # a unit's text is usually the document slice itself: leave it out of the pickle to the parent
         prep.units = [(i, k, None if text[a:b] == t else t, sec, a, b) for i, k, t, sec, a, b in rows]
@@ -76,7 +88,7 @@ def _init_worker(known: frozenset[str]) -> None:
 
 def import_paths(store: Store, paths: list[str | Path],
                  progress: Callable[[str], None] | None = None) -> ImportReport:
-    """Import files and folders (recursively: .txt, .md). Each document is all or nothing."""
+    """Import files and folders (recursively: .txt, .md, .pdf, .docx, .html, .htm). Each document is all or nothing."""
     report = ImportReport()
     files = find_text_files(paths)
     known = frozenset(store.document_ids())
@@ -128,7 +140,8 @@ def _store_one(store: Store, prep: _Prepared, report: ImportReport) -> None:
         return
     text = prep.text
     units = [(i, k, text[a:b] if t is None else t, sec, a, b) for i, k, t, sec, a, b in prep.units]
-    if store.add_document(prep.doc_id, prep.path, prep.title, prep.text, prep.encoding, SEGMENTER_VERSION, units):
+    if store.add_document(prep.doc_id, prep.path, prep.title, prep.text, prep.encoding, SEGMENTER_VERSION, units,
+                          source_format=prep.format):
         report.added.append(prep.path)
         report.units += len(prep.units)
         report.sentences += sum(1 for u in prep.units if u[1] == "sentence")

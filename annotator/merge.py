@@ -82,7 +82,7 @@ def _merge_db(store: Store, taxonomy: Taxonomy, path: Path) -> MergeReport:
                 doc = src.document(d["id"])
                 units = [(u.idx, u.kind, u.text, u.section, u.start, u.end) for u in src.units(d["id"])]
                 store.add_document(d["id"], d["path"], d["title"], doc["text"], d["encoding"] or "utf-8",
-                                   SEGMENTER_VERSION, units)
+                                   SEGMENTER_VERSION, units, source_format=d.get("format") or "text")
                 report.documents_added += 1
             report.annotations = store.import_judgments(annotations, action="merge")
             report.gold = store.import_judgments(gold, layer="gold", action="merge")

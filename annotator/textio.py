@@ -9,7 +9,7 @@ from pathlib import Path
 
 from annotator.errors import InputError
 
-TEXT_SUFFIXES = {".txt", ".md"}
+TEXT_SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".html", ".htm"}  # the last four: annotator.formats
 
 
 @dataclass(frozen=True)
