@@ -15,7 +15,9 @@ from typing import Callable
 from annotator.errors import InputError
 from annotator.segmenter import SEGMENTER_VERSION, doc_id_for, segment_rows
 from annotator.store import Store
-from annotator.textio import MAX_BYTES, read_text, scan
+from annotator.textio import MAX_BYTES, DecodedText, file_problem, read_text, scan
+
+FORMAT_SUFFIXES = frozenset({".pdf", ".docx", ".html", ".htm"})  # read by annotator.formats
 
 PARALLEL_MIN_FILES = 64
 BATCH_BYTES = 500_000  # text per write transaction: each holds the lock a fraction of a second
@@ -47,6 +49,7 @@ class _Prepared:
     text: str = ""
     encoding: str = ""
     size: int = 0
+    format: str = "text"
     title: str = ""
     units: list | None = None  # None: already in the database
 
@@ -56,14 +59,26 @@ _MAX_BYTES = MAX_BYTES
 
 
 def _prepare(path: Path) -> _Prepared:
+    hint = ""
     try:
-        decoded = read_text(path, _MAX_BYTES)
+        if path.suffix.lower() in FORMAT_SUFFIXES:  # PDF, Word, web pages: annotator.formats extracts the text
+            problem = file_problem(path, _MAX_BYTES)  # never open a FIFO or a device, never read past the limit
+            if problem:
+                raise InputError(str(path), problem)
+            from annotator.formats import extract
+
+            ex = extract(path)
+            decoded = DecodedText(str(path), ex.text, "", ex.size)
+            hint, fmt = ex.title, ex.format
+        else:
+            decoded = read_text(path, _MAX_BYTES)
+            fmt = "text"
     except InputError as exc:
         return _Prepared(str(path), error=exc.reason)
     doc_id = doc_id_for(decoded.text)
-    prep = _Prepared(str(path), None, doc_id, decoded.text, decoded.encoding, decoded.size)
+    prep = _Prepared(str(path), None, doc_id, decoded.text, decoded.encoding, decoded.size, format=fmt)
     if doc_id not in _KNOWN:
-        prep.title, rows = segment_rows(decoded.text, fallback_title=path.stem)
+        prep.title, rows = segment_rows(decoded.text, fallback_title=path.stem, title_hint=hint)
         text = decoded.text
         # a unit's text is usually the document slice itself: leave it out of the pickle to the parent
         prep.units = [(i, k, None if text[a:b] == t else t, sec, a, b) for i, k, t, sec, a, b in rows]
@@ -77,7 +92,7 @@ def _init_worker(known: frozenset[str], max_bytes: int = MAX_BYTES) -> None:
 
 def import_paths(store: Store, paths: list[str | Path], progress: Callable[[str], None] | None = None,
                  max_bytes: int = MAX_BYTES) -> ImportReport:
-    """Import files and folders (recursively: .txt, .md). Each document is all or nothing.
+    """Import files and folders (recursively: .txt, .md, .pdf, .docx, .html, .htm). Each document is all or nothing.
 
     Reading, decoding and segmenting happen outside any transaction; the prepared documents are
     written in short batches (about BATCH_BYTES of text each), so annotators tagging the same
@@ -141,7 +156,8 @@ def _store_one(store: Store, prep: _Prepared, report: ImportReport) -> None:
         return
     text = prep.text
     units = [(i, k, text[a:b] if t is None else t, sec, a, b) for i, k, t, sec, a, b in prep.units]
-    if store.add_document(prep.doc_id, prep.path, prep.title, prep.text, prep.encoding, SEGMENTER_VERSION, units):
+    if store.add_document(prep.doc_id, prep.path, prep.title, prep.text, prep.encoding, SEGMENTER_VERSION, units,
+                          source_format=prep.format):
         report.added.append(prep.path)
         report.units += len(prep.units)
         report.sentences += sum(1 for u in prep.units if u[1] == "sentence")

@@ -145,8 +145,8 @@ def _write(store: Store, report: MergeReport, checked: _Checked, new_docs=()) ->
         for layer in ("annotation", "gold"):
             store.stage_judgments(checked.rows[layer], layer)
         with store.transaction():
-            for doc_id, path, title, text, encoding, units in new_docs:
-                store.add_document(doc_id, path, title, text, encoding, SEGMENTER_VERSION, units)
+            for doc_id, path, title, text, encoding, units, fmt in new_docs:
+                store.add_document(doc_id, path, title, text, encoding, SEGMENTER_VERSION, units, source_format=fmt)
                 report.documents_added += 1
             report.annotations = store.apply_staged("annotation")
             report.gold = store.apply_staged("gold")
@@ -168,7 +168,8 @@ def _merge_db(store: Store, taxonomy: Taxonomy, path: Path) -> MergeReport:
                     continue
                 doc = src.document(d["id"])
                 units = [(u.idx, u.kind, u.text, u.section, u.start, u.end) for u in src.units(d["id"])]
-                new_docs.append((d["id"], d["path"], d["title"], doc["text"], d["encoding"] or "utf-8", units))
+                new_docs.append((d["id"], d["path"], d["title"], doc["text"], d["encoding"] or "utf-8", units,
+                                 d.get("format") or "text"))
             kinds = {**src.unit_kinds(), **store.unit_kinds()}
             checked = _Checked(taxonomy, kinds)
             for layer, table in (("annotation", "annotations"), ("gold", "gold")):

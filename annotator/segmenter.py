@@ -34,6 +34,48 @@ BYLINE_RE = re.compile(
     r"^[■▲●◆★□]|(?:通讯员|记者|摄影|策划|编辑|来源)[:：\s]|(?:主席|通讯员|记者)\s+[\u4e00-\u9fff]{2,4}$"
 )
 DATED_RE = re.compile(r"^(?:\d{4}|[一二〇零○]{4})年")
+_FURNITURE_START = re.compile(
+    r"(?:当前位置|您的位置|你的位置|您现在的位置|所在位置"
+    r"|(?:首页|网站首页|主页)\s*[>＞›»→/]"
+    r"|分享到|分享[:：]"
+    r"|上一篇|下一篇|上一条|下一条|相关链接|相关阅读|相关文章|相关新闻|相关稿件|返回顶部|返回首页"
+    r"|\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}$"
+    r"|[—\-－–]+\s*\d{1,4}\s*[—\-－–]+$|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?$|\d{1,4}\s*/\s*\d{1,4}$)")
+_FURNITURE_ANYWHERE = re.compile(
+    r"(?:发布时间|发布日期|发稿时间|信息来源|文章来源|来源|责任编辑|编辑|作者|浏览次数|阅读次数|点击数|点击量|访问量|浏览量)\s*[:：]"
+    r"|浏览次数|阅读次数|字体大小|字号[:：]|【\s*大\s*中\s*小\s*】|打印本页|关闭窗口|【\s*(?:打印|关闭)\s*】"
+    r"|版权所有|ICP备|ICP证|公网安备|Copyright|©|主办单位[:：]|承办单位[:：]|技术支持[:：]|网站地图|联系我们"
+    r"|视频加载中|您的浏览器不支持|播放器|请刷新尝试",
+    re.IGNORECASE,
+)
+# literals one of which every _FURNITURE_ANYWHERE match holds: a plain substring scan rules most lines out
+_FURNITURE_KEYS = ("时间", "日期", "来源", "编辑", "作者", "次数", "点击", "访问", "浏览", "字体", "字号", "【", "打印",
+                   "关闭", "版权", "ICP", "icp", "Icp", "网安", "Copyright", "COPYRIGHT", "copyright", "©", "单位", "技术",
+                   "网站", "联系", "视频", "浏览器", "播放", "刷新")
+
+_FURNITURE_KEY_RE = re.compile("|".join(map(re.escape, _FURNITURE_KEYS)))
+
+
+class _Furniture:
+    """Page furniture of web pages and printed pages (breadcrumbs, info lines, share and font widgets,
+    prev/next and related links, copyright and ICP lines, video-player captions, page numbers): kept as
+    ``meta`` units, never queued, never a title or a section."""
+
+    @staticmethod
+    def search(c: str) -> bool:
+        if _FURNITURE_START.match(c):
+            return True
+        return _FURNITURE_KEY_RE.search(c) is not None and _FURNITURE_ANYWHERE.search(c) is not None
+
+
+FURNITURE_RE = _Furniture()
+FURNITURE_MAX = 160  # longer lines are text, whatever words they contain
+# the report's own title: what a title line reads like (not a breadcrumb, not a portal's name)
+REPORT_TITLE_RE = re.compile(r"(?:工作报告|工作要点|工作总结|工作计划|工作安排|报告)(?:[(（][^)）]{0,8}[)）])?$")
+PORTAL_RE = re.compile(r"(?:门户网|网站|网站群|政务网|新闻网|在线|官网|频道)$")
+# “……。”主席说。 — the attribution after a closing quote stays with the quotation
+ATTRIBUTION_RE = re.compile(
+    r"^[\u4e00-\u9fff·]{1,12}?(?:说|表示|指出|强调|介绍|谈道|说道|感慨道|笑着说|告诉记者)[。！]$")
 # characters that cannot start a sentence: a paragraph starting with one continues the previous
 CONTINUATION_START = "，,、；;：:。．.！!？?”’」』）)》】〕"
 PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "」"), ("【", "】"))
@@ -44,7 +86,7 @@ WS = re.compile(r"\s+")
 @dataclass
 class Unit:
     idx: int
-    kind: str  # "sentence" | "heading" | "caption"
+    kind: str  # "sentence" | "heading" | "caption" | "meta"
     text: str
     start: int
     end: int
@@ -66,7 +108,7 @@ class _Para:
     md: bool
     blank_before: int
     blank_after: int = 0
-    kind: str = "body"  # body | heading | caption
+    kind: str = "body"  # body | heading | caption | meta
 
     def doc_offset(self, i: int) -> int:
         if len(self.runs) == 1:
@@ -159,7 +201,9 @@ def _classify(paras: list[_Para]) -> None:
         has_end = _ends_with_end(c)
         short = len(c) <= SHORT_LINE
         ends = _count_ends(c) if short else 2  # long lines: only "more than one" matters
-        if p.md and (short or not END_RE.search(c)):
+        if len(c) <= FURNITURE_MAX and FURNITURE_RE.search(c):
+            p.kind = "meta"  # page furniture: a breadcrumb, an info line, a share widget, a page number…
+        elif p.md and (short or not END_RE.search(c)):
             p.kind = "heading"  # a long '#' line full of sentences is body text that starts with '#'
         elif p.md:
             p.kind = "body"
@@ -206,8 +250,54 @@ def load_jieba():
     return _jieba
 
 
+_dict_bytes: bytes | None = None
+_prechecks = 0
+PRECHECKS_BEFORE_JIEBA = 12  # a process with more breaks to settle than this loads jieba once instead
+
+
+def _may_cross(tail: str, head: str) -> bool:
+    """Can any word cross the break at all? jieba (without HMM) joins characters across it only into a
+    word of its dictionary or a run of ASCII letters and digits. Finding the dictionary words that hold
+    the two characters next to the break is a few byte searches in jieba's dict.txt (milliseconds), so
+    most breaks are settled without loading jieba's model (about half a second)."""
+    global _dict_bytes
+    x, y = tail[-1], head[0]
+    if x.isascii() and x.isalnum() and y.isascii() and y.isalnum():
+        return True
+    if _dict_bytes is None:
+        import importlib.util
+        import os
+
+        spec = importlib.util.find_spec("jieba")
+        try:
+            with open(os.path.join(spec.submodule_search_locations[0], "dict.txt"), "rb") as fh:
+                _dict_bytes = b"\n" + fh.read()
+        except (OSError, AttributeError, TypeError, IndexError):
+            return True  # no dictionary file to read: let jieba decide
+    data = _dict_bytes
+    a, b = tail[-6:], head[:6]
+    around = a + b
+    pair = (x + y).encode("utf-8")
+    i = data.find(pair)
+    while i >= 0:
+        line_start = data.rfind(b"\n", 0, i) + 1
+        word = data[line_start:data.find(b" ", i)].decode("utf-8", "replace")
+        k = around.find(word)
+        while k >= 0:
+            if k < len(a) < k + len(word):
+                return True
+            k = around.find(word, k + 1)
+        i = data.find(pair, i + 1)
+    return False
+
+
 def _word_crosses(tail: str, head: str) -> bool:
     """Does jieba segment a word across the break (立|案 → 立案)?"""
+    global _prechecks
+    if _jieba is None and _prechecks < PRECHECKS_BEFORE_JIEBA:
+        _prechecks += 1
+        if not _may_cross(tail, head):
+            return False  # no word can cross it: jieba's answer would be no
     load_jieba()
     a, b = tail[-6:], head[:6]
     pos = 0
@@ -218,9 +308,12 @@ def _word_crosses(tail: str, head: str) -> bool:
     return False
 
 
-def _continues(a: _Para, b: _Para) -> bool:
-    """Is paragraph ``b`` the rest of a sentence that ``a`` broke off (page-break damage)?"""
-    if b.blank_before > 1 or b.md or b.kind == "caption":
+def _continues(a: _Para, b: _Para, after_heading: bool = False) -> bool:
+    """Is paragraph ``b`` the rest of a sentence that ``a`` broke off (page-break damage)?
+
+    ``after_heading``: ``a`` is the first paragraph after a heading; a page break inside it leaves a
+    short fragment that reads like a heading, so word-crossing evidence (or a comma) is asked for."""
+    if b.blank_before > 1 or b.md or b.kind in ("caption", "meta") or a.kind == "meta":
         return False
     if b.kind == "heading" and ORDINAL_RE.match(b.clean):
         return False
@@ -233,6 +326,8 @@ def _continues(a: _Para, b: _Para) -> bool:
     if _unbalanced(fragment):
         return True
     if a.kind != "body":  # a short line (title, caption) needs the strong evidence above
+        if after_heading and a.kind == "heading" and b.kind == "body" and not a.md and not ORDINAL_RE.match(a.clean):
+            return any(c in a.clean for c in "，,、；;") or _word_crosses(a.clean, b.clean)
         return False
     # a body paragraph (it has finished sentences) that stops mid-sentence, followed by body text
     if last_end is not None and b.kind == "body":
@@ -246,7 +341,48 @@ def _merge(a: _Para, b: _Para) -> _Para:
     return _Para(a.clean + b.clean, runs, False, a.blank_before, b.blank_after, "body")
 
 
-def segment_rows(text: str, fallback_title: str = "") -> tuple[str, list[tuple]]:
+def _cuts(clean: str) -> list[int]:
+    """Sentence ends in a paragraph; a quotation keeps its short attribution (“……。”主席说。)."""
+    cuts = [m.end() for m in END_RE.finditer(clean)]
+    if len(cuts) > 1 and "”" in clean:
+        kept = []
+        for k, cut in enumerate(cuts):
+            if (k + 1 < len(cuts) and clean[cut - 1] in "”」』"
+                    and ATTRIBUTION_RE.match(clean[cut:cuts[k + 1]].strip())):
+                continue
+            kept.append(cut)
+        cuts = kept
+    return cuts
+
+
+def is_furniture(line: str) -> bool:
+    """Does this line read like page furniture (breadcrumb, info line, share widget, page number…)?"""
+    c = line.strip()
+    return bool(c) and len(c) <= FURNITURE_MAX and FURNITURE_RE.search(c)
+
+
+def reads_like_title(line: str) -> bool:
+    """A line that reads like a report's own title ("…常务委员会工作报告", "…工作要点")."""
+    c = WS.sub("", line.strip().lstrip("#").replace("**", ""))
+    return (4 <= len(c) <= 80 and not is_furniture(c) and not PORTAL_RE.search(c)
+            and REPORT_TITLE_RE.search(c) is not None)
+
+
+def choose_title(hint: str, headings: list[str], fallback: str) -> str:
+    """The report's real title from evidence: the format's own hint (HTML <h1>, Word title style, the
+    largest early line of a PDF) when it is not furniture, else the first early heading that reads like
+    a report title, else the first heading, else ``fallback``."""
+    hint = WS.sub(" ", hint or "").strip()
+    if hint and not is_furniture(hint) and not PORTAL_RE.search(hint):
+        return hint
+    early = headings[:8]
+    for h in early:
+        if reads_like_title(h):
+            return h
+    return next((h for h in headings if not PORTAL_RE.search(h)), "") or fallback
+
+
+def segment_rows(text: str, fallback_title: str = "", title_hint: str = "") -> tuple[str, list[tuple]]:
     """Split normalised document text into units: (title, [(idx, kind, text, section, start, end)])."""
     paras = _paragraphs(text)
     _classify(paras)
@@ -255,11 +391,12 @@ def segment_rows(text: str, fallback_title: str = "") -> tuple[str, list[tuple]]
     while i < len(paras):
         p = paras[i]
         if p.kind != "heading" or not p.md:
+            after_heading = bool(merged) and merged[-1].kind == "heading" and p.kind == "heading"
             while (
                 i + 1 < len(paras)
                 and p.kind in ("body", "heading")
                 and not _ends_with_end(p.clean)
-                and _continues(p, paras[i + 1])
+                and _continues(p, paras[i + 1], after_heading)
             ):
                 p = _merge(p, paras[i + 1])
                 i += 1
@@ -272,7 +409,7 @@ def segment_rows(text: str, fallback_title: str = "") -> tuple[str, list[tuple]]
     title = ""
     for p in merged:
         clean = p.clean
-        if p.kind in ("heading", "caption"):
+        if p.kind in ("heading", "caption", "meta"):
             txt = WS.sub(" ", clean).strip()
             append((len(rows), p.kind, txt, section, p.doc_offset(0), p.doc_offset(len(clean) - 1) + 1))
             if p.kind == "heading":
@@ -282,7 +419,7 @@ def segment_rows(text: str, fallback_title: str = "") -> tuple[str, list[tuple]]
             continue
         base = p.runs[0][1] if len(p.runs) == 1 else None  # one run: offsets are base + index
         start = 0
-        cuts = [m.end() for m in END_RE.finditer(clean)]
+        cuts = _cuts(clean)
         if not cuts or cuts[-1] != len(clean):
             cuts.append(len(clean))
         for cut in cuts:
@@ -297,11 +434,14 @@ def segment_rows(text: str, fallback_title: str = "") -> tuple[str, list[tuple]]
                     append((len(rows), "sentence", stripped, section, p.doc_offset(a), p.doc_offset(b - 1) + 1))
             start = cut
     md_title = next((p.clean for p in merged if p.md and p.kind == "heading"), "")
+    headings = [r[2] for r in rows if r[1] == "heading"]
+    if title_hint or any(reads_like_title(h) for h in headings[:8]):
+        return choose_title(title_hint, headings, fallback_title), rows
     return md_title or title or fallback_title, rows
 
 
-def segment(text: str, fallback_title: str = "") -> Segmented:
+def segment(text: str, fallback_title: str = "", title_hint: str = "") -> Segmented:
     """Split normalised document text into units."""
-    title, rows = segment_rows(text, fallback_title)
+    title, rows = segment_rows(text, fallback_title, title_hint)
     return Segmented(title, [Unit(idx, kind, utext, start, end, section)
                              for idx, kind, utext, section, start, end in rows])

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from annotator.script import to_simplified
 from annotator.taxonomy import Taxonomy
 
 WORDLIKE = re.compile(r"[A-Za-z\u4e00-\u9fff]")  # words, not numbers or punctuation
@@ -48,7 +49,8 @@ class Highlighter:
         if hit is None:
             if len(self._cache) >= 256:
                 self._cache.clear()
-            hit = self._cache[text] = list(self.tokenizer.tokenize(text, HMM=True))
+            # traditional script is matched on its simplified form (same length: offsets stay right)
+            hit = self._cache[text] = list(self.tokenizer.tokenize(to_simplified(text), HMM=True))
         return hit
 
     def words(self, text: str) -> list[str]:

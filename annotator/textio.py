@@ -11,7 +11,7 @@ from pathlib import Path
 
 from annotator.errors import InputError
 
-TEXT_SUFFIXES = {".txt", ".md"}
+TEXT_SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".html", ".htm"}  # the last four: annotator.formats
 MAX_BYTES = 100_000_000  # a report larger than this is refused unless --max-size says otherwise
 CHINESE_ENCODINGS = {"gb18030", "gb2312", "gbk", "cp936", "hz", "big5", "big5hkscs", "cp950"}
 FOREIGN = {"cp949": "Korean (EUC-KR/CP949)", "euc_kr": "Korean (EUC-KR)", "johab": "Korean (Johab)",

@@ -53,7 +53,7 @@ def test_refused_and_empty_files_do_not_stop_the_others(tmp_path):
     (folder / "sub" / "good2.md").write_bytes("# 标题\n\n另一份报告。".encode("utf-16"))
     (folder / "bin.txt").write_bytes(b"\x00\x01\x02binary\x00" * 20)
     (folder / "empty.txt").write_bytes(b"")
-    (folder / "ignored.pdf").write_bytes(b"%PDF")
+    (folder / "ignored.xlsx").write_bytes(b"PK")  # not a format we read
     s = Store(tmp_path / "x.db")
     report = import_paths(s, [folder])
     assert len(report.added) == 2

@@ -6,7 +6,6 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from annotator.agree import report, to_json
 from annotator.cli import console, open_store, say, shared_options, taxonomy_path
 from annotator.errors import AnnotatorError
 from annotator.terminal import keys_as_typed
@@ -79,6 +78,8 @@ def agree_cmd(facet, annotators, bootstrap, seed, as_json):
     store = open_store(create=False, read=True)
     taxonomy = resolve_taxonomy(store, taxonomy_path(), every_label=True)
     names = [a.strip() for a in annotators.split(",")] if annotators else None
+    from annotator.agree import report, to_json  # numpy: imported when agreement is asked for, not at start-up
+
     try:
         rep = report(store, taxonomy, facet=facet, annotators=names, bootstrap=bootstrap, seed=seed)
     except KeyError as exc:

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import sqlite_utils
-
 from annotator.errors import StoreBusy, StoreError
 
 from annotator.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -118,9 +116,15 @@ class StoreBase:
                 raise StoreError(f"{self.path}: not an SQLite database (SQLite: {exc}); nothing was changed") from None
             raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self._next_positions: tuple[int, int] | None = None  # (n, qpos) kept during a batch()
         self._migrate(version)
+
+    @property
+    def db(self):
+        """The connection as a ``sqlite_utils.Database`` (imported on first use: it pulls in pandas)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     def _migrate(self, version: int) -> None:
         if version < SCHEMA_VERSION and self.read_only:

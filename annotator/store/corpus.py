@@ -15,7 +15,7 @@ class CorpusMixin:
         return self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
     def add_document(self, doc_id: str, path: str, title: str, text: str, encoding: str, segmenter: int,
-                     units: list[tuple[int, str, str, str | None, int, int]]) -> int:
+                     units: list[tuple[int, str, str, str | None, int, int]], source_format: str = "text") -> int:
         """Insert a document and its units (idx, kind, text, section, start, end), all or nothing.
 
         Returns the number of units added (0 when the document is already present). Inside a
@@ -35,8 +35,8 @@ class CorpusMixin:
             # the document row goes first: if it is already there nothing else is written
             cur = self.conn.execute(
                 "INSERT OR IGNORE INTO documents(id, path, title, text, encoding, segmenter, imported_at, n_units,"
-                " n_sentences, first_n, last_n) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (doc_id, path, title, text, encoding, segmenter, now(), len(units), n_sent, first_n, n),
+                " n_sentences, first_n, last_n, format) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, path, title, text, encoding, segmenter, now(), len(units), n_sent, first_n, n, source_format),
             )
             if cur.rowcount == 0:
                 return 0
@@ -75,7 +75,7 @@ class CorpusMixin:
 
     def documents(self) -> list[dict]:
         cur = self.conn.execute(
-            "SELECT id, path, title, encoding, imported_at, n_units, n_sentences FROM documents ORDER BY rowid"
+            "SELECT id, path, title, encoding, imported_at, n_units, n_sentences, format FROM documents ORDER BY rowid"
         )
         cols = [c[0] for c in cur.description]
         return [dict(zip(cols, r)) for r in cur]

@@ -1,6 +1,6 @@
 """Versioned migrations: PRAGMA user_version is the schema version."""
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FINISHED = ("done", "skipped", "flagged")  # statuses that take a sentence out of the todo queue
 
 MIGRATIONS: dict[int, list[str]] = {
@@ -33,6 +33,8 @@ MIGRATIONS: dict[int, list[str]] = {
         "CREATE INDEX events_undo ON events(annotator, layer, undo_state, id)",
         "CREATE INDEX events_sentence ON events(sentence_id)",
     ],
+    # the format a document was extracted from: text (.txt/.md), pdf, docx, html
+    2: ["ALTER TABLE documents ADD COLUMN format TEXT NOT NULL DEFAULT 'text'"],
 }
 # events.undo_state: 0 = an edit in effect, 1 = undone (redo-able), 2 = undone and superseded,
 # -1 = an 'undo'/'redo' record itself (never undone).

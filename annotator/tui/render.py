@@ -16,7 +16,7 @@ def plain(text: str, style: str = "") -> Text:
     return Text(safe(text), style=style)
 
 
-KIND_MARK = {"heading": "§ ", "caption": "▣ ", "sentence": ""}
+KIND_MARK = {"heading": "§ ", "caption": "▣ ", "meta": "· ", "sentence": ""}
 TAG_COLOURS = ["#e5c07b", "#61afef", "#98c379", "#c678dd", "#e06c75", "#56b6c2", "#d19a66", "#abb2bf"]
 
 
@@ -31,7 +31,7 @@ def context_text(units: list[Sentence]) -> Text:
         if i:
             out.append("\n")
         out.append(KIND_MARK.get(u.kind, ""), style="bold" if u.kind == "heading" else "")
-        out.append(safe(u.text))  # plain: '[b]' stays '[b]'
+        out.append(safe(u.text), style="dim italic" if u.kind == "meta" else "")  # plain: '[b]' stays '[b]'
     return out
 
 
