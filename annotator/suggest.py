@@ -1,10 +1,16 @@
-"""Keyword highlighting and tag suggestions from jieba tokens (numpy only, no UI, no SQL).
+"""Keyword highlighting and tag suggestions from jieba tokens (no UI, no SQL).
 
 - ``Highlighter``: a jieba tokenizer of its own with the taxonomy's keywords added as words, so a
   keyword lights up only as a whole token (委员 does not light up inside 委员会). It never touches
   jieba's global dictionary, which the segmenter uses: the taxonomy cannot change segmentation.
-- ``Model``: one-vs-rest naive Bayes over the tokens present in a sentence, each tag's score
-  calibrated to a probability with Platt scaling; trained on confirmed judgments and gold.
+- ``Model``: one-vs-rest logistic regression (``class_weight="balanced"``) over jieba words and
+  character 1–3-gram TF-IDF, each tag calibrated on out-of-fold scores. scikit-learn is imported
+  only by ``train`` (a worker or a command); scoring is numpy only: one sparse row times one
+  stacked coefficient matrix.
+- ``Suggester``: what the tagging screen shows for a sentence. The model's tags at or above the
+  threshold, united with the keyword matches (kept even once a tag is trained), single-choice
+  facets reduced to their most probable tag. ``fit`` builds it from judgments, ``for_store``
+  from a database: the screen's worker and ``annotator suggest`` both call ``for_store``.
 """
 
 from __future__ import annotations
@@ -20,7 +26,6 @@ import numpy as np
 from annotator.taxonomy import Taxonomy
 
 WORDLIKE = re.compile(r"[A-Za-z\u4e00-\u9fff]")  # words, not numbers or punctuation
-KEYWORD_SCORE = 0.6  # score of a tag suggested by its keywords alone (no trained model for it yet)
 
 
 class Highlighter:
@@ -71,96 +76,218 @@ class Highlighter:
         return counts
 
 
+
+STOP_WORDS = frozenset(
+    "的 了 是 在 和 与 及 等 下 上 中 对 为 将 把 被 由 以 于 从 向 并 也 都 而 或 又 就 其 之 着 过 "
+    "这 那 此 该 各 每 有 个 一 不 所 让 使 给 到 至 按 经 与其 以及 通过 进行 开展 围绕 关于 "
+    "我们 我 你 他 她 它 他们 全体 一些 一批 一个 一次 还 更 很 最 已 已经 正 正在 得 地 可 能 要 "
+    "会 如 若 因 因此 但 但是 同时 其中 以上 以下 之一 方面 工作 进一步 积极 认真 努力 不断 "
+    "共 余 多 次 件 项 名 位 条 篇 期 场 家 人".split())
+"""Function words and counters: ``stats --words`` leaves them out (they are frequent everywhere)."""
+
+KEYWORD_SCORE = 0.6  # prior precision of a keyword match, before any judgment says otherwise
+MIN_POSITIVE = 2  # examples on each side a tag needs before the model scores it
+CALIBRATION_FOLDS = 3
+C = 10.0  # inverse regularisation of the per-tag logistic regressions
+
+
+def char_grams(text: str, n_max: int = 3) -> list[str]:
+    """Character 1–3-grams of the text without whitespace."""
+    t = "".join(text.split())
+    return [t[i:i + n] for n in range(1, n_max + 1) for i in range(len(t) - n + 1)]
+
+
+@dataclass
+class Features:
+    """Two TF-IDF blocks, jieba words and character n-grams, each L2-normalised (sublinear tf)."""
+    words: dict[str, int]
+    grams: dict[str, int]
+    idf: np.ndarray  # (F,) words first, then grams
+
+    @classmethod
+    def fit(cls, docs: list[tuple[list[str], str]], max_features: int = 200_000) -> Features:
+        from collections import Counter
+
+        df_w: Counter = Counter()
+        df_g: Counter = Counter()
+        for words, text in docs:
+            df_w.update(set(words))
+            df_g.update(set(char_grams(text)))
+        n = len(docs)
+        # on a large corpus keep only features seen twice, and the most frequent ones
+        keep_w = [w for w, c in df_w.most_common(max_features // 4) if c > 1 or n < 2000]
+        keep_g = [g for g, c in df_g.most_common(max_features) if c > 1]  # a gram seen once generalises nothing
+        words = {w: i for i, w in enumerate(keep_w)}
+        grams = {g: i + len(words) for i, g in enumerate(keep_g)}
+        df = np.array([df_w[w] for w in keep_w] + [df_g[g] for g in keep_g], dtype=np.float64)
+        idf = np.log((1 + n) / (1 + df)) + 1
+        return cls(words, grams, idf)
+
+    @property
+    def size(self) -> int:
+        return len(self.idf)
+
+    def row(self, words: list[str], text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Column indices and values of one sentence's feature vector."""
+        idx_parts, val_parts = [], []
+        for vocab, items in ((self.words, words), (self.grams, char_grams(text))):
+            counts: dict[int, int] = {}
+            for it in items:
+                j = vocab.get(it)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            if not counts:
+                continue
+            idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            val = (1 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self.idf[idx]
+            val /= np.sqrt((val * val).sum())
+            idx_parts.append(idx)
+            val_parts.append(val)
+        if not idx_parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return np.concatenate(idx_parts), np.concatenate(val_parts)
+
+    def matrix(self, docs: list[tuple[list[str], str]]):
+        """A scipy CSR matrix of the sentences' feature vectors."""
+        from scipy.sparse import csr_matrix
+
+        indptr, indices, data = [0], [], []
+        for words, text in docs:
+            i, v = self.row(words, text)
+            indices.append(i)
+            data.append(v)
+            indptr.append(indptr[-1] + len(i))
+        ind = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
+        dat = np.concatenate(data) if data else np.zeros(0)
+        return csr_matrix((dat, ind, np.array(indptr)), shape=(len(docs), self.size))
+
+
 @dataclass
 class Model:
     tags: list[str]
-    vocab: dict[str, int]
-    log_ratio: np.ndarray  # (V, T): log P(w | tag) − log P(w | not tag)
-    bias: np.ndarray  # (T,)
-    platt: np.ndarray  # (T, 2): p = sigmoid(a · score + b)
-    trained: np.ndarray  # (T,) bool: enough positive and negative examples to trust the tag
+    features: Features
+    coef: np.ndarray  # (F, T): one stacked coefficient matrix
+    intercept: np.ndarray  # (T,)
+    calibration: np.ndarray  # (T, 2): p = sigmoid(a · score + b)
+    trained: np.ndarray  # (T,) bool: enough positive and negative examples to score the tag
+    keyword_precision: dict[str, float] = field(default_factory=dict)  # smoothed, from the training judgments
     n_examples: int = 0
 
-    def scores(self, words: list[str]) -> np.ndarray:
-        ids = [self.vocab[w] for w in set(words) if w in self.vocab]
-        s = self.bias.copy()
-        if ids:
-            s += self.log_ratio[ids].sum(axis=0)
-        return s
+    def _calibrate(self, z: np.ndarray) -> np.ndarray:
+        zz = np.clip(self.calibration[:, 0] * z + self.calibration[:, 1], -50, 50)
+        p = 1.0 / (1.0 + np.exp(-zz))
+        return np.where(self.trained, p, 0.0)
 
-    def predict(self, words: list[str]) -> np.ndarray:
-        s = self.scores(words)
-        z = self.platt[:, 0] * s + self.platt[:, 1]
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+    def predict(self, words: list[str], text: str) -> np.ndarray:
+        """Calibrated probability of each tag (0 for untrained tags) for one sentence."""
+        idx, val = self.features.row(words, text)
+        z = self.intercept + (val @ self.coef[idx] if len(idx) else 0.0)
+        return self._calibrate(z)
 
-
-def _platt(scores: np.ndarray, y: np.ndarray, iters: int = 50) -> tuple[float, float]:
-    """Fit p = sigmoid(a·s + b) by Newton's method (Platt 1999 targets to avoid overconfidence)."""
-    n_pos, n_neg = y.sum(), len(y) - y.sum()
-    t = np.where(y == 1, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
-    a, b = 1.0, 0.0
-    for _ in range(iters):
-        z = np.clip(a * scores + b, -50, 50)
-        p = 1 / (1 + np.exp(-z))
-        g = np.array([((p - t) * scores).sum(), (p - t).sum()])
-        w = p * (1 - p) + 1e-12
-        h = np.array([[(w * scores * scores).sum() + 1e-9, (w * scores).sum()], [(w * scores).sum(), w.sum() + 1e-9]])
-        step = np.linalg.solve(h, g)
-        a, b = a - step[0], b - step[1]
-        if np.abs(step).max() < 1e-9:
-            break
-    return float(a), float(b)
+    def predict_matrix(self, x) -> np.ndarray:
+        """(n, T) probabilities for a CSR feature matrix: one sparse product."""
+        z = np.asarray(x @ self.coef) + self.intercept
+        return self._calibrate(z)
 
 
-def train(examples: list[tuple[list[str], list[str]]], tags: list[str], alpha: float = 1.0,
-          min_positive: int = 3) -> Model:
-    """One-vs-rest naive Bayes over the set of words in each sentence, Platt-calibrated per tag."""
-    vocab: dict[str, int] = {}
-    doc_idx, tok_idx = [], []
-    for d, (words, _) in enumerate(examples):
-        for w in set(words):
-            i = vocab.setdefault(w, len(vocab))
-            doc_idx.append(d)
-            tok_idx.append(i)
-    n, v, k = len(examples), max(len(vocab), 1), len(tags)
-    tag_pos = {t: i for i, t in enumerate(tags)}
-    y = np.zeros((n, k), dtype=np.float64)
-    for d, (_, labels) in enumerate(examples):
-        for t in labels:
-            if t in tag_pos:
-                y[d, tag_pos[t]] = 1
-    doc_idx_a = np.array(doc_idx, dtype=np.int64)
-    tok_idx_a = np.array(tok_idx, dtype=np.int64)
-    pos = np.zeros((v, k))
-    for t in range(k):  # word counts in the tag's positive sentences
-        pos[:, t] = np.bincount(tok_idx_a, weights=y[doc_idx_a, t], minlength=v)
-    total = np.bincount(tok_idx_a, minlength=v).astype(np.float64)
-    neg = total[:, None] - pos
-    log_pos = np.log(pos + alpha) - np.log(pos.sum(axis=0) + alpha * v)
-    log_neg = np.log(neg + alpha) - np.log(neg.sum(axis=0) + alpha * v)
-    log_ratio = log_pos - log_neg
+def _fit_scores(x, y: np.ndarray, ok: np.ndarray, c: float = C) -> tuple[np.ndarray, np.ndarray]:
+    """Per-tag balanced logistic regressions, stacked: (F, T) coefficients and (T,) intercepts.
+
+    ``class_weight="balanced"`` is given as the equivalent sample weights (n / (2 · class count)),
+    computed here once per tag rather than by scikit-learn's validation on every call."""
+    import sklearn
+    from sklearn.linear_model import LogisticRegression
+
+    n, f, k = x.shape[0], x.shape[1], y.shape[1]
+    coef, intercept = np.zeros((f, k)), np.zeros(k)
+    with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+        for t in range(k):
+            if not ok[t]:
+                continue
+            yt = y[:, t]
+            n_pos = yt.sum()
+            w = np.where(yt == 1, n / (2.0 * n_pos), n / (2.0 * (n - n_pos)))
+            lr = LogisticRegression(C=c, solver="liblinear", tol=1e-3, max_iter=200)
+            lr.fit(x, yt, sample_weight=w)
+            coef[:, t] = lr.coef_[0]
+            intercept[t] = lr.intercept_[0]
+    return coef, intercept
+
+
+def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """p = sigmoid(a·s + b) by an L2-regularised logistic regression on the scores: bounded even when
+    the scores separate the classes (plain Newton steps diverge there)."""
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=1.0, solver="lbfgs")
+    lr.fit(scores.reshape(-1, 1), y)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
+def _trainable(y: np.ndarray, min_positive: int = MIN_POSITIVE) -> np.ndarray:
     n_pos = y.sum(axis=0)
-    bias = np.log(n_pos + 1) - np.log(n - n_pos + 1)
-    # in-sample scores for calibration (sparse sum of ratios per sentence)
-    scores = np.tile(bias, (n, 1))
-    if len(doc_idx_a):
-        np.add.at(scores, doc_idx_a, log_ratio[tok_idx_a])
-    platt = np.zeros((k, 2))
-    trained = (n_pos >= min_positive) & (n - n_pos >= min_positive)
+    return (n_pos >= min_positive) & (len(y) - n_pos >= min_positive)
+
+
+def train(examples: list[tuple[list[str], str, list[str]]], tags: list[str],
+          keyword_tags: list[set[str]] | None = None, seed: int = 0) -> Model:
+    """Train on (words, text, labels) examples. ``keyword_tags`` (the tags whose keywords each example
+    matches) gives each keyword rule its precision on these judgments.
+
+    Calibration: each tag's scores on out-of-fold predictions (3 folds) are mapped to probabilities by
+    a one-feature logistic regression; with too few examples for that, the balanced model's own
+    sigmoid (p = 0.5 at its decision boundary) is used."""
+    docs = [(w, t) for w, t, _ in examples]
+    n, k = len(examples), len(tags)
+    pos = {t: i for i, t in enumerate(tags)}
+    y = np.zeros((n, k), dtype=np.int64)
+    for d, (_, _, labels) in enumerate(examples):
+        for t in labels:
+            if t in pos:
+                y[d, pos[t]] = 1
+    features = Features.fit(docs)
+    x = features.matrix(docs)
+    ok = _trainable(y)
+    coef, intercept = _fit_scores(x, y, ok)
+    calibration = np.tile([1.0, 0.0], (k, 1))
+    folds = np.random.RandomState(seed).permutation(n) % CALIBRATION_FOLDS
+    oof = np.zeros((n, k))
+    oof_ok = ok.copy()
+    for f in range(CALIBRATION_FOLDS):
+        tr, te = folds != f, folds == f
+        if not te.any():
+            oof_ok[:] = False
+            break
+        sub_ok = ok & _trainable(y[tr])
+        oof_ok &= sub_ok
+        if not sub_ok.any():
+            continue
+        # features of the whole set: the tf-idf vocabulary is unsupervised, only the labels are held out
+        c_f, i_f = _fit_scores(x[tr], y[tr], sub_ok)
+        oof[te] = np.asarray(x[te] @ c_f) + i_f
     for t in range(k):
-        platt[t] = _platt(scores[:, t], y[:, t]) if trained[t] else (1.0, 0.0)
-    return Model(tags, vocab, log_ratio, bias, platt, trained, n)
+        if oof_ok[t] and y[:, t].sum() >= 3:
+            calibration[t] = _platt(oof[:, t], y[:, t])
+    kw_prec = {}
+    if keyword_tags is not None:
+        for t in tags:
+            hits = [d for d, m in enumerate(keyword_tags) if t in m]
+            right = sum(y[d, pos[t]] for d in hits)
+            kw_prec[t] = (right + 2 * KEYWORD_SCORE) / (len(hits) + 2)  # two pseudo-matches at the prior
+    return Model(tags, features, coef, intercept, calibration, ok, kw_prec, n)
 
 
 @dataclass
 class Suggestion:
     tag: str
     score: float
-    source: str  # "model" | "keywords"
+    source: str  # "model" | "keywords" | "model+keywords"
+    shown: bool = True  # starred on the screen
 
 
 class Suggester:
-    """Combines keyword matches and the trained model into scored suggestions for one sentence."""
+    """What the tagging screen shows for a sentence: the model's tags at or above the threshold united
+    with the keyword matches; a single-choice facet keeps only its most probable tag."""
 
     def __init__(self, taxonomy: Taxonomy, highlighter: Highlighter, model: Model | None = None,
                  threshold: float = 0.5):
@@ -168,30 +295,91 @@ class Suggester:
         self.highlighter = highlighter
         self.model = model
         self.threshold = threshold
+        self._single = [f for f in taxonomy.facets if not f.multiple]
+        self._col = {t: i for i, t in enumerate(model.tags)} if model is not None else {}
+
+    def _combine(self, probs: np.ndarray | None, matched, floor: float) -> list[Suggestion]:
+        m = self.model
+        out: dict[str, Suggestion] = {}
+        for t in self.taxonomy.tags:
+            j = self._col.get(t)
+            trained = probs is not None and j is not None and bool(m.trained[j])
+            p = float(probs[j]) if trained else 0.0
+            kw = t in matched
+            if kw:
+                kp = m.keyword_precision.get(t, KEYWORD_SCORE) if m is not None else KEYWORD_SCORE
+                s = max(p, kp)
+                out[t] = Suggestion(t, s, "model+keywords" if p >= self.threshold else "keywords", True)
+            elif p >= min(floor, self.threshold):
+                out[t] = Suggestion(t, p, "model", p >= self.threshold)
+        for facet in self._single:  # one tag per single-choice facet: the most probable
+            ids = [t.id for t in facet.tags if t.id in out]
+            shown = [t for t in ids if out[t].shown]
+            if len(shown) > 1:
+                best = max(shown, key=lambda t: out[t].score)
+                for t in shown:
+                    if t != best:
+                        out[t].shown = False
+        return sorted(out.values(), key=lambda s: (not s.shown, -s.score, s.tag))
+
+    def scored(self, text: str, floor: float = 0.1) -> list[Suggestion]:
+        """Every tag shown for the sentence, and the model's others scoring at least ``floor``."""
+        probs = None
+        if self.model is not None:
+            probs = self.model.predict(self.highlighter.words(text), text)
+        return self._combine(probs, self.highlighter.matched_tags(text), floor)
 
     def suggest(self, text: str) -> list[Suggestion]:
-        words = self.highlighter.words(text)
-        matched = self.highlighter.matched_tags(text)
-        out: dict[str, Suggestion] = {}
-        if self.model is not None:
-            probs = self.model.predict(words)
-            for i, t in enumerate(self.model.tags):
-                if self.model.trained[i] and probs[i] >= self.threshold:
-                    out[t] = Suggestion(t, float(probs[i]), "model")
-        for t in matched:
-            trained = self.model is not None and t in self.model.tags and \
-                self.model.trained[self.model.tags.index(t)]
-            if t not in out and not trained:
-                out[t] = Suggestion(t, KEYWORD_SCORE, "keywords")
-        return sorted(out.values(), key=lambda s: -s.score)
+        """The starred suggestions for one sentence (what the screen shows)."""
+        return [s for s in self.scored(text, floor=1.1) if s.shown]
 
-    def uncertainty(self, text: str) -> float:
-        """How unsure the model is about a sentence: the largest Bernoulli entropy over trained tags."""
-        if self.model is None:
-            return 0.0
-        p = np.clip(self.model.predict(self.highlighter.words(text)), 1e-9, 1 - 1e-9)
-        h = -(p * np.log2(p) + (1 - p) * np.log2(1 - p))
-        return float(h[self.model.trained].max()) if self.model.trained.any() else 0.0
+    def probabilities(self, texts: list[str], batch: int = 2000) -> np.ndarray:
+        """(n, T) model probabilities for many sentences, scored in vectorised batches."""
+        m = self.model
+        out = np.zeros((len(texts), len(m.tags) if m else 0))
+        if m is None:
+            return out
+        for i in range(0, len(texts), batch):
+            chunk = texts[i:i + batch]
+            x = m.features.matrix([(self.highlighter.words(t), t) for t in chunk])
+            out[i:i + len(chunk)] = m.predict_matrix(x)
+        return out
+
+    def uncertainty(self, probs: np.ndarray) -> np.ndarray:
+        """Per row, how close the most doubtful trained tag is to the threshold: 1 at the threshold,
+        0 when every tag is certain (probability 0 or 1)."""
+        m = self.model
+        if m is None or not m.trained.any() or len(probs) == 0:
+            return np.zeros(len(probs))
+        d = np.abs(probs[:, m.trained] - self.threshold) / max(self.threshold, 1 - self.threshold)
+        return 1.0 - d.min(axis=1)
+
+
+def fit(examples: list[tuple[str, list[str]]], taxonomy: Taxonomy, highlighter: Highlighter,
+        threshold: float = 0.5, seed: int = 0) -> Suggester:
+    """The screen's suggester trained on (text, labels) judgments. With none, keywords alone."""
+    if not examples:
+        return Suggester(taxonomy, highlighter, None, threshold)
+    data = [(highlighter.words(text), text, labels) for text, labels in examples]
+    matched = [set(highlighter.matched_tags(text)) for text, _ in examples]
+    model = train(data, list(taxonomy.tags), matched, seed=seed)
+    return Suggester(taxonomy, highlighter, model, threshold)
+
+
+def for_store(store, taxonomy: Taxonomy, highlighter: Highlighter, threshold: float = 0.5) -> Suggester:
+    """Trained on this database's done judgments and gold, exactly as the tagging screen trains."""
+    return fit(store.training_examples(), taxonomy, highlighter, threshold)
+
+
+def uncertain_order(store, annotator: str, suggester: Suggester) -> list[int]:
+    """Every sentence the annotator has not finished, most uncertain first (ties in corpus order):
+    the sentence numbers ``--order uncertain`` serves."""
+    todo = store.todo_slice(annotator, 0, -1)
+    if suggester.model is None:
+        return [u.n for u in todo]
+    u = suggester.uncertainty(suggester.probabilities([s.text for s in todo]))
+    order = np.lexsort((np.arange(len(todo)), -u))
+    return [todo[i].n for i in order]
 
 
 @dataclass
@@ -228,30 +416,94 @@ def score(gold: list[set[str]], predicted: list[set[str]], tags: list[str]) -> S
     return out
 
 
-def cross_validate(examples: list[tuple[str, list[str]]], taxonomy: Taxonomy, highlighter: Highlighter,
-                   folds: int = 5, seed: int = 0, threshold: float = 0.5) -> dict:
-    """k-fold precision/recall/F1 for the keyword rules alone and for the learned model."""
-    tags = list(taxonomy.tags)
-    words = [highlighter.words(text) for text, _ in examples]
-    gold = [set(labels) for _, labels in examples]
-    order = list(range(len(examples)))
+LEARNING_SIZES = (50, 100, 200)
+
+
+def _doc_folds(docs: list[str], folds: int, seed: int) -> list[int]:
+    """Whole documents to folds: shuffled with the seed, each to the fold with the fewest sentences."""
+    sizes: dict[str, int] = {}
+    for d in docs:
+        sizes[d] = sizes.get(d, 0) + 1
+    order = sorted(sizes)
     random.Random(seed).shuffle(order)
-    fold_of = {i: k % folds for k, i in enumerate(order)}
-    kw_pred = [set(highlighter.matched_tags(text)) for text, _ in examples]
-    model_pred: list[set[str]] = [set() for _ in examples]
+    load = [0] * folds
+    fold_of = {}
+    for d in sorted(order, key=lambda d: -sizes[d]):
+        f = min(range(folds), key=lambda i: (load[i], i))
+        fold_of[d] = f
+        load[f] += sizes[d]
+    return [fold_of[d] for d in docs]
+
+
+class _Memo:
+    """A highlighter that tokenises each evaluation sentence once, however many folds train on it."""
+
+    def __init__(self, highlighter: Highlighter, texts: list[str]):
+        self._h = highlighter
+        self.taxonomy = highlighter.taxonomy
+        self._words = {t: highlighter.words(t) for t in texts}
+        self._matched = {t: highlighter.matched_tags(t) for t in texts}
+
+    def words(self, text: str) -> list[str]:
+        hit = self._words.get(text)
+        return hit if hit is not None else self._h.words(text)
+
+    def matched_tags(self, text: str) -> dict[str, int]:
+        hit = self._matched.get(text)
+        return hit if hit is not None else self._h.matched_tags(text)
+
+
+def evaluate(examples: list[tuple[str, str, list[str]]], taxonomy: Taxonomy, highlighter: Highlighter,
+             folds: int = 5, seed: int = 0, threshold: float = 0.5, by: str = "document",
+             sizes: tuple[int, ...] = LEARNING_SIZES) -> dict:
+    """Cross-validate what the screen shows (``fit`` + ``Suggester.suggest``) against the keyword rules.
+
+    ``examples`` are (document id, text, labels). Folds hold whole documents (``by="document"``) or
+    random sentences (``by="sentence"``). For each fold, the screen's suggester is trained on a seeded
+    random 50, 100, 200 and all of the other folds' sentences: a learning curve."""
+    tags = list(taxonomy.tags)
+    n = len(examples)
+    gold = [set(labels) for _, _, labels in examples]
+    if by == "document":
+        fold = _doc_folds([d for d, _, _ in examples], folds, seed)
+    else:
+        order = list(range(n))
+        random.Random(seed).shuffle(order)
+        fold = [0] * n
+        for k, i in enumerate(order):
+            fold[i] = k % folds
+    highlighter = _Memo(highlighter, [text for _, text, _ in examples])
+    kw_pred = [set(highlighter.matched_tags(text)) for _, text, _ in examples]
+    curve_sizes = [s for s in sizes] + [None]
+    preds: dict = {s: [set() for _ in examples] for s in curve_sizes}
+    used: dict = {s: [] for s in curve_sizes}
+    rng = random.Random(seed)
     for f in range(folds):
-        train_set = [(words[i], list(gold[i])) for i in range(len(examples)) if fold_of[i] != f]
-        if not train_set:
+        train_idx = [i for i in range(n) if fold[i] != f]
+        test_idx = [i for i in range(n) if fold[i] == f]
+        if not train_idx or not test_idx:
             continue
-        model = train(train_set, tags)
-        for i in range(len(examples)):
-            if fold_of[i] == f:
-                probs = model.predict(words[i])
-                model_pred[i] = {t for j, t in enumerate(tags) if probs[j] >= threshold}
-    kw, md = score(gold, kw_pred, tags), score(gold, model_pred, tags)
-    return {"examples": len(examples), "folds": folds, "seed": seed, "threshold": threshold,
-            "keywords": {"per_tag": kw.per_tag, "micro": kw.micro, "macro": kw.macro},
-            "model": {"per_tag": md.per_tag, "micro": md.micro, "macro": md.macro}}
+        shuffled = train_idx[:]
+        rng.shuffle(shuffled)
+        for s in curve_sizes:
+            pick = shuffled if s is None else shuffled[:s]
+            used[s].append(len(pick))
+            sug = fit([(examples[i][1], examples[i][2]) for i in pick], taxonomy, highlighter, threshold, seed)
+            for i in test_idx:
+                preds[s][i] = {x.tag for x in sug.suggest(examples[i][1])}
+
+    def pack(sc: Scores) -> dict:
+        return {"per_tag": sc.per_tag, "micro": sc.micro, "macro": sc.macro}
+
+    kw = score(gold, kw_pred, tags)
+    curve = []
+    for s in curve_sizes:
+        sc = score(gold, preds[s], tags)
+        curve.append({"train": "all" if s is None else s, "mean_train_sentences": float(np.mean(used[s])) if used[s] else 0,
+                      "micro_f1": sc.micro["f1"], "macro_f1": sc.macro["f1"]})
+    screen = score(gold, preds[None], tags)
+    return {"examples": n, "folds": folds, "by": by, "seed": seed, "threshold": threshold,
+            "keywords": pack(kw), "screen": pack(screen), "model": pack(screen), "learning_curve": curve}
 
 
 def weighted_log_odds(counts_in: dict[str, int], counts_out: dict[str, int], prior: dict[str, float],
