@@ -20,6 +20,7 @@ class SentenceScreen(Screen):
     implement ``on_tag_key(tag_id)`` and ``refresh_view()``."""
 
     MIDDLE = "labels"
+    suggest_enabled = True  # False (--no-suggest): no keyword highlight, no ◆, no ★
 
     def __init__(self) -> None:
         super().__init__()
@@ -92,7 +93,7 @@ class SentenceScreen(Screen):
         self.query_one("#before", Static).update(render.context_text(s.before))
         self.query_one("#after", Static).update(render.context_text(s.after))
         highlights, matched = [], set()
-        if self.highlighter is not None and cur is not None:
+        if self.suggest_enabled and self.highlighter is not None and cur is not None:
             for start, end, _kw, tags in self.highlighter.matches(cur.text):
                 highlights.append((start, end, render.tag_colour(s.taxonomy, tags[0])))
                 matched.update(tags)
@@ -103,5 +104,7 @@ class SentenceScreen(Screen):
         return matched
 
     def show_tags(self, labels: tuple[str, ...], matched: set[str], suggested: dict[str, float] | None = None) -> None:
+        if not self.suggest_enabled:
+            matched, suggested = set(), None
         self.query_one("#tags", Static).update(render.tag_panel(
             self.session.taxonomy, labels, matched=matched, suggested=suggested, english=self.size.width >= 100))
