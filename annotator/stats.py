@@ -53,14 +53,16 @@ def throughput(store: Store) -> dict[str, dict]:
 
 def distinctive_words(store: Store, taxonomy: Taxonomy, highlighter, top: int = 10, alpha0: float = 1000.0
                       ) -> dict[str, list[tuple[str, float]]]:
-    """Per tag, the words most distinctive of its sentences against all others (Monroe et al. 2008)."""
-    from annotator.suggest import weighted_log_odds
+    """Per tag, the words most distinctive of its sentences against all others (Monroe et al. 2008),
+    leaving out stop words (``suggest.STOP_WORDS``) and one-character tokens."""
+    from annotator.suggest import STOP_WORDS, weighted_log_odds
 
     per_tag: dict[str, Counter] = defaultdict(Counter)
     total: Counter = Counter()
     examples = store.training_examples()
     for text, labels in examples:
-        words = Counter(highlighter.words(text))
+        # function words (的, 在, 等…) and single characters are frequent everywhere: not distinctive
+        words = Counter(w for w in highlighter.words(text) if len(w) > 1 and w not in STOP_WORDS)
         total.update(words)
         for t in labels:
             per_tag[t].update(words)

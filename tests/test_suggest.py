@@ -11,7 +11,7 @@ from annotator.cli import cli
 from annotator.commands import register
 from annotator.importer import import_paths
 from annotator.store import State, Store
-from annotator.suggest import Highlighter, Suggester, cross_validate, train, weighted_log_odds
+from annotator.suggest import Highlighter, _platt, fit, uncertain_order, weighted_log_odds
 from annotator.taxonomy import parse_taxonomy
 from annotator.tui.app import build_app
 
@@ -73,27 +73,101 @@ def corpus(tmp_path, tax, n=60):
 
 def test_model_learns_known_answer_and_evaluation_is_exact(tmp_path, tax, hl):
     db, store = corpus(tmp_path, tax)
-    examples = [(t, labels) for t, labels in store.training_examples()]
-    model = train([(hl.words(t), labels) for t, labels in examples], list(tax.tags))
-    p = dict(zip(model.tags, model.predict(hl.words("我们吃苹果吧。"))))
-    assert p["fruit"] > 0.9 and p["sport"] < 0.1
-    result = cross_validate(examples, tax, hl, folds=5)
+    examples = store.training_examples()
+    sug = fit(examples, tax, hl)
+    p = dict(zip(sug.model.tags, sug.model.predict(hl.words("我们吃苹果吧。"), "我们吃苹果吧。")))
+    assert p["fruit"] > 0.5 and p["sport"] < 0.5
+    assert not sug.model.trained[sug.model.tags.index("member")]  # no example of it: keywords only
+    from annotator.suggest import evaluate
+
+    result = evaluate([("d", t, labels) for t, labels in examples], tax, hl, folds=5, by="sentence")
     assert result["keywords"]["per_tag"]["fruit"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 20}
     assert result["keywords"]["micro"]["f1"] == 1.0
-    assert result["model"]["per_tag"]["sport"]["f1"] == 1.0
-    assert result["model"]["per_tag"]["member"]["support"] == 0
-    r = CliRunner().invoke(cli, ["--db", str(db), "suggest", "--evaluate", "--folds", "3", "--json"])
+    assert result["screen"]["per_tag"]["sport"]["f1"] == 1.0
+    assert result["screen"]["per_tag"]["member"]["support"] == 0
+    assert [row["train"] for row in result["learning_curve"]] == [50, 100, 200, "all"]
+    r = CliRunner().invoke(cli, ["--db", str(db), "suggest", "--evaluate", "--folds", "3", "--by", "sentence", "--json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["keywords"]["micro"]["f1"] == 1.0
+    # one document cannot be split into document folds: one clear line, exit 1
+    r = CliRunner().invoke(cli, ["--db", str(db), "suggest", "--evaluate"])
+    assert r.exit_code == 1 and "need at least 5 documents" in r.output
 
 
-def test_suggester_marks_model_and_keyword_sources(tmp_path, tax, hl):
+def test_suggester_keeps_keywords_beside_the_model(tmp_path, tax, hl):
     _, store = corpus(tmp_path, tax)
-    model = train([(hl.words(t), labels) for t, labels in store.training_examples()], list(tax.tags))
-    s = Suggester(tax, hl, model)
+    s = fit(store.training_examples(), tax, hl)
     got = {x.tag: x.source for x in s.suggest("今天吃苹果，组织委员也来了。")}
-    assert got.get("fruit") == "model" and got.get("member") == "keywords"
-    assert s.uncertainty("天气晴朗。") < s.uncertainty("足球苹果。") + 1.0
+    assert got.get("fruit", "").startswith("model") and got.get("member") == "keywords"
+    # a trained tag's keyword still shows even where the model says no
+    trained_sport = s.model.trained[s.model.tags.index("sport")]
+    assert trained_sport and "sport" in {x.tag for x in s.suggest("天气晴朗适合散步休息，足球。")}
+
+
+def test_single_choice_facet_shows_one_tag():
+    t = parse_taxonomy("""name: t
+facets:
+  - id: period
+    title: 时态
+    multiple: false
+    tags:
+      - {id: review, title: 回顾, en: Review, keywords: [一年来]}
+      - {id: plan, title: 安排, en: Plan, keywords: [新的一年]}
+""", "t.yaml")
+    h = Highlighter(t)
+    ex = [(f"一年来我们做了第{i}件事。", ["review"]) for i in range(12)] + \
+         [(f"新的一年我们将做第{i}件事。", ["plan"]) for i in range(12)]
+    s = fit(ex, t, h)
+    shown = [x.tag for x in s.suggest("一年来和新的一年都很好，我们做了事。")]
+    assert len(shown) == 1
+
+
+def test_calibration_is_bounded_when_scores_separate_the_classes():
+    import numpy as np
+
+    scores = np.r_[np.linspace(-5, -1, 50), np.linspace(1, 5, 50)]
+    y = np.r_[np.zeros(50), np.ones(50)]
+    a, b = _platt(scores, y)
+    assert np.isfinite(a) and np.isfinite(b) and 0 < a < 50
+    a, b = _platt(-scores, y)  # reversed: a negative slope, still bounded
+    assert -50 < a < 0
+
+
+def test_predict_json_is_what_the_screen_shows(tmp_path, tax, hl):
+    db, store = corpus(tmp_path, tax)
+    doc = store.documents()[0]["id"]
+    r = CliRunner().invoke(cli, ["--db", str(db), "suggest", "--predict", "--doc", doc, "--json"])
+    assert r.exit_code == 0, r.output
+    lines = [json.loads(line) for line in r.output.splitlines()]
+    units = [u for u in store.units(doc) if u.kind == "sentence"]
+    assert [x["id"] for x in lines] == [u.id for u in units]
+    screen = fit(store.training_examples(), tax, hl)  # as the screen's worker trains (for_store)
+    for rec, u in zip(lines, units):
+        assert {x["tag"] for x in rec["suggestions"] if x["shown"]} == {x.tag for x in screen.suggest(u.text)}
+        assert all(0 <= x["score"] <= 1 for x in rec["suggestions"])
+    assert any(x["tag"] == "fruit" and x["shown"] for x in lines[0]["suggestions"])
+    r = CliRunner().invoke(cli, ["--db", str(db), "suggest", "--predict"])
+    assert r.exit_code == 0 and "★fruit" in r.output
+    r = CliRunner().invoke(cli, ["--db", str(db), "suggest", "--predict", "--doc", "nope"])
+    assert r.exit_code == 1 and "no document" in r.output
+    r = CliRunner().invoke(cli, ["--db", str(db), "suggest"])
+    assert r.exit_code == 2
+
+
+def test_uncertain_order_ranks_every_unfinished_sentence(tmp_path, tax, hl):
+    db, store = corpus(tmp_path, tax, n=30)
+    extra = tmp_path / "more.txt"
+    extra.write_text("".join(f"第{i}段文字苹果足球。" if i % 2 else f"普通的第{i}句话。" for i in range(700)),
+                     encoding="utf-8")
+    import_paths(store, [extra])
+    sug = fit(store.training_examples(), tax, hl)
+    order = uncertain_order(store, "ann", sug)
+    todo = [u for u in store.iter_units("sentence") if store.annotation(u.id, "ann") is None]
+    assert sorted(order) == sorted(u.n for u in todo) and len(order) == 700  # all of them, not 500
+    texts = {u.n: u.text for u in todo}
+    u = [sug.uncertainty(texts[n]) for n in order]
+    assert u == sorted(u, reverse=True) and u[0] > u[-1]  # a real measure, not all 0.0
+    assert uncertain_order(store, "ann", fit([], tax, hl)) == [u.n for u in todo]  # no model: corpus order
 
 
 def test_distinctive_words_ranking():
@@ -173,3 +247,53 @@ def test_throughput_counts_confirmations_per_active_hour(tmp_path, tax):
     assert tp["confirmed"] == 12
     assert tp["active_seconds"] < 300 and (tp["per_hour"] is None or tp["per_hour"] > 0)
     assert stats.tag_counts(store)["fruit"] == 4
+
+
+def _plain(widget) -> tuple[str, list]:
+    """What a Static shows, as plain text, and its style spans."""
+    from rich.console import Console
+    from rich.text import Text
+
+    content = widget.content
+    if isinstance(content, Text):
+        return content.plain, list(content.spans)
+    console = Console(width=120, record=True, file=open("/dev/null", "w"))
+    console.print(content)
+    return console.export_text(), []
+
+
+async def test_no_suggest_hides_every_cue(tmp_path, tax):
+    db, _ = corpus(tmp_path, tax, n=30)  # the first sentence has 苹果, a keyword of fruit, and a model behind it
+    app = build_app(Store(db), tax, "blind", suggestions=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert "苹果" in app.session.current.text
+        panel, _ = _plain(screen.query_one("#tags"))
+        assert "◆" not in panel and "★" not in panel and "水果" in panel
+        text, spans = _plain(screen.query_one("#current"))
+        assert "苹果" in text and not any("苹果" in text[s.start:s.end] for s in spans)
+        await pilot.press("equals_sign")
+        await pilot.pause()
+        assert app.session.state.labels == ()
+        assert any("Suggestions are off" in str(n.message) for n in app._notifications)
+    # the same screen with suggestions on does show them (so the checks above can fail)
+    app = build_app(Store(db), tax, "seeing")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        panel, _ = _plain(app.screen.query_one("#tags"))
+        assert "◆" in panel and "★" in panel
+        text, spans = _plain(app.screen.query_one("#current"))
+        assert any("苹果" in text[s.start:s.end] for s in spans)
+
+
+def test_stats_words_leave_out_function_words(tmp_path, tax, hl):
+    from annotator import stats
+
+    db, store = corpus(tmp_path, tax)
+    ranked = stats.distinctive_words(store, tax, hl, top=20)
+    words = {w for r in ranked.values() for w, _ in r}
+    assert "苹果" in words and not words & {"的", "和", "了", "在", "等", "下"}
+    assert all(len(w) > 1 for w in words)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 
 import click
 from rich.table import Table
 from rich.text import Text
 
-from annotator.textsafe import to_json
 from annotator.cli import console, open_store, say, shared_options, taxonomy_path
 from annotator.errors import AnnotatorError
+from annotator.textsafe import to_json
 from annotator.workspace import resolve_taxonomy
 
 
@@ -17,45 +18,127 @@ def _f(v) -> str:
     return "—" if v is None else f"{v:.3f}"
 
 
-@click.command("suggest")
-@shared_options
-@click.option("--evaluate", is_flag=True, required=True, help="Cross-validate keyword rules and the learned model.")
-@click.option("--folds", default=5, show_default=True, help="Number of folds.")
-@click.option("--seed", default=0, show_default=True, help="Seed of the fold assignment.")
-@click.option("--threshold", default=0.5, show_default=True, help="Model probability at which a tag is predicted.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def suggest_cmd(evaluate, folds, seed, threshold, as_json):
-    """Evaluate tag suggestions: k-fold precision, recall and F1 per tag, micro and macro, for the
-    taxonomy's keyword rules alone and for the model learned from this database's resolved labels."""
-    from annotator.export import iter_units, select
-    from annotator.suggest import Highlighter, cross_validate
+def _load_labels(path: str) -> list[tuple[str, str, list[str]]]:
+    """(document id, text, labels) from a JSONL sample of {"id": "<doc id>-<idx>", "text", "labels"}."""
+    from pathlib import Path
 
-    store = open_store(create=False, read=True)
-    taxonomy = resolve_taxonomy(store, taxonomy_path())
-    examples = []
-    for unit in iter_units(store):
-        labels, _ = select(unit, "resolved")
-        if labels is not None:
-            examples.append((unit.text, labels))
-    if len(examples) < folds:
-        raise AnnotatorError(f"only {len(examples)} sentences have resolved labels: need at least {folds}")
-    result = cross_validate(examples, taxonomy, Highlighter(taxonomy), folds=folds, seed=seed, threshold=threshold)
+    from annotator.textio import decode_bytes
+
+    out = []
+    try:
+        raw, _encoding = decode_bytes(Path(path).read_bytes(), path)
+    except OSError as exc:
+        raise AnnotatorError(f"{path}: cannot read the labels: {exc.strerror or exc}") from None
+    for no, line in enumerate(raw.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            doc = str(rec["id"]).rpartition("-")[0] or str(rec["id"])
+            out.append((doc, str(rec["text"]), [str(t) for t in rec["labels"]]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise AnnotatorError(f"{path}:{no}: not a labeled sentence ({exc})") from None
+    return out
+
+
+def _evaluate(store, taxonomy, labels_file, folds, seed, threshold, by, as_json):
+    from annotator.export import iter_units, select
+    from annotator.suggest import Highlighter, evaluate
+
+    if labels_file:
+        examples = _load_labels(labels_file)
+        unknown = sorted({t for _, _, ls in examples for t in ls} - set(taxonomy.tags))
+        if unknown:
+            raise AnnotatorError(f"{labels_file}: labels not in the taxonomy: {', '.join(unknown)}")
+    else:
+        examples = []
+        for unit in iter_units(store):
+            labels, _ = select(unit, "resolved")
+            if labels is not None:
+                examples.append((unit.doc, unit.text, labels))
+    groups = len({d for d, _, _ in examples}) if by == "document" else len(examples)
+    if groups < folds:
+        what = "documents" if by == "document" else "sentences"
+        raise AnnotatorError(f"{len(examples)} sentences with resolved labels in {groups} {what}: "
+                             f"need at least {folds} {what} for {folds} folds (try --folds or --by sentence)")
+    result = evaluate(examples, taxonomy, Highlighter(taxonomy), folds=folds, seed=seed, threshold=threshold, by=by)
     if as_json:
         say(to_json(result, indent=2))
         return
     out = console()
-    t = Table(title=f"{result['examples']} sentences, {folds}-fold cross-validation")
-    for c in ("tag", "support", "kw P", "kw R", "kw F1", "model P", "model R", "model F1"):
+    t = Table(title=f"{result['examples']} sentences, {folds} folds by {by}: keyword rules vs what the screen shows")
+    for c in ("tag", "support", "kw P", "kw R", "kw F1", "screen P", "screen R", "screen F1"):
         t.add_column(c, justify="right" if c != "tag" else "left")
     for tag in taxonomy.tags:
-        k, m = result["keywords"]["per_tag"][tag], result["model"]["per_tag"][tag]
+        k, m = result["keywords"]["per_tag"][tag], result["screen"]["per_tag"][tag]
         t.add_row(Text(tag), str(k["support"]), _f(k["precision"]), _f(k["recall"]), _f(k["f1"]),
                   _f(m["precision"]), _f(m["recall"]), _f(m["f1"]))
     for name in ("micro", "macro"):
-        k, m = result["keywords"][name], result["model"][name]
+        k, m = result["keywords"][name], result["screen"][name]
         t.add_row(Text(name, style="bold"), "", _f(k.get("precision")), _f(k.get("recall")), _f(k["f1"]),
                   _f(m.get("precision")), _f(m.get("recall")), _f(m["f1"]))
     out.print(t)
+    lc = Table(title="Learning curve: F1 of what the screen shows, by training sentences per fold")
+    for c in ("training sentences", "micro F1", "macro F1", "keywords micro F1", "keywords macro F1"):
+        lc.add_column(c, justify="right")
+    kw = result["keywords"]
+    for row in result["learning_curve"]:
+        size = f"all ({row['mean_train_sentences']:.0f})" if row["train"] == "all" else str(row["train"])
+        lc.add_row(size, _f(row["micro_f1"]), _f(row["macro_f1"]), _f(kw["micro"]["f1"]), _f(kw["macro"]["f1"]))
+    out.print(lc)
+
+
+def _predict(store, taxonomy, doc, threshold, as_json):
+    from annotator.suggest import Highlighter, for_store
+
+    if doc is not None and not store.has_document(doc):
+        raise AnnotatorError(f"no document {doc!r} in {store.path} (see `annotator docs`)")
+    units = store.units(doc) if doc is not None else store.iter_units("sentence")
+    suggester = for_store(store, taxonomy, Highlighter(taxonomy), threshold)
+    for unit in units:
+        if unit.kind != "sentence":
+            continue
+        got = suggester.scored(unit.text)
+        if as_json:
+            say(to_json({"id": unit.id, "suggestions": [
+                {"tag": x.tag, "score": round(x.score, 4), "shown": x.shown} for x in got]}))
+        else:
+            shown = "  ".join(f"★{x.tag} {x.score:.2f}" for x in got if x.shown) or "—"
+            rest = "  ".join(f"{x.tag} {x.score:.2f}" for x in got if not x.shown)
+            say(f"{unit.id}  {shown}" + (f"   ({rest})" if rest else ""))
+
+
+@click.command("suggest")
+@shared_options
+@click.option("--evaluate", is_flag=True, help="Cross-validate what the screen shows against the keyword rules.")
+@click.option("--predict", is_flag=True, help="The suggestions the tagging screen shows, for every sentence.")
+@click.option("--doc", default=None, metavar="ID", help="With --predict: only this document's sentences.")
+@click.option("--folds", default=5, show_default=True, help="Number of folds.")
+@click.option("--by", type=click.Choice(["document", "sentence"]), default="document", show_default=True,
+              help="Folds hold whole documents, or random sentences.")
+@click.option("--labels", "labels_file", default=None, metavar="FILE",
+              help="With --evaluate: a JSONL sample ({id, text, labels}) instead of the database's resolved labels.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the fold assignment and training subsets.")
+@click.option("--threshold", default=0.5, show_default=True, help="Probability at which a tag is starred.")
+@click.option("--json", "as_json", is_flag=True, help="--evaluate: one JSON object; --predict: one object per line.")
+def suggest_cmd(evaluate, predict, doc, folds, by, labels_file, seed, threshold, as_json):
+    """Tag suggestions as the tagging screen shows them (trained on this database's done judgments and
+    gold): --predict lists them per sentence, --evaluate cross-validates them (folds by document, a
+    learning curve at 50, 100, 200 and all training sentences) next to the taxonomy's keyword rules."""
+    if evaluate == predict:
+        raise click.UsageError("give one of --evaluate or --predict")
+    if doc is not None and not predict:
+        raise click.UsageError("--doc goes with --predict")
+    if labels_file is not None and not evaluate:
+        raise click.UsageError("--labels goes with --evaluate")
+    if folds < 2:
+        raise click.UsageError("--folds must be at least 2")
+    store = open_store(create=False, read=True)
+    taxonomy = resolve_taxonomy(store, taxonomy_path())
+    if evaluate:
+        _evaluate(store, taxonomy, labels_file, folds, seed, threshold, by, as_json)
+    else:
+        _predict(store, taxonomy, doc, threshold, as_json)
 
 
 @click.command("stats")

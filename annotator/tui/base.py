@@ -27,6 +27,7 @@ class SentenceScreen(OrderedKeys, Screen):
 
     MIDDLE = "labels"
     STARTS_READY = False  # keys wait until the first sentence is shown (``opened``)
+    suggest_enabled = True  # False (--no-suggest): no keyword highlight, no ◆, no ★
 
     def __init__(self) -> None:
         super().__init__()
@@ -138,7 +139,7 @@ class SentenceScreen(OrderedKeys, Screen):
         self.query_one("#before", Static).update(render.context_text(s.before))
         self.query_one("#after", Static).update(render.context_text(s.after))
         highlights, matched = [], set()
-        if self.highlighter is not None and cur is not None:
+        if self.suggest_enabled and self.highlighter is not None and cur is not None:
             for start, end, _kw, tags in self.highlighter.matches(cur.text):
                 highlights.append((start, end, render.tag_colour(s.taxonomy, tags[0])))
                 matched.update(tags)
@@ -149,5 +150,7 @@ class SentenceScreen(OrderedKeys, Screen):
         return matched
 
     def show_tags(self, labels: tuple[str, ...], matched: set[str], suggested: dict[str, float] | None = None) -> None:
+        if not self.suggest_enabled:
+            matched, suggested = set(), None
         self.query_one("#tags", Static).update(render.tag_panel(
             self.session.taxonomy, labels, matched=matched, suggested=suggested, english=self.size.width >= 100))

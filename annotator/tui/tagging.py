@@ -51,7 +51,9 @@ class TagScreen(SentenceScreen):
                                       severity="warning", markup=False)
 
     def _load_suggester(self) -> None:
-        from annotator.suggest import Highlighter, Suggester, train
+        if not self.suggest_enabled:  # --no-suggest: no cue at all, so nothing to load
+            return
+        from annotator.suggest import Highlighter, for_store, uncertain_order
 
         tax = self.session.taxonomy
         highlighter = self.highlighter or Highlighter(tax)
@@ -60,15 +62,10 @@ class TagScreen(SentenceScreen):
         own = path != ":memory:"  # a thread gets its own connection (closed below)
         store = self.session.store.reopen() if own else self.session.store
         try:
-            examples = store.training_examples()
-            model = train([(highlighter.words(t), labels) for t, labels in examples],
-                          list(tax.tags)) if examples else None
-            suggester = Suggester(tax, highlighter, model)
+            suggester = for_store(store, tax, highlighter)  # the same training as `annotator suggest`
             priority = []
-            if self.order == "uncertain" and model is not None and self.session.current is not None:
-                pool = store.todo_slice(self.session.annotator, self.session.current.n, 500)
-                ranked = sorted(pool, key=lambda u: -suggester.uncertainty(u.text))
-                priority = [u.n for u in ranked]
+            if self.order == "uncertain" and suggester.model is not None:
+                priority = uncertain_order(store, self.session.annotator, suggester)
         finally:
             if own:
                 store.close()
@@ -115,6 +112,9 @@ class TagScreen(SentenceScreen):
             self.notify(f"The {self.session.queue} queue is finished.", markup=False)
 
     async def action_accept(self) -> None:
+        if not self.suggest_enabled:
+            self.notify("Suggestions are off.", markup=False)
+            return
         if self.session.current is None:
             return
         picks = [x.tag for x in self.suggestions if x.score >= (self.suggester.threshold if self.suggester else 1)]
