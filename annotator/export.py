@@ -25,7 +25,8 @@ FORMATS = ("jsonl", "doccano", "prodigy")
 def resolve(gold: dict | None, annotations: dict[str, dict]) -> tuple[list[str] | None, str | None]:
     """Adjudicated gold, else the set every done annotator chose, else a strict-majority set, else None.
 
-    An empty set ("none of these") resolves like any other set; one done annotator counts as all."""
+    An empty set ("none of these") resolves like any other set. ``agreed`` needs two or more
+    annotators who chose the same set; a set only one annotator finished is ``single``."""
     if gold is not None and gold.get("status", "done") == "done":
         return sorted(gold["labels"]), "gold"
     done = [tuple(sorted(a["labels"])) for a in annotations.values() if a["status"] == "done"]
@@ -33,7 +34,7 @@ def resolve(gold: dict | None, annotations: dict[str, dict]) -> tuple[list[str] 
         return None, None
     top, count = Counter(done).most_common(1)[0]
     if count == len(done):
-        return list(top), "agreed"
+        return list(top), ("agreed" if count >= 2 else "single")
     if count * 2 > len(done):
         return list(top), "majority"
     return None, None
@@ -190,14 +191,21 @@ def parse_split(spec: str) -> list[tuple[str, float]]:
 
 
 def assign_splits(doc_sizes: dict[str, int], splits: list[tuple[str, float]], seed: int) -> dict[str, str]:
-    """Whole documents go to splits (no leakage), deterministic for a seed: shuffled, then each document
-    to the split furthest below its share of records."""
+    """Whole documents go to splits (no leakage), deterministic for a seed: shuffled; first every split
+    with a share gets one document with records (largest share first, so no split is left empty when
+    there are documents enough), then each document goes to the split furthest below its share."""
     docs = sorted(doc_sizes)
     random.Random(seed).shuffle(docs)
     total = sum(doc_sizes.values()) or 1
     have = {name: 0 for name, _ in splits}
     out = {}
+    with_records = [d for d in docs if doc_sizes[d] > 0]
+    for (name, share), d in zip(sorted((s for s in splits if s[1] > 0), key=lambda s: -s[1]), with_records):
+        out[d] = name
+        have[name] += doc_sizes[d]
     for d in docs:
+        if d in out:
+            continue
         name = max(splits, key=lambda s: (s[1] * total - have[s[0]], s[1]))[0]
         out[d] = name
         have[name] += doc_sizes[d]
@@ -211,6 +219,7 @@ class ExportSummary:
     per_split: dict[str, int] = field(default_factory=dict)
     per_label: Counter = field(default_factory=Counter)
     per_source: Counter = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)  # what the user should know (a split left empty…)
 
 
 def records(store: Store, taxonomy: Taxonomy, fmt: str, source: str, include_all: bool,
@@ -253,8 +262,9 @@ def export(store: Store, taxonomy: Taxonomy, out: Path | None, *, fmt: str = "js
                           f"(annotators: {', '.join(store.annotators()) or 'none'})")
     if splits:
         targets = {name: out.with_name(f"{out.stem}-{name}{out.suffix or '.jsonl'}") for name, _ in splits}
-        doc_sizes = store.doc_sentence_counts()
-        assignment = assign_splits(doc_sizes, splits, seed)
+        doc_sizes = Counter(doc for doc, *_ in records(store, taxonomy, fmt, source, include_all, dataset))
+        doc_sizes.update({d: 0 for d in store.doc_sentence_counts() if d not in doc_sizes})
+        assignment = assign_splits(doc_sizes, splits, seed)  # by the records each document will give
     else:
         targets = {"": out} if out is not None else {}
         assignment = None
@@ -286,6 +296,12 @@ def export(store: Store, taxonomy: Taxonomy, out: Path | None, *, fmt: str = "js
             for label in labels:
                 summary.per_label[label] += c
         summary.records = count
+        if splits:
+            empty = [name for name, share in splits if share > 0 and not summary.per_split.get(name)]
+            if empty:
+                summary.notes.append(f"split{'s' if len(empty) > 1 else ''} {', '.join(empty)} left empty: only "
+                                     f"{sum(1 for v in doc_sizes.values() if v)} documents have records, and "
+                                     "documents are never divided between splits")
         if own:
             fileset.commit(run_id(), {"database": store.path})
         if buffer is not None:  # complete: only now does anything reach stdout

@@ -38,7 +38,7 @@ def A(labels, status="done"):
     (None, {"a": A([]), "b": A([])}, ([], "agreed")),
     (None, {"a": A(["p"]), "b": A(["p"]), "c": A(["q"])}, (["p"], "majority")),
     (None, {"a": A(["p"]), "b": A(["q"])}, (None, None)),
-    (None, {"a": A(["p"]), "b": A(["q"], "skipped")}, (["p"], "agreed")),
+    (None, {"a": A(["p"]), "b": A(["q"], "skipped")}, (["p"], "single")),
     (None, {"a": A(["p"], "flagged")}, (None, None)),
 ])
 def test_resolution_order(gold, anns, expected):
@@ -257,3 +257,21 @@ def test_json_out_refuses_what_is_not_json(value):
 
     with pytest.raises(ValueError):
         to_json({"seconds": value})
+
+
+def test_splits_are_never_left_empty_when_documents_suffice(seeded_db, taxonomy, tmp_path):
+    """Only a few documents have resolved records: every split still gets one (issue: train was empty)."""
+    store = Store(seeded_db)
+    docs = store.documents()
+    for d in docs[:3]:
+        first = next(u for u in store.units(d["id"]) if u.kind == "sentence")
+        store.change("annotation", first.id, "alice", "confirm", State(("study",), "done"))
+    summary = ex.export(store, taxonomy, tmp_path / "d.jsonl", split="train=0.8,dev=0.1,test=0.1")
+    assert summary.per_split == {"train": 1, "dev": 1, "test": 1} and summary.notes == []
+    summary = ex.export(store, taxonomy, tmp_path / "e.jsonl", split="a=0.5,b=0.2,c=0.2,d=0.1")
+    assert summary.notes and "d left empty" in summary.notes[0]
+
+
+def test_unknown_annotator_source_is_an_error(double_db, tmp_path):
+    r = run("--db", double_db, "export", "--source", "annotator:nobody", "--out", tmp_path / "x.jsonl")
+    assert r.exit_code == 1 and "no judgments by 'nobody'" in r.output

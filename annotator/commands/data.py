@@ -69,6 +69,8 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement):
     per = ", ".join(f"{k}: {v}" for k, v in summary.per_split.items())
     say(f"{summary.records} records ({per}) → {', '.join(summary.files)}; dataset card {meta}; "
         f"manifest {manifest_path(target)}")
+    for note in summary.notes:
+        say(f"note: {note}", err=True)
 
 
 @click.command("merge")
