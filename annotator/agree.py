@@ -47,7 +47,7 @@ def figures(codes: ag.Codes, bootstrap: int, seed: int) -> dict:
             ci = ag.bootstrap_alpha(a, bootstrap, seed)
             out["alpha_masi_ci95"] = list(ci) if ci else None
     out["percent_agreement"] = ag.percent_agreement(codes)
-    out["cohen_kappa"], r = ag.cohen_kappa(codes)
+    out["cohen_kappa"], r = ag.light_kappa(codes)  # two annotators: Cohen's; more: the mean over pairs
     if r:
         reasons["cohen_kappa"] = r
     out["fleiss_kappa"], r = ag.fleiss_kappa(codes)
@@ -69,9 +69,9 @@ def per_tag(codes: ag.Codes, vocabulary: list[str]) -> dict:
         b = np.where(present, tm[np.maximum(codes.codes, 0), t].astype(np.int64), ag.MISSING)
         bc = ag.Codes(b, [frozenset(), frozenset([tag])], binary_bits)
         a = ag.alpha(bc, "nominal")
-        kappa, kr = ag.cohen_kappa(bc) if two else ag.fleiss_kappa(bc)
+        kappa, kr = ag.light_kappa(bc)
         support = int((b[pairable] == 1).sum())
-        out[tag] = {"alpha": a.value, "kappa": kappa, "kappa_kind": "cohen" if two else "fleiss",
+        out[tag] = {"alpha": a.value, "kappa": kappa, "kappa_kind": "cohen" if two else "mean of pairwise cohen",
                     "support": support, "prevalence": support / judgments if judgments else None,
                     "reasons": {k: v for k, v in (("alpha", a.reason), ("kappa", kr)) if v}}
     return out
@@ -80,11 +80,17 @@ def per_tag(codes: ag.Codes, vocabulary: list[str]) -> dict:
 def pairs(codes: ag.Codes) -> list[dict]:
     out = []
     for a, b in itertools.combinations(range(len(codes.annotators)), 2):
-        sub = ag.Codes(codes.codes[:, [a, b]], codes.sets, codes.bits)
+        sub = ag.pair_codes(codes, a, b)
         shared = int(((sub.codes >= 0).all(axis=1)).sum())
+        if shared < ag.MIN_SHARED:  # never a figure from one or two items
+            reason = f"only {shared} shared items (at least {ag.MIN_SHARED} needed)"
+            out.append({"a": codes.annotators[a], "b": codes.annotators[b], "shared_items": shared,
+                        "alpha_masi": None, "cohen_kappa": None, "reason": reason})
+            continue
         al = ag.alpha(sub, "masi")
+        kappa, kr = ag.cohen_kappa(sub)
         out.append({"a": codes.annotators[a], "b": codes.annotators[b], "shared_items": shared,
-                    "alpha_masi": al.value, "reason": al.reason})
+                    "alpha_masi": al.value, "cohen_kappa": kappa, "reason": al.reason or kr})
     return out
 
 

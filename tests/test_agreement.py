@@ -203,3 +203,20 @@ def test_more_than_63_tags():
 def test_json_never_contains_nan():
     assert "NaN" not in json.dumps({"x": ag.alpha(codes_from_matrix([[{"a"}, {"a"}]]), "nominal").value})
     assert not math.isnan(ag.alpha(codes_from_matrix([[{"a"}, {"b"}], [{"a"}, {"a"}]]), "nominal").value)
+
+
+def test_a_stray_judgment_by_another_person_leaves_every_kappa_and_no_figure_from_one_item(double_db, taxonomy):
+    from annotator.agree import report
+    from annotator.store import State, Store
+
+    store = Store(double_db)
+    sid = next(store.iter_units("sentence")).id
+    store.change("annotation", sid, "stray", "confirm", State(("study",), "done"))
+    rep = report(store, taxonomy, bootstrap=20)
+    assert rep["overall"]["cohen_kappa"] is not None  # the mean over pairs that share enough items
+    assert all(f["kappa"] is not None or f["reasons"] for f in rep["per_tag"].values())
+    pairs = {(p["a"], p["b"]): p for p in rep["pairs"]}
+    assert pairs[("alice", "bob")]["cohen_kappa"] is not None
+    stray = pairs[("alice", "stray")]
+    assert stray["shared_items"] == 1 and stray["alpha_masi"] is None and stray["cohen_kappa"] is None
+    assert "at least 5" in stray["reason"]

@@ -48,10 +48,11 @@ def render(rep: dict, taxonomy, console) -> None:
                      Text(f"{f['prevalence']:.3f}" if f["prevalence"] is not None else "—"))
     console.print(tags)
     pairs = Table(title="Annotator pairs")
-    for col in ("a", "b", "shared items", "α MASI"):
+    for col in ("a", "b", "shared items", "α MASI", "κ Cohen", "note"):
         pairs.add_column(col)
     for p in rep["pairs"]:
-        pairs.add_row(Text(p["a"]), Text(p["b"]), str(p["shared_items"]), _fmt(p["alpha_masi"]))
+        pairs.add_row(Text(p["a"]), Text(p["b"]), str(p["shared_items"]), _fmt(p["alpha_masi"]),
+                      _fmt(p.get("cohen_kappa")), Text(p.get("reason") or "", style="dim"))
     console.print(pairs)
     conf = Table(title="Top confusions: one chose A where the other chose B and not A")
     for col in ("A", "B", "count"):
