@@ -51,8 +51,6 @@ class TagScreen(SentenceScreen):
                                       severity="warning", markup=False)
 
     def _load_suggester(self) -> None:
-        if not self.suggest_enabled:  # --no-suggest: no cue at all, so nothing to load
-            return
         from annotator.suggest import Highlighter, for_store, uncertain_order
 
         tax = self.session.taxonomy
