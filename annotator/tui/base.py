@@ -97,6 +97,11 @@ class SentenceScreen(Screen):
                 highlights.append((start, end, render.tag_colour(s.taxonomy, tags[0])))
                 matched.update(tags)
         current = self.query_one("#current", Static)
+        if cur is None and getattr(s, "queue_empty", False):
+            current.update(render.plain(f"The {s.queue} queue is empty: nothing to tag here. "
+                                        "Choose another queue or document (ctrl+p).", style="italic"))
+            current.border_title = "empty queue"
+            return matched
         current.update(render.sentence_text(cur, highlights))
         if cur is not None:
             current.border_title = f"{cur.doc_id[:8]} #{cur.idx}"
