@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from annotator.cli import open_store, shared_options, taxonomy_path
+from annotator.commands.tables import print_table
 from annotator.errors import AnnotatorError
 from annotator.workspace import resolve_taxonomy
 
@@ -56,7 +57,7 @@ def suggest_cmd(evaluate, folds, seed, threshold, as_json):
         k, m = result["keywords"][name], result["model"][name]
         t.add_row(Text(name, style="bold"), "", _f(k.get("precision")), _f(k.get("recall")), _f(k["f1"]),
                   _f(m.get("precision")), _f(m.get("recall")), _f(m["f1"]))
-    console.print(t)
+    print_table(console, t)
 
 
 @click.command("stats")
@@ -76,7 +77,7 @@ def stats_cmd(words, top):
         t.add_column(c)
     for tag in taxonomy.tags.values():
         t.add_row(Text(tag.id), Text(tag.title), str(counts.get(tag.id, 0)))
-    console.print(t)
+    print_table(console, t)
     thr = stats.throughput(store)
     a = Table(title="Annotators")
     for c in ("annotator", "done", "skipped", "flagged", "draft", "active hours", "sentences/hour"):
@@ -85,14 +86,14 @@ def stats_cmd(words, top):
         tp = thr.get(who, {})
         a.add_row(Text(who), *(str(st.get(k, 0)) for k in ("done", "skipped", "flagged", "draft")),
                   f"{tp.get('active_seconds', 0) / 3600:.2f}", _f(tp.get("per_hour")).replace(".000", ""))
-    console.print(a)
+    print_table(console, a)
     d = Table(title="Documents")
     for c in ("document", "sentences", "annotated", "judgments", "gold"):
         d.add_column(c, justify="right" if c != "document" else "left")
     for doc in store.doc_judgment_counts():
         d.add_row(Text(doc["title"] or doc["id"]), str(doc["n_sentences"]), str(doc["annotated"]),
                   str(doc["judgments"]), str(doc["gold"]))
-    console.print(d)
+    print_table(console, d)
     if words:
         from annotator.suggest import Highlighter
 
@@ -101,7 +102,7 @@ def stats_cmd(words, top):
         w.add_column("words")
         for tag, ranked in stats.distinctive_words(store, taxonomy, Highlighter(taxonomy), top).items():
             w.add_row(Text(tag), Text("  ".join(f"{word} {z:.1f}" for word, z in ranked)))
-        console.print(w)
+        print_table(console, w)
 
 
 COMMANDS = [suggest_cmd, stats_cmd]
