@@ -53,6 +53,20 @@ class SentenceScreen(Screen):
     def on_tag_key(self, tag_id: str) -> None:
         raise NotImplementedError
 
+    def action_guidelines(self) -> None:
+        """The guideline panel: each tag's description and examples (proposed key: f2)."""
+        from annotator.tui.modals import HelpScreen
+
+        self.app.push_screen(HelpScreen(render.guidelines(self.session.taxonomy)))
+
+    def action_scroll_sentence(self, delta: int) -> None:
+        """Scroll the reading area (context and current sentence) by ``delta`` lines
+        (proposed keys: shift+up / shift+down, and shift+pageup / shift+pagedown for a page)."""
+        reading = self.query_one("#reading")
+        if abs(delta) >= 1000:  # a page
+            delta = (1 if delta > 0 else -1) * max(1, reading.size.height - 1)
+        reading.scroll_relative(y=delta, animate=False)
+
     def timed(self, name: str, fn, *args):
         """Run a handler and redraw, recording its duration in the app (benchmarks read it)."""
         t0 = perf_counter()
@@ -105,6 +119,8 @@ class SentenceScreen(Screen):
         current.update(render.sentence_text(cur, highlights))
         if cur is not None:
             current.border_title = f"{cur.doc_id[:8]} #{cur.idx}"
+            # the current sentence has priority: bring its first line into view (the rest scrolls)
+            self.call_after_refresh(self.query_one("#reading").scroll_to_widget, current, animate=False, top=True)
         return matched
 
     def show_tags(self, labels: tuple[str, ...], matched: set[str], suggested: dict[str, float] | None = None) -> None:
