@@ -33,6 +33,33 @@ class _PlainCommands(Provider):
                 yield Hit(score, display, command, text=text, help=escape(safe(help_ or "")))
 
 
+# Every command of a screen, as (label, action method name, help); an entry appears when the
+# screen has that action. Keys stay with the screen's bindings; the palette calls the same methods.
+SCREEN_COMMANDS = [
+    ("Undo", "action_undo", "Undo the last change (any sentence)"),
+    ("Redo", "action_redo", "Redo what was undone"),
+    ("Flag as uncertain", "action_flag", "Toggle the uncertain flag"),
+    ("Skip", "action_skip", "Skip this sentence and go on"),
+    ("Note…", "action_note", "Edit the note on this sentence"),
+    ("Accept suggestions", "action_accept", "Add the suggested tags"),
+    ("Confirm", "action_confirm", "Mark done and go on"),
+    ("Save gold", "action_save", "Save gold and go on"),
+    ("Search sentences…", "action_search", "Find text in all documents"),
+    ("Go to document…", "action_documents", "List documents with progress"),
+    ("Dashboard", "action_dashboard", "Agreement figures"),
+    ("Guidelines", "action_guidelines", "Each tag's description and examples"),
+    ("Help: keys", "action_help", "Every key, including the taxonomy's"),
+]
+
+
+def screen_commands(screen):
+    for text, name, help_ in SCREEN_COMMANDS:
+        action = getattr(screen, name, None)
+        if action is not None:
+            yield text, action, help_
+    yield "Quit", screen.app.exit, "Everything is already saved"
+
+
 class TagCommands(_PlainCommands):
     def _entries(self):
         screen = self.screen
@@ -41,11 +68,13 @@ class TagCommands(_PlainCommands):
             key = f"[{tag.key}] " if tag.key else ""
             text = f"Toggle {key}{tag.title} · {tag.en} · {tag.id}"
             yield text, partial(screen.toggle_tag, tag.id), tag.description
-        yield "Go to document…", screen.action_documents, "List documents with progress"
-        yield "Search sentences…", screen.action_search, "Find text in all documents"
         for q in ("todo", "all", "flagged", "skipped", "done"):
             yield f"Queue: {q}", partial(screen.change_queue, q), f"Work through the {q} queue"
-        yield "Help: keys", screen.action_help, "Every key, including the taxonomy's"
+        for doc in screen.session.store.documents():  # documents by title
+            title = doc.get("title") or doc["id"]
+            yield f"Document: {title}", partial(screen.timed, "goto_doc", screen.session.goto_document, doc["id"]), \
+                doc.get("path") or doc["id"]
+        yield from screen_commands(screen)
 
 
 class ReviewCommands(_PlainCommands):
@@ -63,4 +92,4 @@ class ReviewCommands(_PlainCommands):
         names = sorted(session.store.annotators())
         for a, b in itertools.combinations(names, 2):
             yield f"Filter by pair: {a} vs {b}", partial(screen.set_filter, None, (a, b)), "Only items these two differ on"
-        yield "Dashboard", screen.action_dashboard, "Agreement figures"
+        yield from screen_commands(screen)
