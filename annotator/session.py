@@ -58,8 +58,10 @@ class TaggingSession:
         else:
             s = self.store.next_in_queue(self.annotator, self.queue, 0)
         self.queue_empty = s is None
-        if s is None:
-            s = self.store.next_in_queue(self.annotator, "all", 0)
+        if s is None:  # an empty queue shows no sentence, so nothing can be tagged by mistake
+            self.current = None
+            self.before, self.after, self.state = [], [], EMPTY
+            return None
         self._show(s)
         return s
 
@@ -114,6 +116,9 @@ class TaggingSession:
         self.queue_empty = s is None
         if s:
             self._show(s)
+        else:  # an empty queue: no sentence to tag
+            self.current = None
+            self.before, self.after, self.state = [], [], EMPTY
 
     def _show(self, s: Sentence | None) -> None:
         if s is None:
@@ -196,7 +201,13 @@ class TaggingSession:
             if s is not None and (state is None or state.status == "draft"):
                 self._show(s)
                 return True
+        if self.current is None:
+            return False
         s = self.store.next_in_queue(self.annotator, self.queue, self.current.n)
+        if s is None and self.queue == "todo":  # wrap to earlier unfinished sentences before saying finished
+            s = self.store.next_in_queue(self.annotator, self.queue, 0)
+            if s is not None and s.n == self.current.n and self.state.status != "draft":
+                s = None
         self.queue_empty = s is None
         if s:
             self._show(s)

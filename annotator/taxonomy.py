@@ -13,7 +13,7 @@ from annotator.errors import TaxonomyError
 
 TOP_FIELDS = {"name", "version", "description", "facets", "tags"}
 FACET_FIELDS = {"id", "title", "multiple", "tags", "description"}
-TAG_FIELDS = {"id", "title", "en", "key", "description", "keywords", "children"}
+TAG_FIELDS = {"id", "title", "en", "key", "description", "keywords", "examples", "children"}
 ID_RE = re.compile(r"^[a-z0-9_.-]+$")
 KEY_RE = re.compile(r"^[a-zA-Z0-9]$")
 
@@ -29,6 +29,7 @@ class Tag:
     keywords: tuple[str, ...] = ()
     parent: str | None = None
     depth: int = 0
+    examples: tuple[str, ...] = ()  # optional example sentences (the guideline panel shows them)
 
 
 @dataclass
@@ -176,8 +177,18 @@ class _Validator:
                 if not isinstance(kw, str) or not kw.strip():
                     self.err(w + ("keywords", j), f"keyword {kw!r} of '{tid}' must be a non-empty string")
             kws = [kw for kw in kws if isinstance(kw, str) and kw.strip()]
+            exs = raw.get("examples", [])
+            if exs is None:
+                exs = []
+            if not isinstance(exs, list):
+                self.err(w + ("examples",), "'examples' must be a list of sentences")
+                exs = []
+            for j, ex in enumerate(exs):
+                if not isinstance(ex, str) or not ex.strip():
+                    self.err(w + ("examples", j), f"example {ex!r} of '{tid}' must be a non-empty string")
+            exs = [ex for ex in exs if isinstance(ex, str) and ex.strip()]
             desc = self.text(raw, w, "description", required=False)
-            out.append(Tag(tid, title, en, facet, key, desc, tuple(kws), parent, depth))
+            out.append(Tag(tid, title, en, facet, key, desc, tuple(kws), parent, depth, tuple(exs)))
             if "children" in raw:
                 out.extend(self.tags(raw["children"], w + ("children",), facet, tid, depth + 1))
         return out

@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from annotator.cli import console, open_store, say, shared_options, taxonomy_path
+from annotator.commands.tables import print_table
 from annotator.errors import AnnotatorError
 from annotator.terminal import keys_as_typed
 from annotator.workspace import resolve_taxonomy
@@ -34,7 +35,7 @@ def render(rep: dict, taxonomy, console) -> None:
                   Text(f"{ci[0]:.2f}–{ci[1]:.2f}" if ci else "—"), _fmt(f["alpha_jaccard"]),
                   Text(f"{f['percent_agreement']:.3f}" if f["percent_agreement"] is not None else "—"),
                   _fmt(f["cohen_kappa"]), _fmt(f["fleiss_kappa"]))
-    console.print(t)
+    print_table(console, t)
     reasons = {r for _, f in scopes for r in f["reasons"].values()}
     for r in sorted(reasons):
         console.print(Text(f"  — {r}", style="dim"))
@@ -46,20 +47,20 @@ def render(rep: dict, taxonomy, console) -> None:
         title = taxonomy.tags[tag].title if tag in taxonomy.tags else ""
         tags.add_row(Text(tag), Text(title), _fmt(f["alpha"]), _fmt(f["kappa"]), str(f["support"]),
                      Text(f"{f['prevalence']:.3f}" if f["prevalence"] is not None else "—"))
-    console.print(tags)
+    print_table(console, tags)
     pairs = Table(title="Annotator pairs")
     for col in ("a", "b", "shared items", "α MASI", "κ Cohen", "note"):
         pairs.add_column(col)
     for p in rep["pairs"]:
         pairs.add_row(Text(p["a"]), Text(p["b"]), str(p["shared_items"]), _fmt(p["alpha_masi"]),
                       _fmt(p.get("cohen_kappa")), Text(p.get("reason") or "", style="dim"))
-    console.print(pairs)
+    print_table(console, pairs)
     conf = Table(title="Top confusions: one chose A where the other chose B and not A")
     for col in ("A", "B", "count"):
         conf.add_column(col)
     for c in rep["confusion"][:15]:
         conf.add_row(Text(c["a"]), Text(c["b"] or "(nothing else)"), str(c["count"]))
-    console.print(conf)
+    print_table(console, conf)
     if rep["excluded"]:
         console.print(Text("left out: " + ", ".join(f"{k}={v}" for k, v in rep["excluded"].items()), style="dim"))
 

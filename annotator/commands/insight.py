@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from annotator.cli import console, open_store, say, shared_options, taxonomy_path
+from annotator.commands.tables import print_table
 from annotator.errors import AnnotatorError
 from annotator.textsafe import to_json
 from annotator.workspace import resolve_taxonomy
@@ -77,7 +78,7 @@ def _evaluate(store, taxonomy, labels_file, folds, seed, threshold, by, as_json)
         k, m = result["keywords"][name], result["screen"][name]
         t.add_row(Text(name, style="bold"), "", _f(k.get("precision")), _f(k.get("recall")), _f(k["f1"]),
                   _f(m.get("precision")), _f(m.get("recall")), _f(m["f1"]))
-    out.print(t)
+    print_table(out, t)
     lc = Table(title="Learning curve: F1 of what the screen shows, by training sentences per fold")
     for c in ("training sentences", "micro F1", "macro F1", "keywords micro F1", "keywords macro F1"):
         lc.add_column(c, justify="right")
@@ -85,7 +86,7 @@ def _evaluate(store, taxonomy, labels_file, folds, seed, threshold, by, as_json)
     for row in result["learning_curve"]:
         size = f"all ({row['mean_train_sentences']:.0f})" if row["train"] == "all" else str(row["train"])
         lc.add_row(size, _f(row["micro_f1"]), _f(row["macro_f1"]), _f(kw["micro"]["f1"]), _f(kw["macro"]["f1"]))
-    out.print(lc)
+    print_table(out, lc)
 
 
 def _predict(store, taxonomy, doc, threshold, as_json):
@@ -158,7 +159,7 @@ def stats_cmd(words, top):
         t.add_column(c)
     for tag in taxonomy.tags.values():
         t.add_row(Text(tag.id), Text(tag.title), str(counts.get(tag.id, 0)))
-    out.print(t)
+    print_table(out, t)
     thr = stats.throughput(store)
     a = Table(title="Annotators")
     for c in ("annotator", "done", "skipped", "flagged", "draft", "active hours", "sentences/hour"):
@@ -167,14 +168,14 @@ def stats_cmd(words, top):
         tp = thr.get(who, {})
         a.add_row(Text(who), *(str(st.get(k, 0)) for k in ("done", "skipped", "flagged", "draft")),
                   f"{tp.get('active_seconds', 0) / 3600:.2f}", _f(tp.get("per_hour")).replace(".000", ""))
-    out.print(a)
+    print_table(out, a)
     d = Table(title="Documents")
     for c in ("document", "sentences", "annotated", "judgments", "gold"):
         d.add_column(c, justify="right" if c != "document" else "left")
     for doc in store.doc_judgment_counts():
         d.add_row(Text(doc["title"] or doc["id"]), str(doc["n_sentences"]), str(doc["annotated"]),
                   str(doc["judgments"]), str(doc["gold"]))
-    out.print(d)
+    print_table(out, d)
     if words:
         from annotator.suggest import Highlighter
 
@@ -183,7 +184,7 @@ def stats_cmd(words, top):
         w.add_column("words")
         for tag, ranked in stats.distinctive_words(store, taxonomy, Highlighter(taxonomy), top).items():
             w.add_row(Text(tag), Text("  ".join(f"{word} {z:.1f}" for word, z in ranked)))
-        out.print(w)
+        print_table(out, w)
 
 
 COMMANDS = [suggest_cmd, stats_cmd]

@@ -21,6 +21,8 @@ def run_tag(annotator: str | None, doc: str | None, queue: str, seed: bool = Fal
             say(f"embedded default: imported the bundled seeds: {report.summary()}", err=True)
     if not store.count_units("sentence"):
         raise click.ClickException("the database has no sentences yet: run `annotator import PATH...` first")
+    if doc and store.find_document(doc) is None:  # before the screen opens
+        raise click.ClickException(f"no document matches {doc!r} (see `annotator docs`)")
     taxonomy = resolve_taxonomy(store, taxonomy_path())
     from annotator.tui.app import build_app
 

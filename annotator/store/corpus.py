@@ -169,11 +169,30 @@ class CorpusMixin:
         return Sentence(*r) if r else None
 
     def search(self, needle: str, limit: int = 50) -> list[Sentence]:
-        """Sentences containing ``needle`` (literal, case-insensitive for ASCII), in corpus order."""
+        """Sentences containing ``needle`` (literal, case-insensitive for ASCII), in corpus order.
+
+        Needles of 3 or more characters are looked up in the trigram index (``sentences_fts``),
+        whose hits are a superset of the substring matches (it folds case more widely); the same
+        LIKE then keeps exactly the substring matches. Shorter needles scan with LIKE alone.
+        """
+        like = f"%{_like(needle)}%"
+        if len(needle) >= 3:
+            phrase = '"' + needle.replace('"', '""') + '"'
+            sql = (f"SELECT {SENTENCE_COLS} FROM sentences WHERE n IN"
+                   " (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?)"
+                   " AND text LIKE ? ESCAPE '\\' ORDER BY n LIMIT ?")
+            cur = self.conn.execute(sql, (phrase, like, limit))
+        else:
+            cur = self.conn.execute(
+                f"SELECT {SENTENCE_COLS} FROM sentences WHERE text LIKE ? ESCAPE '\\' ORDER BY n LIMIT ?",
+                (like, limit))
+        return [Sentence(*r) for r in cur]
+
+    def search_scan(self, needle: str, limit: int = 50) -> list[Sentence]:
+        """The reference substring search (a full LIKE scan): what ``search`` must equal."""
         cur = self.conn.execute(
             f"SELECT {SENTENCE_COLS} FROM sentences WHERE text LIKE ? ESCAPE '\\' ORDER BY n LIMIT ?",
-            (f"%{_like(needle)}%", limit),
-        )
+            (f"%{_like(needle)}%", limit))
         return [Sentence(*r) for r in cur]
 
     def doc_progress(self, annotator: str) -> list[dict]:

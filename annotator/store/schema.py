@@ -1,6 +1,6 @@
 """Versioned migrations: PRAGMA user_version is the schema version."""
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FINISHED = ("done", "skipped", "flagged")  # statuses that take a sentence out of the todo queue
 
 MIGRATIONS: dict[int, list[str]] = {
@@ -35,6 +35,20 @@ MIGRATIONS: dict[int, list[str]] = {
     ],
     # the format a document was extracted from: text (.txt/.md), pdf, docx, html
     2: ["ALTER TABLE documents ADD COLUMN format TEXT NOT NULL DEFAULT 'text'"],
+    # 3: a trigram full-text index over sentence text (external content: the text is stored once,
+    # in `sentences`; triggers keep the index in step with every insert and delete).
+    3: [
+        """CREATE VIRTUAL TABLE sentences_fts USING fts5(
+            text, content='sentences', content_rowid='n', tokenize='trigram')""",
+        """CREATE TRIGGER sentences_fts_insert AFTER INSERT ON sentences BEGIN
+            INSERT INTO sentences_fts(rowid, text) VALUES (new.n, new.text); END""",
+        """CREATE TRIGGER sentences_fts_delete AFTER DELETE ON sentences BEGIN
+            INSERT INTO sentences_fts(sentences_fts, rowid, text) VALUES ('delete', old.n, old.text); END""",
+        """CREATE TRIGGER sentences_fts_update AFTER UPDATE OF text ON sentences BEGIN
+            INSERT INTO sentences_fts(sentences_fts, rowid, text) VALUES ('delete', old.n, old.text);
+            INSERT INTO sentences_fts(rowid, text) VALUES (new.n, new.text); END""",
+        "INSERT INTO sentences_fts(sentences_fts) VALUES ('rebuild')",
+    ],
 }
 # events.undo_state: 0 = an edit in effect, 1 = undone (redo-able), 2 = undone and superseded,
 # -1 = an 'undo'/'redo' record itself (never undone).

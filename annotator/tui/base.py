@@ -64,6 +64,20 @@ class SentenceScreen(OrderedKeys, Screen):
     async def on_tag_key(self, tag_id: str) -> None:
         raise NotImplementedError
 
+    async def action_guidelines(self) -> None:
+        """The guideline panel: each tag's description and examples."""
+        from annotator.tui.modals import HelpScreen
+
+        await self.app.push_screen(HelpScreen(render.guidelines(self.session.taxonomy)))
+
+    def action_scroll_sentence(self, delta: int) -> None:
+        """Scroll the reading area (context and current sentence) by ``delta`` lines
+        (proposed keys: shift+up / shift+down, and shift+pageup / shift+pagedown for a page)."""
+        reading = self.query_one("#reading")
+        if abs(delta) >= 1000:  # a page
+            delta = (1 if delta > 0 else -1) * max(1, reading.size.height - 1)
+        reading.scroll_relative(y=delta, animate=False)
+
     async def act(self, name: str, fn, *args):
         """Run one key's session operation to completion, then redraw (its duration goes to the app's
         timings, which benchmarks read).
@@ -144,9 +158,16 @@ class SentenceScreen(OrderedKeys, Screen):
                 highlights.append((start, end, render.tag_colour(s.taxonomy, tags[0])))
                 matched.update(tags)
         current = self.query_one("#current", Static)
+        if cur is None and getattr(s, "queue_empty", False):
+            current.update(render.plain(f"The {s.queue} queue is empty: nothing to tag here. "
+                                        "Choose another queue or document (ctrl+p).", style="italic"))
+            current.border_title = "empty queue"
+            return matched
         current.update(render.sentence_text(cur, highlights))
         if cur is not None:
             current.border_title = f"{cur.doc_id[:8]} #{cur.idx}"
+            # the current sentence has priority: bring its first line into view (the rest scrolls)
+            self.call_after_refresh(self.query_one("#reading").scroll_to_widget, current, animate=False, top=True)
         return matched
 
     def show_tags(self, labels: tuple[str, ...], matched: set[str], suggested: dict[str, float] | None = None) -> None:

@@ -52,11 +52,14 @@ TAGGING: list[KeySpec] = [
     spec("minus", "action_skip", "skip", "Skip", shown="-"),
     spec("semicolon", "action_note", "edit a note (enter saves, escape cancels)", "Note", shown=";"),
     spec("slash", "action_search", "search sentence text in all documents and jump to a hit", "Search", shown="/"),
-    spec("ctrl+o", "action_documents", "document list with per-document progress", "Docs"),
+    spec("ctrl+o", "action_documents", "document list with per-document progress"),
     spec("equals_sign", "action_accept", "accept the suggested tags (★) at or above the threshold; suggestions never "
-         "become labels any other way", "Accept ★", shown="="),
+         "become labels any other way", shown="="),
+    spec("shift+down", "action_scroll_sentence", "scroll a long sentence (and its context) down", "", 1),
+    spec("shift+up", "action_scroll_sentence", "scroll a long sentence (and its context) up", "", -1),
+    spec("ctrl+g", "action_guidelines", "guidelines: every tag's description and examples"),
     spec("ctrl+p", "action_palette", "command palette: any tag by Chinese title, English name or id (also tags "
-         "without a key), queues, documents, search"),
+         "without a key), documents by title, queues, every command"),
     spec("question_mark", "action_help", "help: every key, including the taxonomy's", "Help", shown="?"),
     spec("ctrl+q", "action_quit", "quit; everything is already saved"),
 ]
@@ -71,9 +74,12 @@ REVIEW: list[KeySpec] = [
     spec("down,pagedown", "action_step", "next item", "", 1),
     spec("up,pageup", "action_step", "previous item", "", -1),
     spec("ctrl+z", "action_undo", "undo gold changes", "Undo"),
-    spec("ctrl+y", "action_redo", "redo gold changes", "Redo"),
+    spec("ctrl+y", "action_redo", "redo gold changes"),
     spec("ctrl+d", "action_dashboard", "agreement dashboard (`s` sorts the tag table, escape returns)", "Dashboard"),
-    spec("ctrl+p", "action_palette", "command palette: filter the queue by tag or annotator pair, dashboard"),
+    spec("shift+down", "action_scroll_sentence", "scroll a long sentence (and its context) down", "", 1),
+    spec("shift+up", "action_scroll_sentence", "scroll a long sentence (and its context) up", "", -1),
+    spec("ctrl+g", "action_guidelines", "guidelines: every tag's description and examples"),
+    spec("ctrl+p", "action_palette", "command palette: filter the queue by tag or annotator pair, every command"),
     spec("question_mark", "action_help", "help: every key, including the taxonomy's", "Help", shown="?"),
     spec("ctrl+q", "action_quit", "quit; every gold judgment is already saved"),
 ]

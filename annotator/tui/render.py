@@ -140,3 +140,25 @@ def help_group(taxonomy: Taxonomy, app_keys: list[tuple[str, str]]) -> Group:
         for tag in f.tags:
             tags.add_row(Text(tag.key or "palette"), plain(f.id), plain("  " * tag.depth + tag.title), plain(tag.en))
     return Group(keys, Text(""), tags)
+
+
+def guidelines(taxonomy: Taxonomy) -> Group:
+    """The guideline panel: every facet's tags with key, titles, description and examples (literal text)."""
+    parts: list = [Text("Guidelines (scroll with the arrows; esc closes)", style="bold")]
+    for facet in taxonomy.facets:
+        parts.append(Text(""))
+        head = Text(safe(facet.title or facet.id), style="bold underline")
+        head.append(f"  {'multiple' if facet.multiple else 'single choice'}", style="dim")
+        parts.append(head)
+        for tag in facet.tags:
+            line = Text("  " * (tag.depth + 1))
+            line.append(f"[{tag.key}] " if tag.key else "    ", style="bold")
+            line.append(safe(tag.title), style=f"bold {tag_colour(taxonomy, tag.id)}")
+            line.append(f"  {safe(tag.en)}  ({safe(tag.id)})", style="dim")
+            parts.append(line)
+            indent = "  " * (tag.depth + 3)
+            if tag.description:
+                parts.append(Text(indent + safe(tag.description)))
+            for ex in tag.examples:
+                parts.append(Text(f"{indent}e.g. {safe(ex)}", style="italic"))
+    return Group(*parts)
