@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -20,7 +21,8 @@ from annotator.textio import MAX_BYTES, DecodedText, file_problem, read_text, sc
 FORMAT_SUFFIXES = frozenset({".pdf", ".docx", ".html", ".htm"})  # read by annotator.formats
 
 PARALLEL_MIN_FILES = 64
-BATCH_BYTES = 500_000  # text per write transaction: each holds the lock a fraction of a second
+BATCH_BYTES = 300_000  # text per write transaction: each holds the lock a fraction of a second
+YIELD_SECONDS = 0.005  # a pause after each batch, so a tagging screen waiting for the lock gets it
 
 
 @dataclass
@@ -136,6 +138,7 @@ def _write_batch(store: Store, batch: list[_Prepared], report: ImportReport,
         with store.batch():
             for prep in batch:
                 _store_one(store, prep, report)
+        time.sleep(YIELD_SECONDS)  # SQLite's lock is not fair: without a gap, the next batch would take it again
     else:
         for prep in batch:
             _store_one(store, prep, report)

@@ -17,7 +17,7 @@ from annotator.taxonomy import Taxonomy
 from annotator.tui.keys import OrderedKeys, key_label
 from annotator.tui.tagging import TagScreen
 
-LOCK_RETRY = 0.05  # seconds: how long one write try waits for another process's lock before the screen retries
+LOCK_TRY = 0.002  # seconds: how long one write try waits for another process's lock before the screen retries
 
 
 class AnnotatorApp(App):
@@ -46,7 +46,7 @@ class AnnotatorApp(App):
         self._dropped_notice = 0.0
 
     def on_mount(self) -> None:
-        self.session.store.set_lock_wait(LOCK_RETRY)  # the screen waits for locks itself, in order
+        self.session.store.set_lock_wait(LOCK_TRY)  # the screen waits for locks itself, in order
         if isinstance(self.session, TaggingSession):
             self.push_screen(TagScreen(self.session, self.start_doc, suggest=self.suggest, order=self.order))
         else:

@@ -15,7 +15,8 @@ from annotator.errors import AnnotatorError, JudgmentChanged, StoreBusy
 from annotator.tui import render
 from annotator.tui.keys import OrderedKeys
 
-LOCK_RETRY = 0.05  # seconds between tries while another process holds the write lock
+LOCK_RETRY = 0.003  # seconds between tries while another process holds the write lock (bulk writers pause
+# a few milliseconds between their short transactions; a try every few milliseconds catches that gap)
 LOCK_PATIENCE = 30.0  # give up (nothing saved, keys typed meanwhile dropped) after this long
 
 
