@@ -182,16 +182,6 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def write_json(path: Path, obj: dict, force: bool = True) -> None:
-    f = AtomicFile(path, force)
-    try:
-        f.write(to_json(obj, indent=2) + "\n")
-        f.commit()
-    except BaseException:
-        f.abort()
-        raise
-
-
 @contextmanager
 def terminate_cleanly():
     """SIGTERM ends the process through the normal exit path, so ``finally`` blocks remove temporaries."""
