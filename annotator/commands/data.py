@@ -76,11 +76,14 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement):
 @click.command("merge")
 @shared_options
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-def merge_cmd(sources):
+@click.option("--ignore-plan", is_flag=True, help="Keep this database's assignment plan whatever the sources bring.")
+def merge_cmd(sources, ignore_plan):
     """Merge other annotators' databases or native JSONL exports into this database.
 
     Units match by stable id; documents missing here come along from a database source. The later
-    updated_at wins a conflict and both versions stay in the event log. Each source is all or nothing."""
+    updated_at wins a conflict and both versions stay in the event log. Each source is all or nothing.
+    A database's assignment plan comes along when this database has none or an older one; plans that
+    do not replace one another are refused (--ignore-plan keeps this database's)."""
     from annotator.merge import MergeError, merge
 
     store = open_store(write=True)
@@ -88,7 +91,7 @@ def merge_cmd(sources):
     failed = False
     for src in sources:
         try:
-            say(merge(store, taxonomy, src).summary())
+            say(merge(store, taxonomy, src, ignore_plan=ignore_plan).summary())
         except MergeError as exc:
             failed = True
             say(f"error: {exc.source}: nothing merged", err=True)

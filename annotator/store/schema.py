@@ -1,6 +1,6 @@
 """Versioned migrations: PRAGMA user_version is the schema version."""
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 FINISHED = ("done", "skipped", "flagged")  # statuses that take a sentence out of the todo queue
 
 MIGRATIONS: dict[int, list[str]] = {
@@ -48,6 +48,19 @@ MIGRATIONS: dict[int, list[str]] = {
             INSERT INTO sentences_fts(sentences_fts, rowid, text) VALUES ('delete', old.n, old.text);
             INSERT INTO sentences_fts(rowid, text) VALUES (new.n, new.text); END""",
         "INSERT INTO sentences_fts(sentences_fts) VALUES ('rebuild')",
+    ],
+    # 4: assignment plans (`annotator assign`): every plan made or merged, by id; the current one's
+    # document owners and sentence assignments (overlap = 1: in the overlap sample). meta 'plan' names
+    # the current plan.
+    4: [
+        """CREATE TABLE plans (id TEXT PRIMARY KEY, settings TEXT NOT NULL, created_at TEXT NOT NULL,
+            replaces TEXT)""",
+        """CREATE TABLE plan_owners (doc_id TEXT PRIMARY KEY, annotator TEXT NOT NULL)""",
+        """CREATE TABLE assignments (
+            annotator TEXT NOT NULL, sentence_n INTEGER NOT NULL, sentence_id TEXT NOT NULL,
+            overlap INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (annotator, sentence_n)) WITHOUT ROWID""",
+        "CREATE INDEX assignments_queue ON assignments(annotator, overlap, sentence_n)",
+        "CREATE INDEX assignments_sentence ON assignments(sentence_id)",
     ],
 }
 # events.undo_state: 0 = an edit in effect, 1 = undone (redo-able), 2 = undone and superseded,

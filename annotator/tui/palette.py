@@ -45,6 +45,8 @@ def tag_entries(screen):
         key = f"[{tag.key}] " if tag.key else ""
         yield f"Toggle {key}{tag.title} · {tag.en} · {tag.id}", partial(screen.toggle_tag, tag.id), tag.description
     for q in QUEUES:
+        if q == "assigned" and screen.session.plan is None:
+            continue
         yield f"Queue: {q}", partial(screen.change_queue, q), f"Work through the {q} queue"
     for doc in screen.session.store.documents():  # documents by title
         title = doc.get("title") or doc["id"]

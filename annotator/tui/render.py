@@ -109,12 +109,17 @@ def progress_bar(done: int, total: int, width: int = 20) -> Text:
 
 
 def status_text(queue: str, position: int, total: int, done: int, doc_done: int, doc_total: int,
-                annotator: str, queue_empty: bool) -> Text:
+                annotator: str, queue_empty: bool, plan: dict | None = None) -> Text:
     t = Text()
     t.append(f" {queue} ", style="bold reverse")
     t.append(f"  #{position}/{total}  ")
-    t.append(f"done {done}/{total} ")
-    t.append_text(progress_bar(done, total))
+    if plan is not None:  # the annotator's assignment: its progress replaces the corpus-wide count
+        t.append(f"assigned {plan['done']}/{plan['assigned']} ")
+        t.append_text(progress_bar(plan["done"], plan["assigned"]))
+        t.append(f"  sample {plan['sample_done']}/{plan['sample']}")
+    else:
+        t.append(f"done {done}/{total} ")
+        t.append_text(progress_bar(done, total))
     t.append(f"  doc {doc_done}/{doc_total}  ")
     t.append("👤 ", style="dim")
     t.append(safe(annotator), style="bold")
