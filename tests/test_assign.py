@@ -124,7 +124,7 @@ def test_assigned_queue_wraps_to_earlier_unfinished_and_steps_back(store, taxono
     # the rest of the sample is done; `first` was left open: the queue wraps back to it before the
     # sentences outside the sample
     assert s.current.id == first.id and confirmed + 2 == store.assignment_counts("ann")["sample"]
-    assert s.confirm() and s.assigned_here is False
+    assert second.id != first.id and s.confirm() and s.assigned_here is False
 
 
 def test_tag_without_an_assignment_for_the_assigned_queue_is_refused(store, taxonomy):

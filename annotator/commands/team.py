@@ -8,7 +8,6 @@ from rich.text import Text
 
 from annotator.cli import console, open_store, say, shared_options
 from annotator.commands.tables import print_table
-from annotator.errors import AnnotatorError
 from annotator.textsafe import to_json
 
 
