@@ -294,3 +294,34 @@ def test_merge_reads_an_older_schema_source_without_changing_it(seeded_db, tmp_p
     assert target.annotation(sid, "old") == State((), "done", "")
     assert old_db.read_bytes() == before
     target.close()
+
+
+def test_tag_serves_the_assignment_in_a_burst_through_a_terminal(seeded_db, taxonomy):
+    """The real app on a pty: `tag` with no --queue opens the assignment, sample first; a burst of keys
+    tags exactly the assigned sentences in that order and the status line shows the plan's progress."""
+    from pty_app import PtyApp, keys
+
+    s = Store(seeded_db)
+    plan, _ = assign(s, Settings(("ann", "bo"), 0.2, 2))
+    order = [sid for _o, sid in sorted(((0 if sid in plan.sample else 1, s.sentence_n(sid)), sid)
+                                       for sid, names in plan.assigned.items() if "ann" in names)]
+    s.close()
+    c = taxonomy.keys["c"].id
+    with PtyApp(seeded_db, "tag", "--annotator", "ann", "--no-suggest", size=(80, 24)) as app:
+        app.wait_drawn("assigned")
+        app.send(keys(*["c", "enter"] * 6))
+        app.wait(lambda: _done(seeded_db, "ann") >= 6, "six confirmed sentences")
+        app.wait_drawn("assigned 6/")
+    con = sqlite3.connect(seeded_db)
+    rows = con.execute("SELECT sentence_id, labels, status FROM annotations WHERE annotator = 'ann'").fetchall()
+    con.close()
+    assert sorted(rows) == sorted((sid, json.dumps([c]), "done") for sid in order[:6])
+
+
+def _done(db, who):
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT count(*) FROM annotations WHERE annotator = ? AND status = 'done'",
+                           (who,)).fetchone()[0]
+    finally:
+        con.close()
