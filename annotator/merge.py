@@ -197,8 +197,9 @@ def _write(store: Store, report: MergeReport, checked: _Checked, new_docs=(), pl
     try:
         for layer in ("annotation", "gold"):
             store.stage_judgments(checked.rows[layer], layer)
-        if plan is not None:
+        if plan is not None:  # loaded in short batches, in force only once the judgments are written
             store.stage_plan(plan.rows, plan.owners)
+            store.load_staged_plan(plan.current["id"])
         with store.transaction():
             for doc_id, path, title, text, encoding, units, fmt in new_docs:
                 store.add_document(doc_id, path, title, text, encoding, SEGMENTER_VERSION, units, source_format=fmt)
@@ -207,7 +208,9 @@ def _write(store: Store, report: MergeReport, checked: _Checked, new_docs=(), pl
             report.gold = store.apply_staged("gold")
             if plan is not None:
                 c = plan.current
-                store.apply_plan(c["id"], c["settings"], c["created_at"], c["replaces"], plan.history)
+                store.activate_plan(c["id"], c["settings"], c["created_at"], c["replaces"], plan.history)
+        if plan is not None:
+            store.prune_plans()
     finally:
         store.drop_staged()
         store.drop_staged_plan()

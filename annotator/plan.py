@@ -148,8 +148,8 @@ def plan_id(plan: Plan) -> str:
 def assign(store, settings: Settings, *, dry_run: bool = False) -> tuple[Plan, dict | None]:
     """Plan (or re-plan) the database's sentences for ``settings.annotators`` and make it the current plan.
 
-    Returns the plan and the plan it replaces (None for the first). Reads happen outside the write; the
-    assignments are staged in temporary tables and written in one short transaction."""
+    Returns the plan and the plan it replaces (None for the first). The plan is computed outside any
+    write; its rows are written in short batches and take effect with one small write."""
     docs = store.sentence_ids_by_document()
     if not docs:
         raise AnnotatorError("the database has no sentences yet: run `annotator import PATH...` first")
@@ -159,8 +159,10 @@ def assign(store, settings: Settings, *, dry_run: bool = False) -> tuple[Plan, d
         return plan, before
     try:
         store.stage_plan(plan.rows(), plan.owners)
+        store.load_staged_plan(plan.id)  # in short batches, not yet in force
         with store.transaction():
-            store.apply_plan(plan.id, settings.as_dict(), replaces=before["id"] if before else None)
+            store.activate_plan(plan.id, settings.as_dict(), replaces=before["id"] if before else None)
+        store.prune_plans()
     finally:
         store.drop_staged_plan()
     return plan, before

@@ -258,7 +258,8 @@ def test_merge_refuses_a_damaged_plan(seeded_db, tmp_path, taxonomy):
     con = sqlite3.connect(src_db)
     con.execute("UPDATE assignments SET overlap = 7 WHERE annotator = 'ann' AND sentence_n = (SELECT min(sentence_n)"
                 " FROM assignments WHERE annotator = 'ann')")
-    con.execute("INSERT INTO assignments VALUES ('', 999999, 'nowhere-1', 0)")
+    con.execute("INSERT INTO assignments VALUES ((SELECT value FROM meta WHERE key = 'plan'), '', 999999, 'nowhere-1',"
+                " 0)")
     con.commit()
     con.close()
     target = Store(seeded_db)
@@ -283,7 +284,7 @@ def test_merge_reads_an_older_schema_source_without_changing_it(seeded_db, tmp_p
     s.import_judgments([{"sentence_id": sid, "annotator": "old", "labels": [], "status": "done"}])
     s.close()
     con = sqlite3.connect(old_db)
-    for t in ("assignments", "plan_owners", "plans"):
+    for t in ("assignments", "plan_owners", "plans"):  # as schema 3 had it
         con.execute(f"DROP TABLE {t}")
     con.execute("PRAGMA user_version = 3")
     con.commit()
@@ -325,3 +326,16 @@ def _done(db, who):
                            (who,)).fetchone()[0]
     finally:
         con.close()
+
+
+def test_only_the_current_plan_is_in_force_and_old_rows_go(store, taxonomy):
+    first, _ = assign(store, Settings(("ann", "bo"), 0.2, 2))
+    # rows of a plan that never took effect (an assign killed between its batches) change nothing
+    store.stage_plan([(sid, "ghost", 1) for sid in list(first.assigned)[:50]], {})
+    store.load_staged_plan("interrupted")
+    store.drop_staged_plan()
+    assert not store.has_assignment("ghost") and "ghost" not in progress(store)["annotators"]
+    second, _ = assign(store, Settings(("ann", "bo", "cy"), 0.2, 2))
+    kept = store.conn.execute("SELECT DISTINCT plan FROM assignments").fetchall()
+    assert kept == [(second.id,)]
+    assert len(list(store.plan_rows())) == sum(len(v) for v in second.assigned.values())
