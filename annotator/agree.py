@@ -140,8 +140,9 @@ def pairs(codes: ag.Codes, up: np.ndarray | None = None) -> list[dict]:
     return out
 
 
-def per_document(codes: ag.Codes, up: np.ndarray | None = None) -> dict:
-    """doc id → items, α MASI (and α hierarchy), reason; in corpus order. No figure under MIN_SHARED items."""
+def per_document(codes: ag.Codes, titles: dict[str, str], up: np.ndarray | None = None) -> dict:
+    """doc id → title, items, α MASI (and α hierarchy), reason; in corpus order. No figure under MIN_SHARED
+    items."""
     docs: dict[str, int] = {}
     groups = np.array([docs.setdefault(document_of(sid), len(docs)) for sid in codes.items], dtype=np.int64)
     if not docs:
@@ -151,7 +152,7 @@ def per_document(codes: ag.Codes, up: np.ndarray | None = None) -> dict:
     out = {}
     for doc, g in docs.items():
         n = int(masi.units[g])
-        row = {"items": n, "alpha_masi": None, "reason": None}
+        row = {"title": titles.get(doc, ""), "items": n, "alpha_masi": None, "reason": None}
         if hier is not None:
             row["alpha_hierarchy"] = None
         if n < ag.MIN_SHARED:
@@ -257,7 +258,7 @@ def report(store: Store, taxonomy: Taxonomy, *, facet: str | None = None, annota
     tag_stats = per_tag(scope, vocabulary)
     result["per_tag"] = {t: tag_stats[t] for t in tags_in_scope}
     result["pairs"] = pairs(scope, up)
-    result["per_document"] = per_document(scope, up)
+    result["per_document"] = per_document(scope, {d["id"]: d["title"] for d in store.documents()}, up)
     result["versus_gold"] = versus_gold(store, done, vocabulary, tags_in_scope, sample)
     result["confusion"] = confusion(scope, vocabulary)
     if facet is not None:
