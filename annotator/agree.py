@@ -9,19 +9,26 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from annotator import agreement as ag
-from annotator.store import Store
+from annotator.store import Store, document_of
 from annotator.taxonomy import Taxonomy
 from annotator.textsafe import to_json as _to_json
 
 
-def collect(store: Store, annotators: list[str] | None = None):
-    """Per sentence unit, each annotator's done tag set; plus counts of what was left out."""
+def collect(store: Store, annotators: list[str] | None = None, sample: set[str] | None = None):
+    """Per sentence unit, each annotator's done tag set; plus counts of what was left out.
+
+    Returns (items judged done by two or more, counts of what was left out, every done judgment by
+    item — the single ones included, for the comparison with gold)."""
     by_item: dict[str, dict[str, frozenset]] = defaultdict(dict)  # in corpus order (judgments() is)
     excluded = Counter()
     wanted = set(annotators) if annotators else None
     parsed: dict[str, frozenset] = {}  # few distinct label strings: parse each once
+    outside = set()
     for sid, who, labels, status in store.judgments():
         if wanted is not None and who not in wanted:
+            continue
+        if sample is not None and sid not in sample:
+            outside.add(sid)
             continue
         if status == "done":
             s = parsed.get(labels)
@@ -32,10 +39,20 @@ def collect(store: Store, annotators: list[str] | None = None):
             excluded[f"{status}_judgments"] += 1
     items = {k: v for k, v in by_item.items() if len(v) >= 2}
     excluded["single_judgment_items"] = len(by_item) - len(items)
-    return items, dict(excluded)
+    if sample is not None:
+        excluded["outside_sample_items"] = len(outside)
+    return items, dict(excluded), by_item
 
 
-def figures(codes: ag.Codes, bootstrap: int, seed: int) -> dict:
+def hierarchy_matrix(taxonomy: Taxonomy, vocabulary: list[str]) -> np.ndarray:
+    """The ancestor matrix of ``vocabulary`` from the taxonomy's nesting (see agreement.closure)."""
+    pos = {t: i for i, t in enumerate(vocabulary)}
+    parents = [pos.get(taxonomy.tags[t].parent) if t in taxonomy.tags and taxonomy.tags[t].parent else None
+               for t in vocabulary]
+    return ag.ancestors(parents)
+
+
+def figures(codes: ag.Codes, bootstrap: int, seed: int, up: np.ndarray | None = None) -> dict:
     out: dict = {"items": int(((codes.codes >= 0).sum(axis=1) >= 2).sum())}
     reasons: dict[str, str] = {}
     for kind in ag.DISTANCES:
@@ -46,7 +63,17 @@ def figures(codes: ag.Codes, bootstrap: int, seed: int) -> dict:
         if kind == "masi":
             ci = ag.bootstrap_alpha(a, bootstrap, seed)
             out["alpha_masi_ci95"] = list(ci) if ci else None
+    if up is not None:
+        a = ag.alpha(ag.closure(codes, up), "jaccard", keep_pairs=True)
+        out["alpha_hierarchy"] = a.value
+        ci = ag.bootstrap_alpha(a, bootstrap, seed)
+        out["alpha_hierarchy_ci95"] = list(ci) if ci else None
+        if a.reason:
+            reasons["alpha_hierarchy"] = a.reason
     out["percent_agreement"] = ag.percent_agreement(codes)
+    out["gwet_ac1"], r = ag.gwet_ac1(codes)
+    if r:
+        reasons["gwet_ac1"] = r
     out["cohen_kappa"], r = ag.light_kappa(codes)  # two annotators: Cohen's; more: the mean over pairs
     if r:
         reasons["cohen_kappa"] = r
@@ -58,6 +85,8 @@ def figures(codes: ag.Codes, bootstrap: int, seed: int) -> dict:
 
 
 def per_tag(codes: ag.Codes, vocabulary: list[str]) -> dict:
+    """Binary present/absent figures per tag. A tag chosen on fewer than MIN_SHARED items gets no figure
+    (null, with the reason): agreement on a tag nobody used is not evidence of anything."""
     tm = ag.tag_matrix(codes, len(vocabulary))
     present = codes.codes >= 0
     pairable = present.sum(axis=1) >= 2
@@ -67,30 +96,102 @@ def per_tag(codes: ag.Codes, vocabulary: list[str]) -> dict:
     binary_bits = np.array([[0], [1]], dtype=np.uint64)
     for t, tag in enumerate(vocabulary):
         b = np.where(present, tm[np.maximum(codes.codes, 0), t].astype(np.int64), ag.MISSING)
+        support = int((b[pairable] == 1).sum())
+        items = int((b[pairable] == 1).any(axis=1).sum())
+        row = {"alpha": None, "kappa": None, "gwet_ac1": None,
+               "kappa_kind": "cohen" if two else "mean of pairwise cohen", "items_with_tag": items,
+               "support": support, "prevalence": support / judgments if judgments else None, "reasons": {}}
+        if items < ag.MIN_SHARED:
+            why = f"chosen on only {items} items (at least {ag.MIN_SHARED} needed)"
+            row["reasons"] = {"alpha": why, "kappa": why, "gwet_ac1": why}
+            out[tag] = row
+            continue
         bc = ag.Codes(b, [frozenset(), frozenset([tag])], binary_bits)
         a = ag.alpha(bc, "nominal")
         kappa, kr = ag.light_kappa(bc)
-        support = int((b[pairable] == 1).sum())
-        out[tag] = {"alpha": a.value, "kappa": kappa, "kappa_kind": "cohen" if two else "mean of pairwise cohen",
-                    "support": support, "prevalence": support / judgments if judgments else None,
-                    "reasons": {k: v for k, v in (("alpha", a.reason), ("kappa", kr)) if v}}
+        ac1, acr = ag.gwet_ac1(bc, categories=2)
+        row.update(alpha=a.value, kappa=kappa, gwet_ac1=ac1,
+                   reasons={k: v for k, v in (("alpha", a.reason), ("kappa", kr), ("gwet_ac1", acr)) if v})
+        out[tag] = row
     return out
 
 
-def pairs(codes: ag.Codes) -> list[dict]:
+def pairs(codes: ag.Codes, up: np.ndarray | None = None) -> list[dict]:
+    """Every annotator pair on the items both judged: α MASI, Cohen's κ, Gwet's AC1 (and α hierarchy)."""
     out = []
     for a, b in itertools.combinations(range(len(codes.annotators)), 2):
-        sub = ag.pair_codes(codes, a, b)
-        shared = int(((sub.codes >= 0).all(axis=1)).sum())
+        sub = ag.shared_rows(ag.pair_codes(codes, a, b))
+        shared = len(sub.codes)
+        row = {"a": codes.annotators[a], "b": codes.annotators[b], "shared_items": shared,
+               "alpha_masi": None, "cohen_kappa": None, "gwet_ac1": None}
+        if up is not None:
+            row["alpha_hierarchy"] = None
         if shared < ag.MIN_SHARED:  # never a figure from one or two items
-            reason = f"only {shared} shared items (at least {ag.MIN_SHARED} needed)"
-            out.append({"a": codes.annotators[a], "b": codes.annotators[b], "shared_items": shared,
-                        "alpha_masi": None, "cohen_kappa": None, "reason": reason})
+            row["reason"] = f"only {shared} shared items (at least {ag.MIN_SHARED} needed)"
+            out.append(row)
             continue
         al = ag.alpha(sub, "masi")
         kappa, kr = ag.cohen_kappa(sub)
-        out.append({"a": codes.annotators[a], "b": codes.annotators[b], "shared_items": shared,
-                    "alpha_masi": al.value, "cohen_kappa": kappa, "reason": al.reason or kr})
+        ac1, acr = ag.gwet_ac1(sub)
+        row.update(alpha_masi=al.value, cohen_kappa=kappa, gwet_ac1=ac1, reason=al.reason or kr or acr)
+        if up is not None:
+            row["alpha_hierarchy"] = ag.alpha(ag.closure(sub, up), "jaccard").value
+        out.append(row)
+    return out
+
+
+def per_document(codes: ag.Codes, titles: dict[str, str], up: np.ndarray | None = None) -> dict:
+    """doc id → title, items, α MASI (and α hierarchy), reason; in corpus order. No figure under MIN_SHARED
+    items."""
+    docs: dict[str, int] = {}
+    groups = np.array([docs.setdefault(document_of(sid), len(docs)) for sid in codes.items], dtype=np.int64)
+    if not docs:
+        return {}
+    masi = ag.alpha_by_group(codes, groups, len(docs), "masi")
+    hier = ag.alpha_by_group(ag.closure(codes, up), groups, len(docs), "jaccard") if up is not None else None
+    out = {}
+    for doc, g in docs.items():
+        n = int(masi.units[g])
+        row = {"title": titles.get(doc, ""), "items": n, "alpha_masi": None, "reason": None}
+        if hier is not None:
+            row["alpha_hierarchy"] = None
+        if n < ag.MIN_SHARED:
+            row["reason"] = f"only {n} double-annotated items (at least {ag.MIN_SHARED} needed)"
+        elif np.isnan(masi.value[g]):
+            row["reason"] = "every value is the same category: expected disagreement is 0, alpha undefined"
+        else:
+            row["alpha_masi"] = float(masi.value[g])
+            if hier is not None and not np.isnan(hier.value[g]):
+                row["alpha_hierarchy"] = float(hier.value[g])
+        out[doc] = row
+    return out
+
+
+def versus_gold(store: Store, done: dict[str, dict[str, frozenset]], vocabulary: list[str],
+                scope: list[str], sample: set[str] | None = None) -> dict:
+    """Per annotator: precision, recall and F1 against the adjudicated gold (status done), on the items
+    where both that annotator's done judgment and gold exist; tags limited to ``scope``. Empty when the
+    gold layer has no adjudicated row."""
+    gold = {sid: frozenset(g.labels) for sid, g in store.gold_items().items()
+            if g.status == "done" and (sample is None or sid in sample)}
+    if not gold:
+        return {}
+    cols = [vocabulary.index(t) for t in scope]
+    names = sorted({a for sid in gold for a in done.get(sid, {})})
+    out = {}
+    for name in names:
+        sids = [sid for sid in gold if name in done.get(sid, {})]
+        row = {"items": len(sids)}
+        if len(sids) < ag.MIN_SHARED:
+            row.update(micro=None, macro=None, tags=0,
+                       reason=f"only {len(sids)} items with gold (at least {ag.MIN_SHARED} needed)")
+            out[name] = row
+            continue
+        c = ag.encode([{"a": done[sid][name], "g": gold[sid]} for sid in sids], vocabulary, sids, ["a", "g"])
+        tm = ag.tag_matrix(c, len(vocabulary))[:, cols]
+        scores = ag.precision_recall_f1(tm[c.codes[:, 0]], tm[c.codes[:, 1]])
+        row.update(scores, reason=None)
+        out[name] = row
     return out
 
 
@@ -114,14 +215,19 @@ def confusion(codes: ag.Codes, vocabulary: list[str], top: int = 50) -> list[dic
 
 
 def report(store: Store, taxonomy: Taxonomy, *, facet: str | None = None, annotators: list[str] | None = None,
-           bootstrap: int = 1000, seed: int = 0) -> dict:
-    items, excluded = collect(store, annotators)
+           bootstrap: int = 1000, seed: int = 0, distance: str = "masi", sample: set[str] | None = None) -> dict:
+    """Every figure. ``distance='hierarchy'`` adds α with the hierarchy distance; ``sample`` restricts every
+    figure to those sentence ids (e.g. a planned overlap sample)."""
+    if distance not in ("masi", "hierarchy"):
+        raise KeyError(f"unknown distance '{distance}' (masi, hierarchy)")
+    items, excluded, done = collect(store, annotators, sample)
     vocabulary = list(taxonomy.tags)
     unknown = sorted({t for j in items.values() for s in j.values() for t in s} - set(vocabulary))
     if unknown:
         excluded["unknown_labels"] = unknown
     item_ids = list(items)
     codes = ag.encode([items[i] for i in item_ids], vocabulary, item_ids, annotators)
+    up = hierarchy_matrix(taxonomy, vocabulary) if distance == "hierarchy" else None
     facets = [f for f in taxonomy.facets if facet is None or f.id == facet]
     if facet is not None and not facets:
         raise KeyError(f"no facet '{facet}' in taxonomy {taxonomy.name} ({', '.join(taxonomy.facet_by_id)})")
@@ -129,25 +235,31 @@ def report(store: Store, taxonomy: Taxonomy, *, facet: str | None = None, annota
         "items": len(item_ids),
         "annotators": codes.annotators,
         "taxonomy": {"name": taxonomy.name, "version": taxonomy.version, "hash": taxonomy.hash},
+        "distance": distance,
+        "sample": len(sample) if sample is not None else None,
         "overall": None,
         "facets": {},
         "per_tag": {},
         "pairs": [],
+        "per_document": {},
+        "versus_gold": {},
         "confusion": [],
         "excluded": excluded,
         "bootstrap": {"method": "Krippendorff (2006/2011): D_o resampled from observed coincidences, D_e fixed",
                       "samples": bootstrap, "seed": seed},
     }
     if facet is None:
-        result["overall"] = figures(codes, bootstrap, seed)
+        result["overall"] = figures(codes, bootstrap, seed, up)
     for f in facets:
         tags = [t.id for t in f.tags]
-        result["facets"][f.id] = figures(ag.restrict(codes, vocabulary, tags), bootstrap, seed)
+        result["facets"][f.id] = figures(ag.restrict(codes, vocabulary, tags), bootstrap, seed, up)
     scope = codes if facet is None else ag.restrict(codes, vocabulary, [t.id for t in facets[0].tags])
     tags_in_scope = vocabulary if facet is None else [t.id for t in facets[0].tags]
     tag_stats = per_tag(scope, vocabulary)
     result["per_tag"] = {t: tag_stats[t] for t in tags_in_scope}
-    result["pairs"] = pairs(scope)
+    result["pairs"] = pairs(scope, up)
+    result["per_document"] = per_document(scope, {d["id"]: d["title"] for d in store.documents()}, up)
+    result["versus_gold"] = versus_gold(store, done, vocabulary, tags_in_scope, sample)
     result["confusion"] = confusion(scope, vocabulary)
     if facet is not None:
         result["overall"] = result["facets"][facet]

@@ -351,3 +351,165 @@ def tag_matrix(c: Codes, n_tags: int) -> np.ndarray:
         return np.zeros((0, n_tags), dtype=bool)
     as_bytes = c.bits.astype("<u8").view(np.uint8).reshape(len(c.bits), -1)
     return np.unpackbits(as_bytes, axis=1, bitorder="little")[:, :n_tags].astype(bool)
+
+
+def gwet_ac1(c: Codes, categories: int | None = None) -> tuple[float | None, str | None]:
+    """Gwet's AC1 (Gwet 2008; 2014, ch. 4, missing ratings allowed), each code one nominal category.
+
+    p_a is Fleiss' P̄ over items with two or more judgments; π_k is the mean, over items with at
+    least one judgment, of the share of the item's judgments in category k; p_e = Σ π_k(1 − π_k)/(q − 1).
+    q is ``categories`` when given (2 for a binary tag), else the number of categories observed —
+    the convention of the ``irrCAC`` package."""
+    present = c.codes >= 0
+    r = present.sum(axis=1)
+    rated = r >= 1
+    codes, r = c.codes[rated], r[rated]
+    if not (r >= 2).any():
+        return None, "no item has two or more judgments"
+    p_a = percent_agreement(Codes(codes, c.sets, c.bits))
+    mask = codes >= 0
+    share = np.broadcast_to((1.0 / r)[:, None], codes.shape)[mask]
+    _, inv = np.unique(codes[mask], return_inverse=True)
+    pi = np.bincount(inv.reshape(-1), weights=share) / len(codes)
+    q = categories if categories is not None else len(pi)
+    if q < 2:
+        return None, "every value is the same category: AC1 undefined (q = 1)"
+    p_e = float((pi * (1.0 - pi)).sum()) / (q - 1)
+    return (p_a - p_e) / (1.0 - p_e), None
+
+
+def shared_rows(c: Codes) -> Codes:
+    """Only the items every annotator of ``c`` judged (for a pair: the items both judged)."""
+    keep = (c.codes >= 0).all(axis=1)
+    return Codes(c.codes[keep], c.sets, c.bits, [i for i, k in zip(c.items, keep) if k] if c.items else [],
+                 c.annotators)
+
+
+@dataclass
+class GroupAlpha:
+    """α per group of items (e.g. per document): arrays indexed by group."""
+
+    value: np.ndarray  # float, NaN where undefined
+    units: np.ndarray  # pairable items per group
+    d_e: np.ndarray
+
+
+def alpha_by_group(c: Codes, groups: np.ndarray, n_groups: int, kind: str = "masi",
+                   max_pairs: int = 2_000_000) -> GroupAlpha:
+    """Krippendorff's α computed separately within each group of items, all groups at once.
+
+    Equal to ``alpha`` on each group's rows (the tests check it). The expected disagreement of a group
+    sums δ over the pairs of distinct categories seen in that group only, in batches of at most
+    ``max_pairs`` pairs, so a corpus of thousands of documents needs no per-document Python loop."""
+    present = c.codes >= 0
+    m = present.sum(axis=1)
+    keep = m >= 2
+    codes, m, groups = c.codes[keep], m[keep], np.asarray(groups)[keep]
+    units = np.bincount(groups, minlength=n_groups)
+    n = np.bincount(groups, weights=m, minlength=n_groups).astype(np.float64)
+    observed = np.zeros(len(codes))
+    for a, b in itertools.combinations(range(codes.shape[1]), 2):
+        both = (codes[:, a] >= 0) & (codes[:, b] >= 0)
+        if both.any():
+            observed[both] += distance(c.bits, codes[both, a], codes[both, b], kind) * 2.0 / (m[both] - 1)
+    d_o_num = np.bincount(groups, weights=observed, minlength=n_groups)
+    # (group, category) value counts, sorted by group
+    mask = codes >= 0
+    g_of = np.broadcast_to(groups[:, None], codes.shape)[mask]
+    k = len(c.sets) + 1
+    keys, counts = np.unique(g_of.astype(np.int64) * k + codes[mask], return_counts=True)
+    kg, kc = keys // k, keys % k
+    counts = counts.astype(np.float64)
+    num = np.zeros(n_groups)
+    if kind == "nominal":
+        num = n * n - np.bincount(kg, weights=counts * counts, minlength=n_groups)
+    else:
+        size = np.bincount(kg, minlength=n_groups)  # distinct categories per group
+        start = np.concatenate([[0], np.cumsum(size)[:-1]])
+        cost = size * (size - 1) // 2
+        g = 0
+        while g < n_groups:
+            h, total = g, 0
+            while h < n_groups and (h == g or total + cost[h] <= max_pairs):
+                total += int(cost[h])
+                h += 1
+            lo, hi = int(start[g]), int(start[h - 1] + size[h - 1])
+            idx = np.arange(lo, hi)
+            after = (start[kg[idx]] + size[kg[idx]]) - idx - 1  # partners later in the same group
+            left = np.repeat(idx, after)
+            if len(left):
+                run = np.repeat(np.cumsum(after) - after, after)
+                right = left + 1 + (np.arange(len(left)) - run)
+                d = distance(c.bits, kc[left], kc[right], kind)
+                num += np.bincount(kg[left], weights=2.0 * d * counts[left] * counts[right], minlength=n_groups)
+            g = h
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d_e = num / (n * (n - 1))
+        d_o = d_o_num / n
+        value = np.where((units > 0) & (d_e > 1e-15), 1.0 - d_o / d_e, np.nan)
+    return GroupAlpha(value, units, d_e)
+
+
+def ancestors(parents: list[int | None]) -> np.ndarray:
+    """(T, T) booleans: row t marks t itself and every ancestor of t (``parents[t]`` is t's parent index)."""
+    t = len(parents)
+    up = np.eye(t, dtype=bool)
+    for i in range(t):
+        p = parents[i]
+        while p is not None:
+            up[i, p] = True
+            p = parents[p]
+    return up
+
+
+def pack(matrix: np.ndarray) -> np.ndarray:
+    """(K, T) booleans → (K, W) uint64 bitmask rows (the inverse of ``tag_matrix``)."""
+    k, t = matrix.shape
+    words = max(1, (t + 63) // 64)
+    padded = np.zeros((k, words * 64), dtype=bool)
+    padded[:, :t] = matrix
+    return np.packbits(padded, axis=1, bitorder="little").view("<u8").astype(np.uint64).reshape(k, words)
+
+
+def closure(c: Codes, up: np.ndarray) -> Codes:
+    """Each tag set replaced by its ancestor closure ↑A = A ∪ {ancestors of members of A}.
+
+    The hierarchy distance is the Jaccard distance of closures: δ_H(A, B) = 1 − |↑A ∩ ↑B| / |↑A ∪ ↑B|
+    (two empty sets: 0). Sets with the same closure become one category."""
+    tm = tag_matrix(c, up.shape[0])
+    closed = (tm.astype(np.int32) @ up.astype(np.int32)) > 0
+    bits = pack(closed)
+    if len(bits) == 0:
+        return Codes(c.codes.copy(), [], bits, c.items, c.annotators)
+    uniq, inverse = np.unique(bits, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    new = np.where(c.codes >= 0, inverse[np.maximum(c.codes, 0)], MISSING)
+    sets: list = [None] * len(uniq)
+    for old, i in enumerate(inverse):
+        if sets[i] is None:
+            sets[i] = c.sets[old]
+    return Codes(new, sets, uniq, c.items, c.annotators)
+
+
+def precision_recall_f1(pred: np.ndarray, true: np.ndarray) -> dict:
+    """Multi-label scores of (items × tags) boolean matrices: micro over every tag decision, and macro as
+    the mean of per-tag scores over the tags chosen in ``pred`` or ``true`` (a 0/0 per-tag score counts 0,
+    as scikit-learn's zero_division=0). A micro score with a zero denominator is None."""
+    pred, true = pred.astype(bool), true.astype(bool)
+    tp = (pred & true).sum(axis=0).astype(np.float64)
+    fp = (pred & ~true).sum(axis=0).astype(np.float64)
+    fn = (~pred & true).sum(axis=0).astype(np.float64)
+
+    def ratio(a, b):
+        return a / b if b else None
+
+    mp, mr = ratio(tp.sum(), tp.sum() + fp.sum()), ratio(tp.sum(), tp.sum() + fn.sum())
+    mf = ratio(2 * tp.sum(), 2 * tp.sum() + fp.sum() + fn.sum())
+    used = (tp + fp + fn) > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(tp + fp > 0, tp / np.maximum(tp + fp, 1), 0.0)[used]
+        r = np.where(tp + fn > 0, tp / np.maximum(tp + fn, 1), 0.0)[used]
+        f = np.where(2 * tp + fp + fn > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0.0)[used]
+    macro = ({"precision": float(p.mean()), "recall": float(r.mean()), "f1": float(f.mean())} if used.any()
+             else {"precision": None, "recall": None, "f1": None})
+    return {"micro": {"precision": mp, "recall": mr, "f1": mf}, "macro": macro, "tags": int(used.sum())}

@@ -8,7 +8,7 @@ from annotator.store.base import (ANY, EMPTY, FINISHED, Sentence, State, StoreBa
                                   default_db_path, now)
 from annotator.store.assignments import AssignmentsMixin
 from annotator.store.corpus import CorpusMixin
-from annotator.store.judgments import JudgmentsMixin
+from annotator.store.judgments import JudgmentsMixin, document_of
 from annotator.store.labels import LabelsMixin, describe_usage
 from annotator.store.schema import SCHEMA_VERSION
 
@@ -58,5 +58,5 @@ def open_source(path: str | Path) -> Iterator[Store]:
             src.close()
 
 
-__all__ = ["open_source", "ANY", "EMPTY", "TaxonomyRecord", "FINISHED", "SCHEMA_VERSION", "Sentence", "State", "Store", "damaged", "default_db_path", "describe_usage",
+__all__ = ["open_source", "ANY", "EMPTY", "TaxonomyRecord", "FINISHED", "SCHEMA_VERSION", "Sentence", "State", "Store", "damaged", "default_db_path", "describe_usage", "document_of",
            "now"]

@@ -14,6 +14,12 @@ def _id_parts(sentence_id: str) -> tuple[str | None, int | None]:
     return (doc_id, int(idx)) if doc_id and idx.isdigit() else (None, None)
 
 
+def document_of(sentence_id: str) -> str:
+    """The document id inside a stable sentence id '<doc id>-<idx>'."""
+    doc_id, _ = _id_parts(sentence_id)
+    return doc_id if doc_id is not None else sentence_id
+
+
 def _seen(state: State | None) -> State:
     """What a screen shows for a row: no row and an untouched draft look the same."""
     return state if state is not None else State()

@@ -1,0 +1,296 @@
+"""Figures a paper can cite: Gwet's AC1 against irrCAC, α per document, annotators against gold
+(against scikit-learn), the hierarchy distance, the MIN_SHARED rule and the sample restriction."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import warnings
+
+import krippendorff
+import numpy as np
+import pandas as pd
+import pytest
+from irrCAC.raw import CAC
+from sklearn.metrics import precision_recall_fscore_support
+
+from annotator import agreement as ag
+from annotator.agree import hierarchy_matrix, report
+from annotator.store import State, Store
+from test_agreement import codes_from_matrix, random_sets
+
+
+def irr_ac1(c: ag.Codes, categories=None) -> float:
+    df = pd.DataFrame(np.where(c.codes >= 0, c.codes, np.nan).astype(float))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # irrCAC's own pandas SettingWithCopyWarning
+        return CAC(df, categories=categories, digits=15).gwet()["est"]["coefficient_value"]
+
+
+# --- Gwet's AC1 -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed,coders,missing", [(0, 2, 0.0), (1, 2, 0.2), (2, 3, 0.3), (3, 4, 0.3), (4, 5, 0.4)])
+def test_ac1_over_tag_sets_matches_irrcac(seed, coders, missing):
+    rows = random_sets(random.Random(400 + seed), 70, coders, missing=missing)
+    c = codes_from_matrix(rows)
+    ours, reason = ag.gwet_ac1(c)
+    assert reason is None and ours == pytest.approx(irr_ac1(c), abs=1e-9)
+
+
+def binary(rows_of_sets, tag):
+    return [[None if v is None else int(tag in v) for v in row] for row in rows_of_sets]
+
+
+def binary_codes(rows) -> ag.Codes:
+    codes = np.array([[-1 if v is None else v for v in row] for row in rows], dtype=np.int64)
+    return ag.Codes(codes, [frozenset(), frozenset(["t"])], np.array([[0], [1]], dtype=np.uint64))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_ac1_per_tag_binary_matches_irrcac_with_two_categories(seed):
+    rows = random_sets(random.Random(500 + seed), 80, 3, missing=0.2)
+    for tag in "abcde":
+        c = binary_codes(binary(rows, tag))
+        ours, _ = ag.gwet_ac1(c, categories=2)
+        assert ours == pytest.approx(irr_ac1(c, categories=[0, 1]), abs=1e-9)
+
+
+def test_rare_tag_kappa_collapses_ac1_does_not():
+    # 200 items, 2 annotators; the tag is present on 6 items, and the two agree on only 2 of them
+    rows = [[0, 0] for _ in range(200)]
+    for u, pair in zip(range(6), ([1, 1], [1, 1], [1, 0], [0, 1], [1, 0], [0, 1])):
+        rows[u] = pair
+    c = binary_codes(rows)
+    kappa, _ = ag.cohen_kappa(c)
+    alpha = ag.alpha(c).value
+    ac1, _ = ag.gwet_ac1(c, categories=2)
+    assert kappa < 0.5 and alpha < 0.5  # the prevalence paradox: 98% raw agreement, κ ≈ 0.49
+    assert ac1 > 0.95
+    assert ac1 == pytest.approx(irr_ac1(c, categories=[0, 1]), abs=1e-9)
+    assert ag.percent_agreement(c) == pytest.approx(196 / 200)
+
+
+def test_ac1_degenerate_cases_have_reasons():
+    assert ag.gwet_ac1(codes_from_matrix([[{"a"}, None], [None, {"b"}]]))[0] is None
+    value, reason = ag.gwet_ac1(codes_from_matrix([[{"a"}, {"a"}], [{"a"}, {"a"}]]))
+    assert value is None and "q = 1" in reason
+
+
+# --- α per group (per document) -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["nominal", "masi", "jaccard"])
+@pytest.mark.parametrize("max_pairs", [1, 50, 2_000_000])
+def test_alpha_by_group_equals_alpha_on_each_group(kind, max_pairs):
+    rows = random_sets(random.Random(600), 90, 3, missing=0.3)
+    c = codes_from_matrix(rows)
+    groups = np.array([u * 7 // 90 for u in range(90)])
+    ga = ag.alpha_by_group(c, groups, 7, kind, max_pairs=max_pairs)
+    for g in range(7):
+        ref = ag.alpha(ag.Codes(c.codes[groups == g], c.sets, c.bits), kind).value
+        assert ga.value[g] == pytest.approx(ref, abs=1e-12)
+
+
+# --- precision, recall, F1 -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(4))
+def test_precision_recall_f1_match_sklearn(seed):
+    rng = np.random.default_rng(seed)
+    true = rng.random((60, 8)) < 0.25
+    pred = true ^ (rng.random((60, 8)) < 0.15)
+    true[:, 7] = pred[:, 7] = False  # a tag nobody chose: left out of the macro mean
+    got = ag.precision_recall_f1(pred, true)
+    for avg in ("micro", "macro"):
+        labels = list(range(7))
+        p, r, f, _ = precision_recall_fscore_support(true, pred, average=avg, labels=labels, zero_division=0)
+        assert (got[avg]["precision"], got[avg]["recall"], got[avg]["f1"]) == pytest.approx((p, r, f), abs=1e-12)
+    assert got["tags"] == 7
+
+
+# --- the hierarchy distance -----------------------------------------------------------------------------------
+
+def hierarchy_delta(taxonomy, a: set, b: set) -> float:
+    vocab = list(taxonomy.tags)
+    c = ag.encode([{"x": frozenset(a), "y": frozenset(b)}], vocab)
+    h = ag.closure(c, hierarchy_matrix(taxonomy, vocab))
+    return float(ag.distance(h.bits, h.codes[:, 0], h.codes[:, 1], "jaccard")[0])
+
+
+def test_hierarchy_distance_worked_example(taxonomy):
+    assert taxonomy.tags["consultation.grassroots"].parent == "consultation"
+    d = lambda a, b: hierarchy_delta(taxonomy, set(a), set(b))  # noqa: E731
+    assert d(["consultation"], ["consultation.grassroots"]) == 0.5  # a parent against its own child
+    assert d(["consultation.grassroots", "plan"], ["consultation", "plan"]) == pytest.approx(1 / 3)
+    assert d(["study"], ["consultation"]) == 1.0
+    assert d(["study", "plan"], ["study", "plan"]) == 0.0
+    assert d([], []) == 0.0 and d([], ["study"]) == 1.0
+
+
+def test_hierarchy_distance_is_a_bounded_pseudometric(taxonomy):
+    rng = random.Random(9)
+    pool = ["consultation", "consultation.grassroots", "study", "plan", "review", "economy", "unity"]
+    sets = [frozenset(t for t in pool if rng.random() < 0.35) for _ in range(40)]
+    vocab = list(taxonomy.tags)
+    c = ag.encode([{f"s{i}": s for i, s in enumerate(sets)}], vocab, annotators=[f"s{i}" for i in range(40)])
+    h = ag.closure(c, hierarchy_matrix(taxonomy, vocab))
+    idx = h.codes[0]
+    d = ag.distance(h.bits, idx[:, None], idx[None, :], "jaccard")
+    assert ((d >= 0) & (d <= 1)).all() and np.allclose(d, d.T) and np.allclose(np.diag(d), 0)
+    for i, j, k in itertools.product(range(40), repeat=3):
+        assert d[i, k] <= d[i, j] + d[j, k] + 1e-12
+    # zero only when the closures are equal, e.g. {parent, child} against {child}
+    assert hierarchy_delta(taxonomy, {"consultation", "consultation.grassroots"}, {"consultation.grassroots"}) == 0
+
+
+def test_alpha_hierarchy_matches_krippendorff_package_with_the_same_metric(taxonomy):
+    rng = random.Random(12)
+    pool = ["consultation", "consultation.grassroots", "study", "plan", "review"]
+    rows = []
+    for _ in range(50):
+        base = {t for t in pool if rng.random() < 0.4}
+        row = []
+        for _ in range(3):
+            s = set(base)
+            if rng.random() < 0.4:
+                s ^= {rng.choice(pool)}
+            row.append(None if rng.random() < 0.2 else frozenset(s))
+        rows.append(row)
+    vocab = list(taxonomy.tags)
+    judgments = [{f"c{a}": v for a, v in enumerate(row) if v is not None} for row in rows]
+    c = ag.encode(judgments, vocab, annotators=["c0", "c1", "c2"])
+    ours = ag.alpha(ag.closure(c, hierarchy_matrix(taxonomy, vocab)), "jaccard").value
+    sets = c.sets
+    data = [[np.nan if v < 0 else v for v in c.codes[:, a]] for a in range(3)]
+    metric = np.vectorize(lambda x, y: hierarchy_delta(taxonomy, sets[int(x)], sets[int(y)]))
+    ref = krippendorff.alpha(reliability_data=data, level_of_measurement=lambda v1, v2, **_: metric(v1, v2),
+                             value_domain=list(range(len(sets))))
+    assert ours == pytest.approx(ref, abs=1e-9)
+
+
+# --- the report: pairs, tags, documents, gold, sample ---------------------------------------------------------
+
+def test_report_pairs_tags_and_documents_obey_min_shared(double_db, taxonomy):
+    store = Store(double_db)
+    sid = next(store.iter_units("sentence")).id
+    store.change("annotation", sid, "stray", "confirm", State(("study",), "done"))
+    rep = report(store, taxonomy, bootstrap=20)
+    assert rep["overall"]["gwet_ac1"] is not None
+    pairs = {(p["a"], p["b"]): p for p in rep["pairs"]}
+    ab = pairs[("alice", "bob")]
+    assert ab["gwet_ac1"] is not None and ab["shared_items"] == rep["items"]
+    assert pairs[("alice", "stray")]["gwet_ac1"] is None and "at least 5" in pairs[("alice", "stray")]["reason"]
+    for tag, f in rep["per_tag"].items():
+        if f["items_with_tag"] < ag.MIN_SHARED:
+            assert f["alpha"] is None and f["kappa"] is None and f["gwet_ac1"] is None
+            assert "at least 5" in f["reasons"]["alpha"]
+        else:
+            assert f["gwet_ac1"] is not None
+    assert any(f["items_with_tag"] < ag.MIN_SHARED for f in rep["per_tag"].values())  # the check ran
+    docs = rep["per_document"]
+    assert sum(d["items"] for d in docs.values()) == rep["items"] and all(d["title"] for d in docs.values())
+    assert all(d["alpha_masi"] is not None for d in docs.values() if d["items"] >= ag.MIN_SHARED)
+    assert rep["versus_gold"] == {}  # no gold yet
+    store.close()
+
+
+def test_per_document_alpha_equals_alpha_on_that_document(double_db, taxonomy):
+    from annotator.agree import collect
+
+    store = Store(double_db)
+    rep = report(store, taxonomy, bootstrap=0)
+    items, _, _ = collect(store)
+    vocab = list(taxonomy.tags)
+    for doc, d in rep["per_document"].items():
+        ids = [i for i in items if i.rpartition("-")[0] == doc]
+        c = ag.encode([items[i] for i in ids], vocab, ids, rep["annotators"])
+        assert d["items"] == len(ids) and d["alpha_masi"] == pytest.approx(ag.alpha(c, "masi").value, abs=1e-12)
+    store.close()
+
+
+def test_small_document_gets_no_figure(double_db, taxonomy):
+    store = Store(double_db)
+    units = [u.id for u in store.iter_units("sentence")]
+    docs: dict = {}
+    for sid in units:
+        docs.setdefault(sid.rpartition("-")[0], []).append(sid)
+    first, second = list(docs)[:2]
+    sample = set(docs[first][:3]) | set(docs[second])
+    rep = report(store, taxonomy, bootstrap=0, sample=sample)
+    assert rep["per_document"][first]["alpha_masi"] is None
+    assert "only 3" in rep["per_document"][first]["reason"]
+    assert rep["per_document"][second]["alpha_masi"] is not None
+    store.close()
+
+
+def test_versus_gold_per_annotator(double_db, taxonomy):
+    store = Store(double_db)
+    units = [u.id for u in store.iter_units("sentence")][:30]
+    rng = random.Random(5)
+    gold = {}
+    for sid in units:
+        j = store.item_judgments(sid)
+        labels = set(j["alice"].labels) if rng.random() < 0.6 else set(j["bob"].labels)
+        if rng.random() < 0.3:
+            labels ^= {"unity"}
+        gold[sid] = sorted(labels)
+        store.change("gold", sid, "carol", "gold-save", State(tuple(gold[sid]), "done"))
+    store.change("gold", units[-1], "carol", "gold-toggle", State(("study",), "draft"))  # not adjudicated
+    del gold[units[-1]]
+    rep = report(store, taxonomy, bootstrap=0)
+    vocab = list(taxonomy.tags)
+    for name in ("alice", "bob"):
+        v = rep["versus_gold"][name]
+        assert v["items"] == len(gold)
+        true = np.array([[t in gold[s] for t in vocab] for s in gold])
+        pred = np.array([[t in store.annotation(s, name).labels for t in vocab] for s in gold])
+        used = [i for i in range(len(vocab)) if true[:, i].any() or pred[:, i].any()]
+        for avg in ("micro", "macro"):
+            p, r, f, _ = precision_recall_fscore_support(true, pred, average=avg, labels=used, zero_division=0)
+            assert (v[avg]["precision"], v[avg]["recall"], v[avg]["f1"]) == pytest.approx((p, r, f), abs=1e-12)
+    few = report(store, taxonomy, bootstrap=0, sample=set(list(gold)[:3]))
+    assert few["versus_gold"]["alice"]["micro"] is None and "at least 5" in few["versus_gold"]["alice"]["reason"]
+    store.close()
+
+
+def test_sample_restricts_every_figure(double_db, taxonomy):
+    from annotator.agree import collect
+
+    store = Store(double_db)
+    units = [u.id for u in store.iter_units("sentence")]
+    sample = set(units[::3]) | {"no-such-sentence-1"}
+    rep = report(store, taxonomy, bootstrap=0, sample=sample)
+    items, _, _ = collect(store)
+    kept = [i for i in items if i in sample]
+    assert rep["items"] == len(kept) and rep["sample"] == len(sample)
+    assert rep["excluded"]["outside_sample_items"] == len(items) - len(kept)
+    c = ag.encode([items[i] for i in kept], list(taxonomy.tags), kept, rep["annotators"])
+    assert rep["overall"]["alpha_masi"] == pytest.approx(ag.alpha(c, "masi").value, abs=1e-12)
+    assert rep["overall"]["gwet_ac1"] == pytest.approx(ag.gwet_ac1(c)[0], abs=1e-12)
+    assert rep["pairs"][0]["shared_items"] == len(kept)
+    assert sum(d["items"] for d in rep["per_document"].values()) == len(kept)
+    store.close()
+
+
+def test_hierarchy_option_adds_alpha_hierarchy(double_db, taxonomy):
+    from click.testing import CliRunner
+
+    from annotator.cli import cli
+    from annotator.commands import register
+
+    register(cli)
+    r = CliRunner().invoke(cli, ["--db", str(double_db), "agree", "--json", "--bootstrap", "20"])
+    plain = json.loads(r.output)
+    assert r.exit_code == 0 and "alpha_hierarchy" not in plain["overall"] and plain["distance"] == "masi"
+    r = CliRunner().invoke(cli, ["--db", str(double_db), "agree", "--json", "--bootstrap", "20",
+                                 "--distance", "hierarchy"])
+    rep = json.loads(r.output)
+    assert r.exit_code == 0 and rep["distance"] == "hierarchy"
+    assert rep["overall"]["alpha_hierarchy"] is not None and len(rep["overall"]["alpha_hierarchy_ci95"]) == 2
+    assert rep["pairs"][0]["alpha_hierarchy"] is not None
+    assert all("alpha_hierarchy" in d for d in rep["per_document"].values())
+    assert {k: v for k, v in rep["overall"].items() if not k.startswith("alpha_hierarchy")} == plain["overall"]
+    r = CliRunner().invoke(cli, ["--db", str(double_db), "agree", "--distance", "hierarchy", "--bootstrap", "20"],
+                           env={"COLUMNS": "220"})
+    assert r.exit_code == 0
+    for heading in ("α hier", "AC1", "Per document", "Annotator pairs"):
+        assert heading in r.output
