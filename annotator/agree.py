@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from annotator import agreement as ag
+from annotator import bootstrap as boot
 from annotator.store import Store
 from annotator.taxonomy import Taxonomy
 from annotator.textsafe import to_json as _to_json
@@ -114,7 +115,7 @@ def confusion(codes: ag.Codes, vocabulary: list[str], top: int = 50) -> list[dic
 
 
 def report(store: Store, taxonomy: Taxonomy, *, facet: str | None = None, annotators: list[str] | None = None,
-           bootstrap: int = 1000, seed: int = 0) -> dict:
+           bootstrap: int = boot.SAMPLES, seed: int = boot.SEED) -> dict:
     items, excluded = collect(store, annotators)
     vocabulary = list(taxonomy.tags)
     unknown = sorted({t for j in items.values() for s in j.values() for t in s} - set(vocabulary))

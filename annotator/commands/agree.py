@@ -6,6 +6,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
+from annotator import bootstrap as boot
 from annotator.cli import console, open_store, say, shared_options, taxonomy_path
 from annotator.commands.tables import print_table
 from annotator.errors import AnnotatorError
@@ -69,8 +70,9 @@ def render(rep: dict, taxonomy, console) -> None:
 @shared_options
 @click.option("--facet", default=None, help="Only this facet (default: all facets together and each facet).")
 @click.option("--annotators", default=None, help="Comma-separated annotators to compare (default: all).")
-@click.option("--bootstrap", default=1000, show_default=True, help="Bootstrap resamples for the α MASI 95% CI.")
-@click.option("--seed", default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option("--bootstrap", default=boot.SAMPLES, show_default=True,
+              help="Bootstrap resamples for the α MASI 95% CI.")
+@click.option("--seed", default=boot.SEED, show_default=True, help="Seed of the bootstrap.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
 def agree_cmd(facet, annotators, bootstrap, seed, as_json):
     """Inter-annotator agreement on sentences confirmed (done) by two or more annotators.
