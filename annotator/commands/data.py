@@ -49,8 +49,10 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement, 
     total = store.count_units(None if include_all else "sentence")
     if target is None:
         with progress_printer("exporting", 0) as bar:
-            export(store, taxonomy, None, fmt=fmt, source=source, include_all=include_all, seed=seed,
-                   stdout=sys.stdout, progress=bar.update, excel=excel)
+            summary = export(store, taxonomy, None, fmt=fmt, source=source, include_all=include_all, seed=seed,
+                             stdout=sys.stdout, progress=bar.update, excel=excel)
+        for note in summary.notes:
+            say(f"note: {note}", err=True)
         return
     # the data files, the dataset card and the manifest are one set: all new or all old (see files.py)
     with terminate_cleanly():
