@@ -62,6 +62,10 @@ def throughput(store: Store) -> dict[str, dict]:
         else:
             d["active_seconds"] = None
             d["reason"] = f"n/a: {n} done judgments without event times (merged from an export or imported)"
+    for who in store.annotators():
+        if who not in out:  # judgments but no tagging event at all (drafts or skips from an export)
+            out[who] = {"confirmed": 0, "active_seconds": None, "per_hour": None, "untimed": 0,
+                        "reason": "n/a: no tagging events here (merged from an export or imported)"}
     return out
 
 

@@ -113,3 +113,13 @@ def test_a_source_with_a_bad_event_time_is_refused_whole(two, tmp_path, taxonomy
         merge(target, taxonomy, alice)
     assert "events row 3: the time must be ISO 8601, not 'yesterday'" in str(exc.value)
     assert target.annotators() == [] and target.events() == []
+
+
+def test_an_annotator_with_only_imported_drafts_is_n_a_not_zero(seeded_db):
+    store = Store(seeded_db)
+    sid = next(store.iter_units("sentence")).id
+    store.import_judgments([{"sentence_id": sid, "annotator": "carol", "labels": ["plan"], "status": "draft"}])
+    tp = stats.throughput(store)["carol"]
+    assert tp["active_seconds"] is None and tp["per_hour"] is None and tp["reason"].startswith("n/a")
+    row = next(line for line in run("--db", seeded_db, "stats").output.splitlines() if "carol" in line and "│" in line)
+    assert row.count("n/a") == 2

@@ -12,6 +12,7 @@ from annotator import bootstrap as boot
 from annotator.cli import open_store, progress_printer, say, shared_options, taxonomy_path
 from annotator.export import FORMATS, ExportError, dataset_card, export, manifest_path, run_id
 from annotator.files import FileSet, terminate_cleanly
+from annotator.textsafe import to_json
 from annotator.workspace import resolve_taxonomy
 
 
@@ -68,8 +69,9 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement, 
 
                 agreement = report(store, taxonomy, bootstrap=boot.SAMPLES, seed=boot.SEED)["overall"]
             run = run_id()
+            plan = None  # the assignment plan, once the database holds one
             card = dataset_card(store, taxonomy, summary, ["annotator", *sys.argv[1:]], agreement,
-                                bootstrap={"samples": boot.SAMPLES, "seed": boot.SEED})
+                                bootstrap={"samples": boot.SAMPLES, "seed": boot.SEED}, plan=plan)
             card["run"], card["manifest"] = run, manifest_path(target).name
             files.add_json(meta, card)
             files.commit(run, {"database": store.path, "command": card["command"]})
@@ -82,6 +84,8 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement, 
     if summary.unresolved:
         say(f"{sum(summary.unresolved.values())} sentences left unresolved: "
             + ", ".join(f"{k} {v}" for k, v in summary.unresolved.most_common()), err=True)
+    if card["plan"] is not None:
+        say(f"plan: {to_json(card['plan'])}")
     for note in summary.notes:
         say(f"note: {note}", err=True)
 

@@ -166,7 +166,7 @@ def stats_cmd(words, top):
         a.add_column(c, justify="right" if c != "annotator" else "left")
     reasons = []
     for who, st in sorted(stats.annotator_counts(store).items()):
-        tp = thr.get(who, {"active_seconds": 0.0, "per_hour": None})
+        tp = thr[who]
         if tp.get("reason"):
             reasons.append(Text(safe(f"{who}: {tp['reason']}"), style="dim"))
         unknown = tp["active_seconds"] is None
