@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from annotator import agreement as ag
+from annotator import bootstrap as boot
 from annotator.store import Store, document_of
 from annotator.taxonomy import Taxonomy
 from annotator.textsafe import to_json as _to_json
@@ -215,7 +216,7 @@ def confusion(codes: ag.Codes, vocabulary: list[str], top: int = 50) -> list[dic
 
 
 def report(store: Store, taxonomy: Taxonomy, *, facet: str | None = None, annotators: list[str] | None = None,
-           bootstrap: int = 1000, seed: int = 0, distance: str = "masi", sample: set[str] | None = None) -> dict:
+           bootstrap: int = boot.SAMPLES, seed: int = boot.SEED, distance: str = "masi", sample: set[str] | None = None) -> dict:
     """Every figure. ``distance='hierarchy'`` adds α with the hierarchy distance; ``sample`` restricts every
     figure to those sentence ids (e.g. a planned overlap sample)."""
     if distance not in ("masi", "hierarchy"):

@@ -6,7 +6,7 @@ import json
 import math
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from annotator.errors import AnnotatorError
@@ -34,13 +34,16 @@ class MergeReport:
     annotations: dict[str, dict[str, int]] = field(default_factory=dict)
     gold: dict[str, dict[str, int]] = field(default_factory=dict)
     plan: str = ""  # what became of the source's assignment plan
+    events_copied: int = 0  # tagging events of a database source (their times: stats throughput)
 
     def summary(self) -> str:
         def fmt(counts: dict[str, dict[str, int]]) -> str:
             return ", ".join(f"{who}: {c['added']} added / {c['updated']} updated / {c['unchanged']} unchanged"
                              for who, c in sorted(counts.items())) or "none"
         return (f"{self.source}: {self.documents_added} documents brought along; judgments — "
-                f"{fmt(self.annotations)}; gold — {fmt(self.gold)}" + (f"; {self.plan}" if self.plan else ""))
+                f"{fmt(self.annotations)}; gold — {fmt(self.gold)}"
+                + (f"; {self.events_copied} tagging events copied with their times" if self.events_copied else "")
+                + (f"; {self.plan}" if self.plan else ""))
 
 
 STATUSES = {"annotation": ("draft", "done", "skipped", "flagged"), "gold": ("draft", "done")}
@@ -107,6 +110,38 @@ def check_judgment(rec: dict, layer: str, where: str, taxonomy: Taxonomy, kinds:
            "updated_at": rec.get("updated_at") or now(), "created_at": rec.get("created_at"),
            "taxonomy": rec.get("taxonomy"), "seconds": seconds, "suggestions_shown": bool(shown)}
     return row, problems
+
+
+def utc_time(value) -> str | None:
+    """An ISO 8601 time as the store writes it (UTC, milliseconds, Z), or None when it is not one."""
+    if not _iso(value):
+        return None
+    t = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=timezone.utc)
+    return t.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def check_event(rec: dict, where: str) -> tuple[dict, list[str]]:
+    """Validate one tagging event of a database source (its time, who, what, the states as JSON)."""
+    problems = []
+    at = utc_time(rec.get("at"))
+    if at is None:
+        problems.append(f"{where}: the time must be ISO 8601, not {rec.get('at')!r}")
+    for key in ("annotator", "sentence_id", "action"):
+        if not isinstance(rec.get(key), str) or not rec[key]:
+            problems.append(f"{where}: {key} must be a non-empty string")
+    for key in ("before", "after"):
+        raw = rec.get(key)
+        if raw is None:
+            continue
+        try:
+            ok = isinstance(raw, str) and isinstance(json.loads(raw), dict)
+        except ValueError:
+            ok = False
+        if not ok:
+            problems.append(f"{where}: {key} must be a JSON object or null")
+    return {**rec, "at": at}, problems
 
 
 class _Checked:
@@ -191,12 +226,13 @@ def merge(store: Store, taxonomy: Taxonomy, source: str | Path, *, ignore_plan: 
     return _merge_jsonl(store, taxonomy, path)
 
 
-def _write(store: Store, report: MergeReport, checked: _Checked, new_docs=(), plan: _SourcePlan | None = None
-           ) -> MergeReport:
+def _write(store: Store, report: MergeReport, checked: _Checked, new_docs=(), events=(),
+           plan: _SourcePlan | None = None) -> MergeReport:
     """One short transaction per source: everything was read, validated and staged before it."""
     try:
         for layer in ("annotation", "gold"):
             store.stage_judgments(checked.rows[layer], layer)
+        store.stage_events(list(events))
         if plan is not None:  # loaded in short batches, in force only once the judgments are written
             store.stage_plan(plan.rows, plan.owners)
             store.load_staged_plan(plan.current["id"])
@@ -205,6 +241,7 @@ def _write(store: Store, report: MergeReport, checked: _Checked, new_docs=(), pl
                 store.add_document(doc_id, path, title, text, encoding, SEGMENTER_VERSION, units, source_format=fmt)
                 report.documents_added += 1
             report.annotations = store.apply_staged("annotation")
+            report.events_copied = store.apply_staged_events()
             report.gold = store.apply_staged("gold")
             if plan is not None:
                 c = plan.current
@@ -241,6 +278,11 @@ def _merge_db(store: Store, taxonomy: Taxonomy, path: Path, ignore_plan: bool = 
                     except ValueError:
                         labels = r["labels"]  # refused as not a list below
                     checked.add({**r, "labels": labels}, layer, where)
+            events = []
+            for i, e in enumerate(src.source_events(), 1):
+                row, problems = check_event(e, f"events row {i}")
+                checked.problems += problems
+                events.append(row)
             if checked.problems:
                 raise MergeError(str(path), checked.problems)
             try:
@@ -250,7 +292,7 @@ def _merge_db(store: Store, taxonomy: Taxonomy, path: Path, ignore_plan: bool = 
         except sqlite3.DatabaseError as exc:
             raise MergeError(str(path), [f"not a readable annotator database ({exc})"]) from None
         report = MergeReport(str(path), plan=what)
-        return _write(store, report, checked, new_docs, plan)
+        return _write(store, report, checked, new_docs, events, plan)
 
 
 def _merge_jsonl(store: Store, taxonomy: Taxonomy, path: Path) -> MergeReport:

@@ -6,6 +6,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
+from annotator import bootstrap as boot
 from annotator.cli import console, open_store, say, shared_options, taxonomy_path
 from annotator.commands.tables import print_table
 from annotator.errors import AnnotatorError
@@ -100,8 +101,9 @@ def render(rep: dict, taxonomy, console) -> None:
 @shared_options
 @click.option("--facet", default=None, help="Only this facet (default: all facets together and each facet).")
 @click.option("--annotators", default=None, help="Comma-separated annotators to compare (default: all).")
-@click.option("--bootstrap", default=1000, show_default=True, help="Bootstrap resamples for the α MASI 95% CI.")
-@click.option("--seed", default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option("--bootstrap", default=boot.SAMPLES, show_default=True,
+              help="Bootstrap resamples for the α MASI 95% CI.")
+@click.option("--seed", default=boot.SEED, show_default=True, help="Seed of the bootstrap.")
 @click.option("--distance", type=click.Choice(["masi", "hierarchy"]), default="masi", show_default=True,
               help="hierarchy: also α with the hierarchy-aware set distance (a parent against its own child "
                    "is a partial disagreement), overall, per pair and per document.")

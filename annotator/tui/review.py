@@ -183,7 +183,7 @@ class DashboardScreen(OrderedKeys, Screen):
         try:
             store = self.session.store.reopen() if own else self.session.store
             try:
-                rep = report(store, self.session.taxonomy, bootstrap=200)
+                rep = report(store, self.session.taxonomy)
             finally:
                 if own:
                     store.close()
