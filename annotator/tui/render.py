@@ -219,10 +219,9 @@ def judgment_grid(taxonomy: Taxonomy, judgments: dict[str, State], gold: State, 
     title_w = min(24, max([8] + [2 + title(t).cell_len for t, _, _ in rows]))
     gold_w = gold_head.cell_len
     gaps = len(names) + 1  # one cell after every column but the last
-    room = max(0, width - title_w - gold_w - gaps)
-    col_w = [max(3, min(h.cell_len, room // max(1, len(names)))) for h in heads]
-    if sum(col_w) > room:  # too many annotators for the width: the title column gives way first
-        title_w = max(6, title_w - (sum(col_w) - room))
+    col_w = _share([h.cell_len for h in heads], width - gold_w - gaps, title_w)
+    title_w = max(6, width - gold_w - gaps - sum(col_w)) if sum(col_w) + title_w + gold_w + gaps > width \
+        else title_w
     grid = Table(box=None, show_header=True, header_style="", pad_edge=False, padding=(0, 1, 0, 0),
                  show_edge=False, expand=False)
     grid.add_column(Text(f"{DIFFERS} differs {AGREED} all", style="dim"), width=title_w, no_wrap=True,
@@ -247,6 +246,23 @@ def judgment_grid(taxonomy: Taxonomy, judgments: dict[str, State], gold: State, 
             line.append(safe(f"{w}: {judgments[w].note}"), style="cyan")
             notes.append(fit(line, width))
     return Group(grid, *notes)
+
+
+def _share(wanted: list[int], room: int, title_w: int, readable: int = 8, title_min: int = 12) -> list[int]:
+    """Widths of the annotator columns in ``room`` cells beside a title column of ``title_w``: each name
+    gets up to ``readable`` cells first (the title column shrinks to ``title_min`` for that), then what
+    is left goes to the longer names."""
+    cols = [min(w, readable) for w in wanted]
+    avail = room - max(title_min, min(title_w, room - sum(cols)))
+    if sum(cols) > avail:  # too many annotators even so: equal shares, at least 3 cells
+        return [max(3, avail // max(1, len(cols)))] * len(cols)
+    spare = avail - sum(cols)
+    while spare > 0 and any(c < w for c, w in zip(cols, wanted)):
+        for i, w in enumerate(wanted):
+            if spare and cols[i] < w:
+                cols[i] += 1
+                spare -= 1
+    return cols
 
 
 def stale_line(who: list[str], width: int) -> Text:
