@@ -224,7 +224,7 @@ def judgment_grid(taxonomy: Taxonomy, judgments: dict[str, State], gold: State, 
         else title_w
     grid = Table(box=None, show_header=True, header_style="", pad_edge=False, padding=(0, 1, 0, 0),
                  show_edge=False, expand=False)
-    grid.add_column(Text(f"{DIFFERS} differs {AGREED} all", style="dim"), width=title_w, no_wrap=True,
+    grid.add_column(Text(f"{DIFFERS} some {AGREED} all chose", style="dim"), width=title_w, no_wrap=True,
                     overflow="ellipsis")
     for h, w in zip(heads, col_w):
         grid.add_column(fit(h, w), width=w, no_wrap=True, overflow="ellipsis", justify="center")
