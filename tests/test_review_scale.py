@@ -246,3 +246,19 @@ async def test_palette_switches_to_the_stale_queue(double_db, taxonomy, palette_
         await pilot.pause()
         assert app.session.queue == "stale" and app.session.items == [a] and app.session.current.id == a
         assert app.session.stale_by == ["bob"]
+
+
+def test_undoing_a_readjudication_back_to_the_old_gold_is_stale_again(double_db, taxonomy):
+    store = Store(double_db)
+    a, *_ = _adjudicate(store, taxonomy, 1)
+    store.change("annotation", a, "bob", "confirm", State(("study", "plan"), "done"))
+    s = ReviewSession(store, taxonomy, "judge", queue="stale")
+    s.start()
+    s.copy_from("bob")
+    s.save()
+    assert store.stale_gold() == []
+    assert s.undo() and store.gold(a).status == "draft"  # the save undone: a draft, not adjudicated
+    assert s.undo()  # the copy undone: the old gold, settled before bob's change
+    assert store.gold(a).status == "done" and store.stale_gold() == [a]
+    assert s.redo() and s.redo()  # the re-adjudication again
+    assert store.stale_gold() == []

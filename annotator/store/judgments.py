@@ -294,16 +294,20 @@ class JudgmentsMixin:
         cur = self.conn.execute("SELECT sentence_id, labels, status, note FROM gold")
         return {r[0]: State(tuple(json.loads(r[1])), r[2], r[3]) for r in cur}
 
-    # Stale gold: adjudicated (done) gold whose judgments changed after it was saved. A change is an
+    # Stale gold: adjudicated (done) gold whose judgments changed after it was settled. A change is an
     # annotation-layer event on the sentence that changed a judgment's labels or status (or created or
-    # removed it), logged after the sentence's latest gold event. Event ids order what happened in
-    # this database without trusting clocks, and a merge logs a change when it arrives, so a judgment
-    # edited in another copy before the adjudication but merged after it counts; a merely
-    # re-confirmed judgment does not. (Gold with no event of its own compares times instead.)
+    # removed it), logged after the gold event that settled the gold as it stands: the latest gold
+    # event, undo and redo aside, that left these labels with this status (so undoing a
+    # re-adjudication back to the old gold makes it stale again). Event ids order what happened in this
+    # database without trusting clocks, and a merge logs a change when it arrives, so a judgment edited
+    # in another copy before the adjudication but merged after it counts; a merely re-confirmed
+    # judgment does not. (Gold no event accounts for compares times instead.)
     _STALE_EVENT = (
         "e.sentence_id = g.sentence_id AND e.layer = 'annotation'"
         " AND coalesce(e.id > (SELECT max(x.id) FROM events x WHERE x.sentence_id = g.sentence_id"
-        " AND x.layer = 'gold'), julianday(e.at) > julianday(g.updated_at))"
+        " AND x.layer = 'gold' AND x.action NOT IN ('undo', 'redo')"
+        " AND json_extract(x.after, '$.status') = g.status AND json_extract(x.after, '$.labels') = json(g.labels)),"
+        " julianday(e.at) > julianday(g.updated_at))"
         " AND (e.before IS NULL OR e.after IS NULL"
         " OR json_extract(e.before, '$.labels') IS NOT json_extract(e.after, '$.labels')"
         " OR json_extract(e.before, '$.status') IS NOT json_extract(e.after, '$.status'))")
