@@ -262,3 +262,14 @@ def test_undoing_a_readjudication_back_to_the_old_gold_is_stale_again(double_db,
     assert store.gold(a).status == "done" and store.stale_gold() == [a]
     assert s.redo() and s.redo()  # the re-adjudication again
     assert store.stale_gold() == []
+
+
+async def test_empty_stale_queue_says_so(double_db, taxonomy):
+    app = build_app(Store(double_db), taxonomy, "judge", mode="review", review_queue="stale")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.session.items == [] and app.session.current is None
+        assert "No stale gold" in screen_text(app)
+        await pilot.press("enter", "-")  # nothing to adjudicate: refused with a notice, nothing written
+        await pilot.pause()
+    assert Store(double_db).gold_items() == {}

@@ -69,10 +69,11 @@ class ReviewScreen(SentenceScreen):
         s = self.session
         cur = s.current
         if cur is None:
-            empty = "No disagreements to adjudicate." if s.queue == "disagreements" else "No stale gold: every " \
-                "adjudicated item still matches its judgments."
+            empty = ("No disagreements to adjudicate." if s.queue == "disagreements"
+                     else "No stale gold: every adjudicated item still matches its judgments.")
             self.query_one("#current", Static).update(Text(empty))
-            self.query_one("#status", Static).update(render.plain(f" review · {s.queue} · 0 items · 👤 {s.adjudicator}"))
+            self.query_one("#status", Static).update(
+                render.plain(f" review · {s.queue} · 0 items · 👤 {s.adjudicator}"))
             return
         matched = self.show_sentence()
         width = max(20, self.size.width - 4)
