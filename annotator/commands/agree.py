@@ -135,9 +135,13 @@ def agree_cmd(facet, annotators, bootstrap, seed, distance, as_json):
 @click.option("--annotator", "-a", default=None, help="Adjudicator name (default: $ANNOTATOR, then the login name).")
 @click.option("--tag", default=None, help="Only disagreements involving this tag.")
 @click.option("--pair", default=None, help="Only disagreements between these two annotators: a,b.")
+@click.option("--queue", type=click.Choice(["disagreements", "stale"]), default="disagreements", show_default=True,
+              help="disagreements: items whose judgments differ; stale: adjudicated gold whose judgments changed "
+                   "since (a merge, a re-edit).")
 @keys_as_typed()
-def review_cmd(annotator, tag, pair):
-    """Adjudicate: walk the items whose judgments differ and settle them into the gold layer."""
+def review_cmd(annotator, tag, pair, queue):
+    """Adjudicate: walk the items whose judgments differ (or whose gold went stale) and settle them into
+    the gold layer."""
     from annotator.tui.app import build_app
     from annotator.workspace import default_annotator
 
@@ -151,7 +155,8 @@ def review_cmd(annotator, tag, pair):
         if len(parts) != 2:
             raise AnnotatorError("--pair takes two annotator names: a,b")
         pair_t = (parts[0], parts[1])
-    app = build_app(store, taxonomy, annotator or default_annotator(), mode="review", tag=tag, pair=pair_t)
+    app = build_app(store, taxonomy, annotator or default_annotator(), mode="review", tag=tag, pair=pair_t,
+                    review_queue=queue)
     app.run()
     if app.fatal:
         raise AnnotatorError(f"{store.path}: {app.fatal}")

@@ -346,6 +346,37 @@ class JudgmentsMixin:
         cur = self.conn.execute("SELECT sentence_id, labels, status, note FROM gold")
         return {r[0]: State(tuple(json.loads(r[1])), r[2], r[3]) for r in cur}
 
+    # Stale gold: adjudicated (done) gold whose judgments changed after it was settled. A change is an
+    # annotation-layer event on the sentence that changed a judgment's labels or status (or created or
+    # removed it), logged after the gold event that settled the gold as it stands: the latest gold
+    # event, undo and redo aside, that left these labels with this status (so undoing a
+    # re-adjudication back to the old gold makes it stale again). Event ids order what happened in this
+    # database without trusting clocks, and a merge logs a change when it arrives, so a judgment edited
+    # in another copy before the adjudication but merged after it counts; a merely re-confirmed
+    # judgment does not. (Gold no event accounts for compares times instead.)
+    _STALE_EVENT = (
+        "e.sentence_id = g.sentence_id AND e.layer = 'annotation'"
+        " AND coalesce(e.id > (SELECT max(x.id) FROM events x WHERE x.sentence_id = g.sentence_id"
+        " AND x.layer = 'gold' AND x.action NOT IN ('undo', 'redo')"
+        " AND json_extract(x.after, '$.status') = g.status AND json_extract(x.after, '$.labels') = json(g.labels)),"
+        " julianday(e.at) > julianday(g.updated_at))"
+        " AND (e.before IS NULL OR e.after IS NULL"
+        " OR json_extract(e.before, '$.labels') IS NOT json_extract(e.after, '$.labels')"
+        " OR json_extract(e.before, '$.status') IS NOT json_extract(e.after, '$.status'))")
+    _ADJUDICATED = "g.status = 'done' AND g.updated_at IS NOT NULL"
+
+    def stale_gold(self) -> list[str]:
+        """Sentence ids (corpus order) of adjudicated gold whose judgments changed after adjudication."""
+        return [r[0] for r in self.conn.execute(
+            f"SELECT g.sentence_id FROM gold g WHERE {self._ADJUDICATED}"
+            f" AND EXISTS (SELECT 1 FROM events e WHERE {self._STALE_EVENT}) ORDER BY g.sentence_n")]
+
+    def stale_gold_annotators(self, sentence_id: str) -> list[str]:
+        """Who changed a judgment on this sentence after its gold was adjudicated ([] when not stale)."""
+        return [r[0] for r in self.conn.execute(
+            f"SELECT DISTINCT e.annotator FROM gold g JOIN events e ON {self._STALE_EVENT}"
+            f" WHERE g.sentence_id = ? AND {self._ADJUDICATED} ORDER BY e.annotator", (sentence_id,))]
+
     def export_rows(self, kind: str | None = "sentence") -> Iterable[tuple]:
         """Units in corpus order joined with their judgments (one row per judgment, annotators in order)
         and gold: (n, id, doc_id, idx, kind, text, section, annotator, labels, status, note, updated_at,
