@@ -36,3 +36,37 @@ def progress(store) -> dict:
         "overlap": {"items": o["items"], "with_two_done": o["two_or_more_done"], "all_done": o["all_done"],
                     "percent_ready": round(100 * o["two_or_more_done"] / o["items"], 1) if o["items"] else None},
     }
+
+
+def plan_summary(store) -> dict | None:
+    """The plan in force and how far its overlap sample has got (for dataset cards), or None."""
+    p = store.current_plan()
+    if p is None:
+        return None
+    o = store.overlap_completion()
+    return {"id": p["id"], "created_at": p["created_at"], **p["settings"],
+            "overlap_sample": {"sentences": o["items"], "with_two_done": o["two_or_more_done"]}}
+
+
+COLUMNS = ("annotator", "assigned", "done", "aside", "left", "% done", "per hour", "sample")
+LEGEND = ("aside: skipped or flagged; per hour: done sentences per active hour (pauses over 5 minutes left out); "
+          "sample: done of the overlap-sample sentences assigned")
+
+
+def table_rows(rep: dict) -> list[tuple[str, ...]]:
+    """The progress report as table cells (COLUMNS), for the CLI table and the review dashboard."""
+    rows = []
+    for who, a in rep["annotators"].items():
+        rows.append((who + ("" if a["in_plan"] else " (not in plan)"), str(a["assigned"]), str(a["done"]),
+                     str(a["set_aside"]), str(a["remaining"]),
+                     "—" if a["percent_done"] is None else f"{a['percent_done']:.1f}",
+                     "—" if a["per_active_hour"] is None else f"{a['per_active_hour']:.1f}",
+                     f"{a['sample']['done']}/{a['sample']['assigned']}"))
+    return rows
+
+
+def overlap_line(rep: dict) -> str:
+    o = rep["overlap"]
+    ready = "—" if o["percent_ready"] is None else f"{o['percent_ready']:.1f}%"
+    return (f"overlap sample: {o['with_two_done']} of {o['items']} sentences have two or more done judgments "
+            f"({ready}); {o['all_done']} have all of theirs")

@@ -28,6 +28,11 @@ def _num(v, digits: int = 3) -> Text:
 def render(rep: dict, taxonomy, console) -> None:
     console.print(Text(f"{rep['items']} items double-annotated by {len(rep['annotators'])} annotators: "
                        + ", ".join(rep["annotators"]), style="bold"))
+    m = rep.get("measured_on")
+    if m:
+        console.print(Text(f"measured on: the plan {m['plan']}'s overlap sample ({m['sentences']} sentences; "
+                           "--sample all for every double-annotated sentence)" if m["scope"] != "all"
+                           else f"measured on: {m['why']}", style="dim"))
     hier = rep.get("distance") == "hierarchy"
     t = Table(title="Agreement (α < 0.667 red, < 0.8 yellow)")
     t.add_column("scope", no_wrap=True)
@@ -107,8 +112,11 @@ def render(rep: dict, taxonomy, console) -> None:
 @click.option("--distance", type=click.Choice(["masi", "hierarchy"]), default="masi", show_default=True,
               help="hierarchy: also α with the hierarchy-aware set distance (a parent against its own child "
                    "is a partial disagreement), overall, per pair and per document.")
+@click.option("--sample", "scope", type=click.Choice(["planned", "all"]), default="planned", show_default=True,
+              help="planned: the assignment plan's overlap sample when there is a plan; all: every sentence "
+                   "done by two or more annotators.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
-def agree_cmd(facet, annotators, bootstrap, seed, distance, as_json):
+def agree_cmd(facet, annotators, bootstrap, seed, distance, scope, as_json):
     """Inter-annotator agreement on sentences confirmed (done) by two or more annotators.
 
     Krippendorff's α (nominal, MASI, Jaccard over tag sets) with a bootstrap CI, percent agreement,
@@ -117,13 +125,15 @@ def agree_cmd(facet, annotators, bootstrap, seed, distance, as_json):
     store = open_store(create=False, read=True)
     taxonomy = resolve_taxonomy(store, taxonomy_path(), every_label=True)
     names = [a.strip() for a in annotators.split(",")] if annotators else None
-    from annotator.agree import report, to_json  # numpy: imported when agreement is asked for, not at start-up
+    from annotator.agree import report, scope_of, to_json  # numpy: imported when agreement is asked for
 
     try:
+        sample, measured_on = scope_of(store, scope)
         rep = report(store, taxonomy, facet=facet, annotators=names, bootstrap=bootstrap, seed=seed,
-                     distance=distance)
+                     distance=distance, sample=sample)
     except KeyError as exc:
         raise AnnotatorError(str(exc.args[0])) from None
+    rep["measured_on"] = measured_on
     if as_json:
         say(to_json(rep))
     else:

@@ -65,11 +65,15 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement, 
                                  excel=excel)
             agreement = None
             if not no_agreement:
-                from annotator.agree import report
+                from annotator.agree import report, scope_of
 
-                agreement = report(store, taxonomy, bootstrap=boot.SAMPLES, seed=boot.SEED)["overall"]
+                sample, measured_on = scope_of(store)  # the items `annotator agree` uses: the figures match
+                agreement = report(store, taxonomy, bootstrap=boot.SAMPLES, seed=boot.SEED, sample=sample)["overall"]
+                agreement = {**agreement, "measured_on": measured_on} if agreement else agreement
             run = run_id()
-            plan = None  # the assignment plan, once the database holds one
+            from annotator.progress import plan_summary
+
+            plan = plan_summary(store)
             card = dataset_card(store, taxonomy, summary, ["annotator", *sys.argv[1:]], agreement,
                                 bootstrap={"samples": boot.SAMPLES, "seed": boot.SEED}, plan=plan)
             card["run"], card["manifest"] = run, manifest_path(target).name

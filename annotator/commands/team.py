@@ -70,22 +70,16 @@ def progress_cmd(as_json):
 
 
 def render(rep: dict, out) -> None:
+    from annotator.progress import COLUMNS, LEGEND, overlap_line, table_rows
+
     t = Table(title=f"Progress of plan {rep['plan']['id']}")
-    for col in ("annotator", "assigned", "done", "aside", "left", "% done", "per hour", "sample"):
+    for col in COLUMNS:
         t.add_column(col, justify="left" if col == "annotator" else "right")
-    for who, a in rep["annotators"].items():
-        t.add_row(Text(who + ("" if a["in_plan"] else " (not in plan)")), str(a["assigned"]), str(a["done"]),
-                  str(a["set_aside"]), str(a["remaining"]),
-                  "—" if a["percent_done"] is None else f"{a['percent_done']:.1f}",
-                  "—" if a["per_active_hour"] is None else f"{a['per_active_hour']:.1f}",
-                  f"{a['sample']['done']}/{a['sample']['assigned']}")
+    for row in table_rows(rep):
+        t.add_row(*(Text(c) for c in row))
     print_table(out, t)
-    out.print(Text("aside: skipped or flagged; per hour: done sentences per active hour (pauses over 5 minutes "
-                   "left out); sample: done of the overlap-sample sentences assigned", style="dim"))
-    o = rep["overlap"]
-    ready = "—" if o["percent_ready"] is None else f"{o['percent_ready']:.1f}%"
-    out.print(Text(f"overlap sample: {o['with_two_done']} of {o['items']} sentences have two or more done "
-                   f"judgments ({ready}); {o['all_done']} have all of theirs"))
+    out.print(Text(LEGEND, style="dim"))
+    out.print(Text(overlap_line(rep)))
 
 
 COMMANDS = [assign_cmd, progress_cmd]

@@ -173,6 +173,7 @@ class DashboardScreen(OrderedKeys, Screen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
+            yield Static(id="progress")
             yield Static(id="gold-state")
             yield Static("Computing agreement…", id="overall")
             yield DataTable(id="per-tag", zebra_stripes=True)
@@ -185,7 +186,7 @@ class DashboardScreen(OrderedKeys, Screen):
 
     @work(thread=True, exclusive=True)
     def compute(self) -> None:
-        from annotator.agree import report
+        from annotator.agree import report, scope_of
 
         own = self.session.store.path != ":memory:"
         try:
@@ -193,7 +194,13 @@ class DashboardScreen(OrderedKeys, Screen):
             try:
                 adjudicated = sum(g.status == "done" for g in store.gold_items().values())
                 self.app.call_from_thread(self.show_gold_state, adjudicated, len(store.stale_gold()))
-                rep = report(store, self.session.taxonomy)
+                if store.current_plan() is not None:
+                    from annotator.progress import progress
+
+                    self.app.call_from_thread(self.show_progress, progress(store))
+                sample, measured_on = scope_of(store)  # the items `annotator agree` uses
+                rep = report(store, self.session.taxonomy, sample=sample)
+                rep["measured_on"] = measured_on
             finally:
                 if own:
                     store.close()
@@ -202,6 +209,17 @@ class DashboardScreen(OrderedKeys, Screen):
                                       severity="error", markup=False)
             return
         self.app.call_from_thread(self.show, rep)
+
+    def show_progress(self, rep: dict) -> None:
+        """The assignment plan's progress, as `annotator progress` prints it."""
+        from annotator.progress import COLUMNS, overlap_line, table_rows
+
+        t = Table(title=render.plain(f"Progress of plan {rep['plan']['id']}"), box=None)
+        for c in COLUMNS:
+            t.add_column(c, justify="left" if c == "annotator" else "right")
+        for row in table_rows(rep):
+            t.add_row(*(render.plain(c) for c in row))
+        self.query_one("#progress", Static).update(Group(t, Text(overlap_line(rep), style="dim")))
 
     def show_gold_state(self, adjudicated: int, stale: int) -> None:
         """How much gold is adjudicated, and how much of it went stale (judgments changed since)."""
