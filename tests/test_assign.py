@@ -339,3 +339,43 @@ def test_only_the_current_plan_is_in_force_and_old_rows_go(store, taxonomy):
     kept = store.conn.execute("SELECT DISTINCT plan FROM assignments").fetchall()
     assert kept == [(second.id,)]
     assert len(list(store.plan_rows())) == sum(len(v) for v in second.assigned.values())
+
+
+def test_agreement_card_and_dashboard_measure_the_planned_sample(double_db, tmp_path):
+    """alice and bob tagged everything; with a plan, agreement (agree, the dataset card) is measured on
+    the overlap sample by default, `--sample all` on every double-annotated sentence."""
+    s = Store(double_db)
+    plan, _ = assign(s, Settings(("alice", "bob"), 0.3, 2, seed=5))
+    s.close()
+    every = json.loads(run(double_db, "agree", "--json", "--sample", "all").output)
+    planned = json.loads(run(double_db, "agree", "--json").output)
+    assert planned["measured_on"]["scope"] == "planned overlap sample"
+    assert planned["measured_on"]["plan"] == plan.id and planned["measured_on"]["sentences"] == len(plan.sample)
+    assert planned["items"] == len(plan.sample) < every["items"]
+    assert every["measured_on"]["scope"] == "all"
+    out = tmp_path / "d.jsonl"
+    assert run(double_db, "export", "--out", str(out)).exit_code == 0
+    card = json.loads((tmp_path / "d.meta.json").read_text(encoding="utf-8"))
+    assert card["agreement"]["measured_on"] == planned["measured_on"]
+    assert card["agreement"]["alpha_masi"] == planned["overall"]["alpha_masi"]
+    assert card["plan"]["id"] == plan.id and card["plan"]["overlap_sample"]["sentences"] == len(plan.sample)
+    assert card["plan"]["overlap_sample"]["with_two_done"] == len(plan.sample)
+
+
+async def test_review_dashboard_shows_the_plans_progress(double_db, taxonomy):
+    from test_hostile_text import screen_text
+
+    from annotator.tui.app import build_app
+
+    s = Store(double_db)
+    assign(s, Settings(("alice", "bob"), 0.3, 2))
+    app = build_app(s, taxonomy, "rev", mode="review")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+d")
+        for _ in range(100):
+            await pilot.pause(0.1)
+            text = screen_text(app)
+            if "Progress of plan" in text:
+                break
+        assert "alice" in text and "bob" in text and "overlap sample" in text
+    s.close()
