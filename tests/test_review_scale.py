@@ -273,3 +273,13 @@ async def test_empty_stale_queue_says_so(double_db, taxonomy):
         await pilot.press("enter", "-")  # nothing to adjudicate: refused with a notice, nothing written
         await pilot.pause()
     assert Store(double_db).gold_items() == {}
+
+
+async def test_help_explains_the_grid(double_db, taxonomy):
+    app = build_app(Store(double_db), taxonomy, "judge", mode="review")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "The grid: a row per tag" in text and "skip the item without writing gold" in text
