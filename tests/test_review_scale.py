@@ -283,3 +283,17 @@ async def test_help_explains_the_grid(double_db, taxonomy):
         await pilot.pause()
         text = screen_text(app)
         assert "The grid: a row per tag" in text and "skip the item without writing gold" in text
+
+
+def test_gold_merged_from_a_reviewers_copy_is_fresh_until_a_judgment_changes(double_db, taxonomy, tmp_path):
+    copy = tmp_path / "judge.db"
+    shutil.copy(double_db, copy)
+    judge = Store(copy)
+    ids = _adjudicate(judge, taxonomy, 2)
+    judge.close()
+    team = Store(double_db)
+    merge(team, taxonomy, copy)
+    assert {sid for sid, g in team.gold_items().items() if g.status == "done"} == set(ids)
+    assert team.stale_gold() == []
+    team.change("annotation", ids[1], "alice", "confirm", State(("plan", "study"), "done"))
+    assert team.stale_gold() == [ids[1]] and team.stale_gold_annotators(ids[1]) == ["alice"]
