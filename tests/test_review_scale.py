@@ -273,3 +273,27 @@ async def test_empty_stale_queue_says_so(double_db, taxonomy):
         await pilot.press("enter", "-")  # nothing to adjudicate: refused with a notice, nothing written
         await pilot.pause()
     assert Store(double_db).gold_items() == {}
+
+
+async def test_help_explains_the_grid(double_db, taxonomy):
+    app = build_app(Store(double_db), taxonomy, "judge", mode="review")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "The grid: a row per tag" in text and "skip the item without writing gold" in text
+
+
+def test_gold_merged_from_a_reviewers_copy_is_fresh_until_a_judgment_changes(double_db, taxonomy, tmp_path):
+    copy = tmp_path / "judge.db"
+    shutil.copy(double_db, copy)
+    judge = Store(copy)
+    ids = _adjudicate(judge, taxonomy, 2)
+    judge.close()
+    team = Store(double_db)
+    merge(team, taxonomy, copy)
+    assert {sid for sid, g in team.gold_items().items() if g.status == "done"} == set(ids)
+    assert team.stale_gold() == []
+    team.change("annotation", ids[1], "alice", "confirm", State(("plan", "study"), "done"))
+    assert team.stale_gold() == [ids[1]] and team.stale_gold_annotators(ids[1]) == ["alice"]

@@ -221,7 +221,8 @@ def judgment_grid(taxonomy: Taxonomy, judgments: dict[str, State], gold: State, 
         heads.append(h)
     gold_head = Text("gold" + ("✓" if gold.status == "done" else STATUS_MARK.get(gold.status, "")),
                      style="bold reverse")
-    title_w = min(24, max([8] + [2 + title(t).cell_len for t, _, _ in rows]))
+    legend = Text(f"{DIFFERS} differs {AGREED} all", style="dim")
+    title_w = min(24, max([legend.cell_len] + [2 + title(t).cell_len for t, _, _ in rows]))
     gold_w = gold_head.cell_len
     gaps = len(names) + 1  # one cell after every column but the last
     col_w = _share([h.cell_len for h in heads], width - gold_w - gaps, title_w)
@@ -229,7 +230,7 @@ def judgment_grid(taxonomy: Taxonomy, judgments: dict[str, State], gold: State, 
         else title_w
     grid = Table(box=None, show_header=True, header_style="", pad_edge=False, padding=(0, 1, 0, 0),
                  show_edge=False, expand=False)
-    grid.add_column(Text(f"{DIFFERS} some {AGREED} all chose", style="dim"), width=title_w, no_wrap=True,
+    grid.add_column(legend, width=title_w, no_wrap=True,
                     overflow="ellipsis")
     for h, w in zip(heads, col_w):
         grid.add_column(fit(h, w), width=w, no_wrap=True, overflow="ellipsis", justify="center")

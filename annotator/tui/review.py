@@ -20,6 +20,10 @@ from annotator.tui.modals import HelpScreen, PaletteScreen
 from annotator.tui.palette import review_entries
 
 COPY_KEYS = [f"f{i}" for i in range(1, 10)]
+GRID_LEGEND = (f"The grid: a row per tag, a column per annotator (F1… copies that column into gold), then the "
+               f"gold. {render.DIFFERS} marks a tag some done judgments chose and others did not (listed first); "
+               f"{render.AGREED} a tag all of them chose. After a name, ! is flagged, - skipped, · open. "
+               "\"⚠ stale\": judgments changed since this gold was saved; enter saves it again.")
 DASHBOARD = [
     spec("escape,ctrl+d", "action_close", "back to the review queue"),
     spec("s", "action_sort", "sort tags by α, ascending or descending"),
@@ -154,8 +158,9 @@ class ReviewScreen(SentenceScreen):
         await self.app.push_screen(PaletteScreen(list(review_entries(self))))
 
     async def action_help(self) -> None:
-        await self.app.push_screen(HelpScreen(render.help_group(self.session.taxonomy,
-                                                                help_rows(REVIEW, REVIEW_TAG_KEYS_HELP))))
+        await self.app.push_screen(HelpScreen(Group(
+            Text(GRID_LEGEND, style="italic"), Text(""),
+            render.help_group(self.session.taxonomy, help_rows(REVIEW, REVIEW_TAG_KEYS_HELP)))))
 
 
 class DashboardScreen(OrderedKeys, Screen):
