@@ -312,7 +312,7 @@ def test_tag_serves_the_assignment_in_a_burst_through_a_terminal(seeded_db, taxo
         app.wait_drawn("assigned")
         app.send(keys(*["c", "enter"] * 6))
         app.wait(lambda: _done(seeded_db, "ann") >= 6, "six confirmed sentences")
-        app.wait_drawn("assigned 6/")
+        app.wait_drawn("mine 6/")
     con = sqlite3.connect(seeded_db)
     rows = con.execute("SELECT sentence_id, labels, status FROM annotations WHERE annotator = 'ann'").fetchall()
     con.close()
