@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from annotator import agreement as ag
+from annotator import bootstrap as boot
 from annotator.store import Store, document_of
 from annotator.taxonomy import Taxonomy
 from annotator.textsafe import to_json as _to_json
@@ -214,8 +215,30 @@ def confusion(codes: ag.Codes, vocabulary: list[str], top: int = 50) -> list[dic
     return rows[:top]
 
 
+SCOPES = ("planned", "all")
+
+
+def scope_of(store: Store, scope: str = "planned") -> tuple[set[str] | None, dict]:
+    """The items agreement is measured on: with ``planned`` (the default) the current plan's overlap
+    sample when there is one, else — and with ``all`` — every sentence done by two or more annotators.
+    Returns the sentence ids (None: no restriction) and a description for reports and dataset cards."""
+    if scope not in SCOPES:
+        raise KeyError(f"unknown sample '{scope}' ({', '.join(SCOPES)})")
+    plan = store.current_plan() if scope == "planned" else None
+    if plan is None:
+        why = "no assignment plan" if scope == "planned" else "--sample all"
+        return None, {"scope": "all", "why": f"{why}: every sentence done by two or more annotators"}
+    ids = store.overlap_items()
+    if not ids:
+        return None, {"scope": "all", "plan": plan["id"],
+                      "why": "the plan has no overlap sample: every sentence done by two or more annotators"}
+    return ids, {"scope": "planned overlap sample", "plan": plan["id"], "sentences": len(ids),
+                 "overlap": plan["settings"].get("overlap"), "per_item": plan["settings"].get("per_item"),
+                 "seed": plan["settings"].get("seed")}
+
+
 def report(store: Store, taxonomy: Taxonomy, *, facet: str | None = None, annotators: list[str] | None = None,
-           bootstrap: int = 1000, seed: int = 0, distance: str = "masi", sample: set[str] | None = None) -> dict:
+           bootstrap: int = boot.SAMPLES, seed: int = boot.SEED, distance: str = "masi", sample: set[str] | None = None) -> dict:
     """Every figure. ``distance='hierarchy'`` adds α with the hierarchy distance; ``sample`` restricts every
     figure to those sentence ids (e.g. a planned overlap sample)."""
     if distance not in ("masi", "hierarchy"):

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from annotator import bootstrap as boot
+
 MISSING = -1
 DISTANCES = ("nominal", "masi", "jaccard")
 
@@ -257,7 +259,7 @@ def alpha(c: Codes, kind: str = "nominal", keep_pairs: bool = False) -> Alpha:
     return Alpha(1.0 - d_o / d_e, None, d_o, d_e, n, len(codes), pairs)
 
 
-def bootstrap_alpha(a: Alpha, samples: int = 1000, seed: int = 0, level: float = 0.95) -> tuple | None:
+def bootstrap_alpha(a: Alpha, samples: int = boot.SAMPLES, seed: int = boot.SEED, level: float = 0.95) -> tuple | None:
     """Krippendorff's bootstrap (2006, rev. 2011): D_o resampled from the observed coincidences, D_e fixed.
 
     Draws M = Σ_u m_u(m_u−1)/2 pairs per resample with probabilities o_ck/n.. and returns the

@@ -111,7 +111,7 @@ def cli(ctx: click.Context):
     if ctx.invoked_subcommand is None:
         from annotator.commands.tag import run_tag
 
-        run_tag(annotator=None, doc=None, queue="todo", seed=True)
+        run_tag(annotator=None, doc=None, queue=None, seed=True)
 
 
 def main() -> None:

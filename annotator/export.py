@@ -14,12 +14,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
+from annotator import __version__
+from annotator.csvtable import Table
 from annotator.files import ExportError, FileSet
 from annotator.store import Store
 from annotator.taxonomy import Taxonomy
-from annotator.textsafe import to_json
+from annotator.textsafe import safe, to_json
 
-FORMATS = ("jsonl", "doccano", "prodigy")
+FORMATS = ("jsonl", "doccano", "prodigy", "csv")
 
 
 def resolve(gold: dict | None, annotations: dict[str, dict]) -> tuple[list[str] | None, str | None]:
@@ -127,6 +129,23 @@ def select(unit: Unit, source: str) -> tuple[list[str] | None, str | None]:
     raise ExportError(f"unknown --source '{source}' (resolved, gold, annotator:NAME)")
 
 
+def unresolved_reason(unit: Unit, source: str) -> str:
+    """Why ``select`` gave a unit no labels, in a few words the dataset card counts."""
+    if source == "gold":
+        return "gold still a draft" if unit.gold else "no adjudicated gold"
+    if source.startswith("annotator:"):
+        return f"no done judgment by {source.split(':', 1)[1]}"
+    if unit.done:
+        what = "gold still a draft" if unit.gold else "no gold"
+        return f"disagreement without a majority, {what}"
+    statuses = {a["status"] for a in unit.annotations.values()}
+    if not statuses:
+        return "not judged"
+    if statuses == {"draft"}:
+        return "drafts only"
+    return "skipped or flagged, none done"
+
+
 def native(unit: Unit, labels: list[str] | None, label_source: str | None, taxonomy: Taxonomy) -> dict:
     labels = labels if labels is not None else []
     return {
@@ -220,11 +239,15 @@ class ExportSummary:
     per_label: Counter = field(default_factory=Counter)
     per_source: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)  # what the user should know (a split left empty…)
+    unresolved: Counter = field(default_factory=Counter)  # sentence units without labels, by reason
+    csv: dict | None = None  # csv only: column → meaning, BOM, formula-like cells
 
 
 def records(store: Store, taxonomy: Taxonomy, fmt: str, source: str, include_all: bool,
-            dataset: str) -> Iterator[tuple[str, str, list[str] | None, str | None]]:
-    """(doc id, JSON line, labels, label source) in corpus order for the chosen format."""
+            dataset: str, table: Table | None = None, unresolved: Counter | None = None
+            ) -> Iterator[tuple[str, str, list[str] | None, str | None]]:
+    """(doc id, line, labels, label source) in corpus order for the chosen format (csv: rows of ``table``);
+    ``unresolved`` counts the sentence units left without labels, by reason."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown --format '{fmt}' ({', '.join(FORMATS)})")
     kinds = None if include_all else "sentence"
@@ -234,9 +257,13 @@ def records(store: Store, taxonomy: Taxonomy, fmt: str, source: str, include_all
                 yield unit.doc, to_json(rec) + "\n", rec["accept"], "annotator"
             continue
         labels, label_source = select(unit, source)
+        if labels is None and unresolved is not None and unit.kind == "sentence":
+            unresolved[unresolved_reason(unit, source)] += 1
         if labels is None and not include_all:
             continue
-        if fmt == "jsonl":
+        if fmt == "csv":
+            yield unit.doc, table.row(unit, labels, label_source), labels, label_source
+        elif fmt == "jsonl":
             yield unit.doc, to_json(native(unit, labels, label_source, taxonomy)) + "\n", labels, label_source
         else:
             yield unit.doc, to_json(doccano(unit, labels)) + "\n", labels, label_source
@@ -248,11 +275,16 @@ def manifest_path(out: Path) -> Path:
 
 def export(store: Store, taxonomy: Taxonomy, out: Path | None, *, fmt: str = "jsonl", source: str = "resolved",
            include_all: bool = False, split: str | None = None, seed: int = 0, force: bool = False,
-           stdout=None, progress: Callable[[int], None] | None = None, fileset: FileSet | None = None) -> ExportSummary:
+           stdout=None, progress: Callable[[int], None] | None = None, fileset: FileSet | None = None,
+           excel: bool = False) -> ExportSummary:
     """Write the dataset; ``out`` None means ``stdout`` (written only once complete). With ``split``,
     one file per split. The files join ``fileset`` (committed by the caller with its other files),
-    or a set of their own committed here with its manifest."""
+    or a set of their own committed here with its manifest. ``excel`` (csv only): a BOM, and cells
+    that begin with a formula character prefixed with an apostrophe."""
     summary = ExportSummary()
+    if excel and fmt != "csv":
+        raise ExportError("--excel goes with --format csv")
+    table = Table(store.annotators(), taxonomy, excel) if fmt == "csv" else None
     dataset = Path(store.path).stem
     splits = parse_split(split) if split else None
     if splits and out is None:
@@ -261,8 +293,10 @@ def export(store: Store, taxonomy: Taxonomy, out: Path | None, *, fmt: str = "js
         raise ExportError(f"--source {source}: no judgments by {source.split(':', 1)[1]!r} in {store.path} "
                           f"(annotators: {', '.join(store.annotators()) or 'none'})")
     if splits:
-        targets = {name: out.with_name(f"{out.stem}-{name}{out.suffix or '.jsonl'}") for name, _ in splits}
-        doc_sizes = Counter(doc for doc, *_ in records(store, taxonomy, fmt, source, include_all, dataset))
+        ext = out.suffix or (".csv" if fmt == "csv" else ".jsonl")
+        targets = {name: out.with_name(f"{out.stem}-{name}{ext}") for name, _ in splits}
+        doc_sizes = Counter(doc for doc, *_ in records(store, taxonomy, fmt, source, include_all, dataset,
+                                                       Table([], taxonomy) if table else None))
         doc_sizes.update({d: 0 for d in store.doc_sentence_counts() if d not in doc_sizes})
         assignment = assign_splits(doc_sizes, splits, seed)  # by the records each document will give
     else:
@@ -276,10 +310,14 @@ def export(store: Store, taxonomy: Taxonomy, out: Path | None, *, fmt: str = "js
         files = {name: fileset.open(path) for name, path in targets.items()} if targets else {}
         if not files:
             buffer = tempfile.SpooledTemporaryFile(max_size=64_000_000, mode="w+", encoding="utf-8")
+        if table is not None:  # every file starts with the header
+            for f in (files.values() if files else [buffer]):
+                f.write(table.header())
         count = 0
         tally: dict[tuple, int] = {}  # (split, source, label set) → records; expanded once at the end
         write = files[""].write if list(files) == [""] else (buffer.write if buffer is not None else None)
-        for doc, line, labels, label_source in records(store, taxonomy, fmt, source, include_all, dataset):
+        for doc, line, labels, label_source in records(store, taxonomy, fmt, source, include_all, dataset, table,
+                                                       summary.unresolved if fmt != "prodigy" else None):
             key = assignment[doc] if assignment is not None else ""
             if write is not None:
                 write(line)
@@ -296,6 +334,12 @@ def export(store: Store, taxonomy: Taxonomy, out: Path | None, *, fmt: str = "js
             for label in labels:
                 summary.per_label[label] += c
         summary.records = count
+        if table is not None:
+            summary.csv = {"columns": table.columns, "bom": excel, "formula_cells": table.formula_cells,
+                           "formula_cells_prefixed": excel}
+            if table.formula_cells and not excel:
+                summary.notes.append(f"{table.formula_cells} cells begin with =, +, -, @ or a tab: a spreadsheet "
+                                     "may read them as formulas (R and pandas do not); --excel prefixes them with '")
         if splits:
             empty = [name for name, share in splits if share > 0 and not summary.per_split.get(name)]
             if empty:
@@ -323,18 +367,39 @@ def run_id() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ") + f"-{os.getpid()}"
 
 
+def clean_command(argv: list[str]) -> list[str]:
+    """The command line as the card records it: no control characters, the home folder as ~."""
+    home = os.path.expanduser("~")
+    out = []
+    for arg in argv:
+        arg = safe(str(arg))
+        if home not in ("", "/", "~"):
+            arg = arg.replace(home + os.sep, "~" + os.sep)
+        out.append(arg)
+    return out
+
+
 def dataset_card(store: Store, taxonomy: Taxonomy, summary: ExportSummary, command: list[str],
-                 agreement: dict | None) -> dict:
+                 agreement: dict | None, *, bootstrap: dict | None = None, plan: dict | None = None,
+                 exported_at: str | None = None) -> dict:
+    """What a paper needs to cite the export: tool version, time (UTC), command, taxonomy, counts, the
+    units left unresolved and why, the agreement figures with their bootstrap, and the assignment plan."""
     return {
+        "tool": {"name": "annotator", "version": __version__},
+        "exported_at": exported_at or datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "taxonomy": {"name": taxonomy.name, "version": taxonomy.version, "hash": taxonomy.hash,
                      "tags": [{"id": t.id, "facet": t.facet, "title": t.title, "en": t.en, "parent": t.parent}
                               for t in taxonomy.tags.values()]},
         "database": store.path,
-        "command": command,
+        "command": clean_command(command),
         "files": summary.files,
         "records": summary.records,
         "records_per_split": summary.per_split,
         "records_per_label_source": dict(summary.per_source),
         "records_per_label": dict(sorted(summary.per_label.items())),
+        "unresolved": {"units": sum(summary.unresolved.values()), "reasons": dict(summary.unresolved.most_common())},
         "agreement": agreement,
+        "bootstrap": bootstrap if agreement is not None else None,
+        "plan": plan,
+        **({"csv": summary.csv} if summary.csv is not None else {}),
     }

@@ -36,23 +36,41 @@ def disagreements(store: Store, tag: str | None = None, pair: tuple[str, str] | 
 
 
 UNTOUCHED = State((), "draft")  # the gold an item has before anyone adjudicated it
+QUEUES = ("disagreements", "stale")  # review queues: items whose judgments differ; adjudicated gold gone stale
+
+
+def review_items(store: Store, queue: str = "disagreements", tag: str | None = None,
+                 pair: tuple[str, str] | None = None) -> list[str]:
+    """The sentence ids of a review queue (corpus order). A tag or pair filter narrows the stale queue
+    to its items where the annotators differ on that tag or between that pair."""
+    if queue not in QUEUES:
+        raise AnnotatorError(f"unknown review queue '{queue}' (choose from: {', '.join(QUEUES)})")
+    if queue == "disagreements":
+        return disagreements(store, tag, pair)
+    stale = store.stale_gold()
+    if tag or pair:
+        keep = set(disagreements(store, tag, pair))
+        stale = [sid for sid in stale if sid in keep]
+    return stale
 
 
 class ReviewSession:
     def __init__(self, store: Store, taxonomy: Taxonomy, adjudicator: str, tag: str | None = None,
-                 pair: tuple[str, str] | None = None):
+                 pair: tuple[str, str] | None = None, queue: str = "disagreements"):
         self.store = store
         self.taxonomy = taxonomy
         self.adjudicator = adjudicator
         self.tag = tag
         self.pair = pair
-        self.items = disagreements(store, tag, pair)
+        self.queue = queue
+        self.items = review_items(store, queue, tag, pair)
         self.pos = 0
         self.current: Sentence | None = None
         self.before: list[Sentence] = []
         self.after: list[Sentence] = []
         self.judgments: dict[str, State] = {}
         self.gold: State = EMPTY
+        self.stale_by: list[str] = []  # who changed a judgment on this item since its gold was adjudicated
         self.doc_title = ""
         self._taxonomies = frozenset(x for x in (store.get_meta("taxonomy"), taxonomy.hash) if x)
         self._record = TaxonomyRecord(taxonomy.name, taxonomy.version, taxonomy.hash, taxonomy.path, taxonomy.source)
@@ -80,13 +98,20 @@ class ReviewSession:
         self.before, self.after = self.store.context(self.current)
         self.judgments = self.store.item_judgments(sid)
         self.gold = self.store.gold(sid) or UNTOUCHED
+        self.stale_by = self.store.stale_gold_annotators(sid)
         doc = self.store.document(self.current.doc_id)
         self.doc_title = doc["title"] if doc else ""
         return True
 
     def set_filter(self, tag: str | None = None, pair: tuple[str, str] | None = None) -> None:
         self.tag, self.pair = tag, pair
-        self.items = disagreements(self.store, tag, pair)
+        self.items = review_items(self.store, self.queue, tag, pair)
+        self.start()
+
+    def set_queue(self, queue: str) -> None:
+        """Switch between the disagreement queue and the stale-gold queue (the filter stays)."""
+        self.items = review_items(self.store, queue, self.tag, self.pair)
+        self.queue = queue
         self.start()
 
     def _write(self, action: str, change) -> State:
@@ -104,6 +129,7 @@ class ReviewSession:
             self.gold = exc.current or UNTOUCHED
             raise
         self.gold = after
+        self.stale_by = self.store.stale_gold_annotators(self.current.id)
         return after
 
     def toggle(self, tag_id: str) -> State:
@@ -152,6 +178,8 @@ class ReviewSession:
         if sid in self.items:
             self.show(self.items.index(sid))
         self.gold = restored or UNTOUCHED
+        if self.current is not None:
+            self.stale_by = self.store.stale_gold_annotators(self.current.id)
         return True
 
     def agreed_labels(self) -> list[str]:

@@ -14,7 +14,7 @@ from annotator.errors import AnnotatorError, JudgmentChanged
 from annotator.store import EMPTY, Sentence, State, Store, TaxonomyRecord
 from annotator.taxonomy import Taxonomy
 
-QUEUES = ("todo", "all", "flagged", "skipped", "done")
+QUEUES = ("assigned", "todo", "all", "flagged", "skipped", "done")  # assigned: the plan's, overlap sample first
 IDLE_CAP = 300.0  # seconds: time spent on a sentence stops counting after this
 
 
@@ -44,6 +44,13 @@ class TaggingSession:
         self._mark = time.monotonic()
         self.queue_empty = False
         self.priority: list[int] = []  # sentence n's to visit first (uncertainty order), filled by the app
+        # this annotator's share of the assignment plan: counts for the status line, and whether the
+        # sentence shown is assigned to them (None: not assigned; True: in the overlap sample)
+        self.plan = store.assignment_counts(annotator) if store.has_assignment(annotator) else None
+        self.assigned_here: bool | None = None
+        if queue == "assigned" and self.plan is None:
+            raise AnnotatorError(f"nothing is assigned to {annotator}: see `annotator progress`, or tag "
+                                 "with --queue todo")
 
     # ------------------------------------------------------------ positioning
     def start(self, doc_ref: str | None = None) -> Sentence | None:
@@ -55,6 +62,8 @@ class TaggingSession:
             return self.goto_document(doc["id"])
         if self.queue == "todo":
             s = self.store.resume_point(self.annotator)
+        elif self.queue == "assigned":
+            s = self._next_assigned()
         else:
             s = self.store.next_in_queue(self.annotator, self.queue, 0)
         self.queue_empty = s is None
@@ -69,7 +78,8 @@ class TaggingSession:
         bounds = self.store.doc_sentence_bounds(doc_id)
         if bounds is None:
             return None
-        s = self.store.next_in_queue(self.annotator, self.queue, bounds[0] - 1)
+        queue = "todo" if self.queue == "assigned" else self.queue  # the first unfinished one in the document
+        s = self.store.next_in_queue(self.annotator, queue, bounds[0] - 1)
         if s is None or s.doc_id != doc_id:
             s = self.store.sentence_at(bounds[0])
         self._show(s)
@@ -96,10 +106,33 @@ class TaggingSession:
         """Next/previous sentence in the current queue, without confirming."""
         if not self.current:
             return False
-        s = self.store.next_in_queue(self.annotator, self.queue, self.current.n, backwards)
+        if self.queue == "assigned":
+            s = self._next_assigned(backwards)
+        else:
+            s = self.store.next_in_queue(self.annotator, self.queue, self.current.n, backwards)
         if s:
             self._show(s)
         return s is not None
+
+    def _next_assigned(self, backwards: bool = False) -> Sentence | None:
+        """The assigned queue: the overlap sample first, then the rest, each in corpus order, skipping what
+        this annotator finished; forward it wraps to earlier unfinished ones before saying finished."""
+        cur, here, who = self.current, self.assigned_here, self.annotator
+        if backwards:
+            if cur is None or here is None:
+                return None
+            s = self.store.next_assigned(who, cur.n, here, backwards=True)
+            if s is None and here is False:  # from the first of the rest back to the last of the sample
+                s = self.store.next_assigned(who, 1 << 62, True, backwards=True)
+            return s
+        order = [(here, cur.n)] if cur is not None and here is not None else []
+        for overlap, after in order + [(True, 0), (False, 0)]:
+            s = self.store.next_assigned(who, after, overlap)
+            if s is not None and cur is not None and s.n == cur.n:
+                s = self.store.next_assigned(who, cur.n, overlap)
+            if s is not None:
+                return s
+        return None
 
     def doc_edge(self, last: bool) -> None:
         if not self.current:
@@ -111,8 +144,14 @@ class TaggingSession:
     def set_queue(self, queue: str) -> None:
         if queue not in QUEUES:
             raise ValueError(f"unknown queue '{queue}'")
+        if queue == "assigned" and self.plan is None:
+            raise AnnotatorError(f"nothing is assigned to {self.annotator} (see `annotator assign`)")
         self.queue = queue
-        s = self.store.next_in_queue(self.annotator, queue, 0)
+        if queue == "assigned":
+            self.current, self.assigned_here = None, None  # start from the overlap sample
+            s = self._next_assigned()
+        else:
+            s = self.store.next_in_queue(self.annotator, queue, 0)
         self.queue_empty = s is None
         if s:
             self._show(s)
@@ -126,6 +165,8 @@ class TaggingSession:
         self.current = s
         self.before, self.after = self.store.context(s)
         self.state = self.store.annotation(s.id, self.annotator) or EMPTY
+        if self.plan is not None:
+            self.assigned_here = self.store.assignment(s.n, self.annotator)
         if s.doc_id != self._doc_id:
             doc = self.store.document(s.doc_id)
             self._doc_id = s.doc_id
@@ -166,6 +207,9 @@ class TaggingSession:
         self.done_total += delta
         if doc_id == self._doc_id:
             self.done_doc += delta
+        if self.plan is not None and self.assigned_here is not None:
+            self.plan["done"] += delta
+            self.plan["sample_done"] += delta if self.assigned_here else 0
 
     def toggle(self, tag_id: str) -> State:
         return self._write(f"toggle:{tag_id}",
@@ -203,6 +247,12 @@ class TaggingSession:
                 return True
         if self.current is None:
             return False
+        if self.queue == "assigned":
+            s = self._next_assigned()
+            self.queue_empty = s is None
+            if s:
+                self._show(s)
+            return s is not None
         s = self.store.next_in_queue(self.annotator, self.queue, self.current.n)
         if s is None and self.queue == "todo":  # wrap to earlier unfinished sentences before saying finished
             s = self.store.next_in_queue(self.annotator, self.queue, 0)
@@ -249,6 +299,10 @@ class TaggingSession:
         self.done_total += delta
         if same_doc:
             self.done_doc += delta
+        here = self.store.assignment(target.n, self.annotator) if self.plan is not None else None
+        if here is not None:
+            self.plan["done"] += delta
+            self.plan["sample_done"] += delta if here else 0
         if not self.current or sid != self.current.id:
             self._show(target)  # a new document recounts its progress from the database
         self.state = restored or EMPTY

@@ -32,7 +32,12 @@ def _ts(at: str) -> float:
 
 
 def throughput(store: Store) -> dict[str, dict]:
-    """Confirmed sentences per active hour, from the event log (gaps over 5 minutes are breaks)."""
+    """Confirmed sentences per active hour, from the event log (gaps over 5 minutes are breaks).
+
+    Merging a database copies its tagging events with their times, so throughput survives a merge.
+    Done judgments with no event here (merged from a JSONL export, imported) have no known working
+    time: ``untimed`` counts them, and an annotator with nothing else gets ``per_hour`` and
+    ``active_seconds`` None with the ``reason`` (never a wrong 0)."""
     out: dict[str, dict] = {}
     last: dict[str, float] = {}
     for who, at, action in store.event_times():
@@ -48,6 +53,19 @@ def throughput(store: Store) -> dict[str, dict]:
     for d in out.values():
         hours = d["active_seconds"] / 3600
         d["per_hour"] = d["confirmed"] / hours if hours > 0 else None
+        d["untimed"], d["reason"] = 0, None
+    for who, n in store.untimed_done().items():
+        d = out.setdefault(who, {"confirmed": 0, "active_seconds": None, "per_hour": None})
+        d["untimed"] = n
+        if d["confirmed"]:
+            d["reason"] = f"{n} done judgments without event times left out (merged from an export or imported)"
+        else:
+            d["active_seconds"] = None
+            d["reason"] = f"n/a: {n} done judgments without event times (merged from an export or imported)"
+    for who in store.annotators():
+        if who not in out:  # judgments but no tagging event at all (drafts or skips from an export)
+            out[who] = {"confirmed": 0, "active_seconds": None, "per_hour": None, "untimed": 0,
+                        "reason": "n/a: no tagging events here (merged from an export or imported)"}
     return out
 
 

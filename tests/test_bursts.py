@@ -168,3 +168,47 @@ def test_ten_sentences_in_one_burst(seeded_db, taxonomy, size):
             labels = taxonomy.toggle(labels, tag(taxonomy, ch))
         want[s[i]] = (tuple(labels), "done", "")
     assert judgments(seeded_db, "alice") == want
+
+
+def test_stale_queue_burst_readjudicates_and_skips(double_db, taxonomy):
+    """Gold adjudicated on four items; bob changes three of them; `review --queue stale` walks those
+    three: F2 + enter, a skip, a tag key + enter — typed in one burst."""
+    from annotator.review import ReviewSession
+    from annotator.store import State
+
+    store = Store(double_db)
+    s = ReviewSession(store, taxonomy, "judge")
+    s.start()
+    items = []
+    for _ in range(4):
+        items.append(s.current.id)
+        s.copy_from("alice")
+        s.save() if s.gold.labels else s.save_none()
+    changed = [items[0], items[2], items[3]]
+    for sid in changed:
+        store.change("annotation", sid, "bob", "confirm", State(("study", "plan"), "done"))
+    assert store.stale_gold() == changed
+    before = {sid: store.gold(sid) for sid in items}
+    n = {sid: store.sentence(sid).n for sid in items}
+    key = next(k for k in "cv" if taxonomy.toggle(before[items[3]].labels, tag(taxonomy, k)))
+    third = tuple(sorted(taxonomy.toggle(before[items[3]].labels, tag(taxonomy, key))))
+    store.close()
+
+    def gold() -> dict:
+        with sqlite3.connect(double_db) as conn:
+            return {r[0]: (tuple(sorted(eval(r[1]))), r[2]) for r in conn.execute(
+                "SELECT sentence_n, labels, status FROM gold")}
+
+    with PtyApp(double_db, "review", "--annotator", "judge", "--queue", "stale", size=(80, 24)) as app:
+        app.wait_drawn("gold stale")
+        app.send(keys("f2", "enter",        # first stale item: bob's new tags, saved
+                      "-",                  # second: skipped, its gold stays stale
+                      key, "enter"))        # third: the old gold with one tag toggled, saved
+        app.wait(lambda: gold().get(n[items[3]]) == (third, "done"), "the burst's last key")
+    g = gold()
+    assert g[n[items[0]]] == (("plan", "study"), "done")
+    assert g[n[items[2]]] == (tuple(sorted(before[items[2]].labels)), "done")
+    assert g[n[items[1]]] == (tuple(sorted(before[items[1]].labels)), "done")
+    store = Store(double_db)
+    assert store.stale_gold() == [items[2]]
+    store.close()

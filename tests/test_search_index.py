@@ -5,7 +5,7 @@ import sqlite3
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from annotator.store import Store
-from annotator.store.schema import MIGRATIONS
+from annotator.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 ALPHABET = "政协委员会提案aAbB%_\\\"'* ()İıßÄä。"
 TEXTS = ["政协委员会提案", "委员会 AbBa", "提案%_\\ 政协", "\"quoted\" * (x)", "İstanbul ıß Äpfel ä",
@@ -53,6 +53,6 @@ def test_migration_builds_the_index_for_an_existing_database(tmp_path):
     store = Store(path)
     try:
         assert [s.id for s in store.search("委员会")] == ["d-0"]
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     finally:
         store.close()

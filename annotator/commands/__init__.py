@@ -2,9 +2,9 @@
 
 
 def register(cli) -> None:
-    from annotator.commands import agree, corpus, data, insight, maintenance, tag
+    from annotator.commands import agree, corpus, data, insight, maintenance, tag, team
 
-    for mod in (corpus, tag, agree, data, insight, maintenance):
+    for mod in (corpus, tag, team, agree, data, insight, maintenance):
         for cmd in mod.COMMANDS:
             if cmd.name not in cli.commands:
                 cli.add_command(cmd)

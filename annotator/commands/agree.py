@@ -6,6 +6,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
+from annotator import bootstrap as boot
 from annotator.cli import console, open_store, say, shared_options, taxonomy_path
 from annotator.commands.tables import print_table
 from annotator.errors import AnnotatorError
@@ -27,6 +28,11 @@ def _num(v, digits: int = 3) -> Text:
 def render(rep: dict, taxonomy, console) -> None:
     console.print(Text(f"{rep['items']} items double-annotated by {len(rep['annotators'])} annotators: "
                        + ", ".join(rep["annotators"]), style="bold"))
+    m = rep.get("measured_on")
+    if m:
+        console.print(Text(f"measured on: the plan {m['plan']}'s overlap sample ({m['sentences']} sentences; "
+                           "--sample all for every double-annotated sentence)" if m["scope"] != "all"
+                           else f"measured on: {m['why']}", style="dim"))
     hier = rep.get("distance") == "hierarchy"
     t = Table(title="Agreement (α < 0.667 red, < 0.8 yellow)")
     t.add_column("scope", no_wrap=True)
@@ -100,13 +106,17 @@ def render(rep: dict, taxonomy, console) -> None:
 @shared_options
 @click.option("--facet", default=None, help="Only this facet (default: all facets together and each facet).")
 @click.option("--annotators", default=None, help="Comma-separated annotators to compare (default: all).")
-@click.option("--bootstrap", default=1000, show_default=True, help="Bootstrap resamples for the α MASI 95% CI.")
-@click.option("--seed", default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option("--bootstrap", default=boot.SAMPLES, show_default=True,
+              help="Bootstrap resamples for the α MASI 95% CI.")
+@click.option("--seed", default=boot.SEED, show_default=True, help="Seed of the bootstrap.")
 @click.option("--distance", type=click.Choice(["masi", "hierarchy"]), default="masi", show_default=True,
               help="hierarchy: also α with the hierarchy-aware set distance (a parent against its own child "
                    "is a partial disagreement), overall, per pair and per document.")
+@click.option("--sample", "scope", type=click.Choice(["planned", "all"]), default="planned", show_default=True,
+              help="planned: the assignment plan's overlap sample when there is a plan; all: every sentence "
+                   "done by two or more annotators.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
-def agree_cmd(facet, annotators, bootstrap, seed, distance, as_json):
+def agree_cmd(facet, annotators, bootstrap, seed, distance, scope, as_json):
     """Inter-annotator agreement on sentences confirmed (done) by two or more annotators.
 
     Krippendorff's α (nominal, MASI, Jaccard over tag sets) with a bootstrap CI, percent agreement,
@@ -115,13 +125,15 @@ def agree_cmd(facet, annotators, bootstrap, seed, distance, as_json):
     store = open_store(create=False, read=True)
     taxonomy = resolve_taxonomy(store, taxonomy_path(), every_label=True)
     names = [a.strip() for a in annotators.split(",")] if annotators else None
-    from annotator.agree import report, to_json  # numpy: imported when agreement is asked for, not at start-up
+    from annotator.agree import report, scope_of, to_json  # numpy: imported when agreement is asked for
 
     try:
+        sample, measured_on = scope_of(store, scope)
         rep = report(store, taxonomy, facet=facet, annotators=names, bootstrap=bootstrap, seed=seed,
-                     distance=distance)
+                     distance=distance, sample=sample)
     except KeyError as exc:
         raise AnnotatorError(str(exc.args[0])) from None
+    rep["measured_on"] = measured_on
     if as_json:
         say(to_json(rep))
     else:
@@ -133,9 +145,13 @@ def agree_cmd(facet, annotators, bootstrap, seed, distance, as_json):
 @click.option("--annotator", "-a", default=None, help="Adjudicator name (default: $ANNOTATOR, then the login name).")
 @click.option("--tag", default=None, help="Only disagreements involving this tag.")
 @click.option("--pair", default=None, help="Only disagreements between these two annotators: a,b.")
+@click.option("--queue", type=click.Choice(["disagreements", "stale"]), default="disagreements", show_default=True,
+              help="disagreements: items whose judgments differ; stale: adjudicated gold whose judgments changed "
+                   "since (a merge, a re-edit).")
 @keys_as_typed()
-def review_cmd(annotator, tag, pair):
-    """Adjudicate: walk the items whose judgments differ and settle them into the gold layer."""
+def review_cmd(annotator, tag, pair, queue):
+    """Adjudicate: walk the items whose judgments differ (or whose gold went stale) and settle them into
+    the gold layer."""
     from annotator.tui.app import build_app
     from annotator.workspace import default_annotator
 
@@ -149,7 +165,8 @@ def review_cmd(annotator, tag, pair):
         if len(parts) != 2:
             raise AnnotatorError("--pair takes two annotator names: a,b")
         pair_t = (parts[0], parts[1])
-    app = build_app(store, taxonomy, annotator or default_annotator(), mode="review", tag=tag, pair=pair_t)
+    app = build_app(store, taxonomy, annotator or default_annotator(), mode="review", tag=tag, pair=pair_t,
+                    review_queue=queue)
     app.run()
     if app.fatal:
         raise AnnotatorError(f"{store.path}: {app.fatal}")

@@ -8,16 +8,19 @@ from pathlib import Path
 
 import click
 
+from annotator import bootstrap as boot
 from annotator.cli import open_store, progress_printer, say, shared_options, taxonomy_path
 from annotator.export import FORMATS, ExportError, dataset_card, export, manifest_path, run_id
 from annotator.files import FileSet, terminate_cleanly
+from annotator.textsafe import to_json
 from annotator.workspace import resolve_taxonomy
 
 
 @click.command("export")
 @shared_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True,
-              help="jsonl: native records; doccano: text classification; prodigy: one choice task per judgment.")
+              help="jsonl: native records; doccano: text classification; prodigy: one choice task per judgment; "
+              "csv: one row per unit, a 0/1 column per tag (R, pandas, Stata).")
 @click.option("--source", default="resolved", show_default=True,
               help="resolved (gold, else agreed, else majority), gold, or annotator:NAME.")
 @click.option("--all", "include_all", is_flag=True, help="Every unit of every kind, resolved or not.")
@@ -26,8 +29,12 @@ from annotator.workspace import resolve_taxonomy
 @click.option("--out", default=None, help="Output file, or - for stdout (default: exports/<db>-<UTC time>.jsonl).")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @click.option("--no-agreement", is_flag=True, help="Leave agreement figures out of the .meta.json card.")
-def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement):
-    """Export labeled data as JSONL (UTF-8, Chinese kept), atomically, with a .meta.json dataset card."""
+@click.option("--excel", is_flag=True, help="csv for spreadsheets: a UTF-8 BOM, and cells beginning with = + - @ "
+              "prefixed with ' so they are never run as formulas.")
+def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement, excel):
+    """Export labeled data as JSONL or CSV (UTF-8, Chinese kept), atomically, with a .meta.json dataset card."""
+    if excel and fmt != "csv":
+        raise click.UsageError("--excel goes with --format csv")
     store = open_store(create=False, read=True)
     taxonomy = resolve_taxonomy(store, taxonomy_path(), every_label=True)
     if out == "-":
@@ -36,15 +43,17 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement):
         target = Path(out)
     else:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        target = Path("exports") / f"{Path(store.path).stem}-{stamp}.jsonl"
+        target = Path("exports") / f"{Path(store.path).stem}-{stamp}.{'csv' if fmt == 'csv' else 'jsonl'}"
     meta = target.with_name(f"{target.stem}.meta.json") if target is not None else None
     if meta is not None and meta.exists() and not force:
         raise ExportError(f"{meta} exists: use --force to overwrite")
     total = store.count_units(None if include_all else "sentence")
     if target is None:
         with progress_printer("exporting", 0) as bar:
-            export(store, taxonomy, None, fmt=fmt, source=source, include_all=include_all, seed=seed,
-                   stdout=sys.stdout, progress=bar.update)
+            summary = export(store, taxonomy, None, fmt=fmt, source=source, include_all=include_all, seed=seed,
+                             stdout=sys.stdout, progress=bar.update, excel=excel)
+        for note in summary.notes:
+            say(f"note: {note}", err=True)
         return
     # the data files, the dataset card and the manifest are one set: all new or all old (see files.py)
     with terminate_cleanly():
@@ -52,14 +61,21 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement):
         try:
             with progress_printer("exporting", total) as bar:
                 summary = export(store, taxonomy, target, fmt=fmt, source=source, include_all=include_all,
-                                 split=split, seed=seed, force=force, progress=bar.update, fileset=files)
+                                 split=split, seed=seed, force=force, progress=bar.update, fileset=files,
+                                 excel=excel)
             agreement = None
             if not no_agreement:
-                from annotator.agree import report
+                from annotator.agree import report, scope_of
 
-                agreement = report(store, taxonomy, bootstrap=200)["overall"]
+                sample, measured_on = scope_of(store)  # the items `annotator agree` uses: the figures match
+                agreement = report(store, taxonomy, bootstrap=boot.SAMPLES, seed=boot.SEED, sample=sample)["overall"]
+                agreement = {**agreement, "measured_on": measured_on} if agreement else agreement
             run = run_id()
-            card = dataset_card(store, taxonomy, summary, ["annotator", *sys.argv[1:]], agreement)
+            from annotator.progress import plan_summary
+
+            plan = plan_summary(store)
+            card = dataset_card(store, taxonomy, summary, ["annotator", *sys.argv[1:]], agreement,
+                                bootstrap={"samples": boot.SAMPLES, "seed": boot.SEED}, plan=plan)
             card["run"], card["manifest"] = run, manifest_path(target).name
             files.add_json(meta, card)
             files.commit(run, {"database": store.path, "command": card["command"]})
@@ -69,6 +85,11 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement):
     per = ", ".join(f"{k}: {v}" for k, v in summary.per_split.items())
     say(f"{summary.records} records ({per}) → {', '.join(summary.files)}; dataset card {meta}; "
         f"manifest {manifest_path(target)}")
+    if summary.unresolved:
+        say(f"{sum(summary.unresolved.values())} sentences left unresolved: "
+            + ", ".join(f"{k} {v}" for k, v in summary.unresolved.most_common()), err=True)
+    if card["plan"] is not None:
+        say(f"plan: {to_json(card['plan'])}")
     for note in summary.notes:
         say(f"note: {note}", err=True)
 
@@ -76,11 +97,14 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement):
 @click.command("merge")
 @shared_options
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-def merge_cmd(sources):
+@click.option("--ignore-plan", is_flag=True, help="Keep this database's assignment plan whatever the sources bring.")
+def merge_cmd(sources, ignore_plan):
     """Merge other annotators' databases or native JSONL exports into this database.
 
     Units match by stable id; documents missing here come along from a database source. The later
-    updated_at wins a conflict and both versions stay in the event log. Each source is all or nothing."""
+    updated_at wins a conflict and both versions stay in the event log. Each source is all or nothing.
+    A database's assignment plan comes along when this database has none or an older one; plans that
+    do not replace one another are refused (--ignore-plan keeps this database's)."""
     from annotator.merge import MergeError, merge
 
     store = open_store(write=True)
@@ -88,7 +112,7 @@ def merge_cmd(sources):
     failed = False
     for src in sources:
         try:
-            say(merge(store, taxonomy, src).summary())
+            say(merge(store, taxonomy, src, ignore_plan=ignore_plan).summary())
         except MergeError as exc:
             failed = True
             say(f"error: {exc.source}: nothing merged", err=True)

@@ -11,7 +11,7 @@ from rich.text import Text
 from annotator.cli import console, open_store, say, shared_options, taxonomy_path
 from annotator.commands.tables import print_table
 from annotator.errors import AnnotatorError
-from annotator.textsafe import to_json
+from annotator.textsafe import safe, to_json
 from annotator.workspace import resolve_taxonomy
 
 
@@ -164,11 +164,18 @@ def stats_cmd(words, top):
     a = Table(title="Annotators")
     for c in ("annotator", "done", "skipped", "flagged", "draft", "active hours", "sentences/hour"):
         a.add_column(c, justify="right" if c != "annotator" else "left")
+    reasons = []
     for who, st in sorted(stats.annotator_counts(store).items()):
-        tp = thr.get(who, {})
+        tp = thr[who]
+        if tp.get("reason"):
+            reasons.append(Text(safe(f"{who}: {tp['reason']}"), style="dim"))
+        unknown = tp["active_seconds"] is None
         a.add_row(Text(who), *(str(st.get(k, 0)) for k in ("done", "skipped", "flagged", "draft")),
-                  f"{tp.get('active_seconds', 0) / 3600:.2f}", _f(tp.get("per_hour")).replace(".000", ""))
+                  "n/a" if unknown else f"{tp['active_seconds'] / 3600:.2f}",
+                  "n/a" if unknown else _f(tp.get("per_hour")).replace(".000", ""))
     print_table(out, a)
+    for line in reasons:
+        out.print(line)
     d = Table(title="Documents")
     for c in ("document", "sentences", "annotated", "judgments", "gold"):
         d.add_column(c, justify="right" if c != "document" else "left")

@@ -6,15 +6,57 @@ Every write is its own committed transaction (WAL mode, busy timeout), so a cras
 
 from annotator.store.base import (ANY, EMPTY, FINISHED, Sentence, State, StoreBase, TaxonomyRecord, damaged,
                                   default_db_path, now)
+from annotator.store.assignments import AssignmentsMixin
 from annotator.store.corpus import CorpusMixin
 from annotator.store.judgments import JudgmentsMixin, document_of
 from annotator.store.labels import LabelsMixin, describe_usage
 from annotator.store.schema import SCHEMA_VERSION
 
 
-class Store(CorpusMixin, JudgmentsMixin, LabelsMixin, StoreBase):
-    """One database: corpus, judgments, gold and events."""
+import os
+import sqlite3
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
 
 
-__all__ = ["ANY", "EMPTY", "TaxonomyRecord", "FINISHED", "SCHEMA_VERSION", "Sentence", "State", "Store", "damaged", "default_db_path", "describe_usage", "document_of",
+class Store(CorpusMixin, JudgmentsMixin, AssignmentsMixin, LabelsMixin, StoreBase):
+    """One database: corpus, judgments, gold, events and assignment plans."""
+
+
+@contextmanager
+def open_source(path: str | Path) -> Iterator[Store]:
+    """Another database to read from (a merge source), never written: opened read-only, or — when its
+    schema is older than this annotator's — upgraded in a temporary copy that is deleted afterwards."""
+    try:
+        probe = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            version = probe.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError:
+        version = SCHEMA_VERSION  # let Store name what is wrong with it
+    if not 0 < version < SCHEMA_VERSION:
+        src = Store(path, create=False, read_only=True)
+        try:
+            yield src
+        finally:
+            src.close()
+        return
+    with tempfile.TemporaryDirectory(prefix="annotator-source-") as tmp:
+        copy = os.path.join(tmp, "source.db")
+        old = Store(path, create=False, read_only=True, upgrade_later=True)
+        try:
+            old.backup_to(copy)
+        finally:
+            old.close()
+        src = Store(copy, create=False)
+        try:
+            yield src
+        finally:
+            src.close()
+
+
+__all__ = ["open_source", "ANY", "EMPTY", "TaxonomyRecord", "FINISHED", "SCHEMA_VERSION", "Sentence", "State", "Store", "damaged", "default_db_path", "describe_usage", "document_of",
            "now"]

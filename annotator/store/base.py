@@ -74,7 +74,8 @@ SENTENCE_COLS = 'n, id, doc_id, idx, kind, text, section, start, "end", qpos'
 class StoreBase:
     """SQLite in WAL mode with a busy timeout; every write is its own committed transaction."""
 
-    def __init__(self, path: str | Path, *, create: bool = True, read_only: bool | None = None):
+    def __init__(self, path: str | Path, *, create: bool = True, read_only: bool | None = None,
+                 upgrade_later: bool = False):
         """Open (or create) a database. ``read_only=None`` opens read-only when the file or its folder
         cannot be written; then reads work and every write raises StoreError naming the file."""
         self.path = str(path)
@@ -117,7 +118,8 @@ class StoreBase:
             raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
         self.conn = conn
         self._next_positions: tuple[int, int] | None = None  # (n, qpos) kept during a batch()
-        self._migrate(version)
+        if not upgrade_later:  # upgrade_later: a read-only copy source (see store.open_source)
+            self._migrate(version)
 
     @property
     def db(self):

@@ -8,6 +8,10 @@ from typing import Callable, Iterable, Iterator
 from annotator.errors import JudgmentChanged, StoreBusy, StoreError, TaxonomyMoved
 from annotator.store.base import ANY, FINISHED, State, TaxonomyRecord, now
 
+# events written by bulk operations, not by a person tagging: they carry no working time
+BOOKKEEPING = ("import", "merge", "migrate")
+_BOOKKEEPING_SQL = ", ".join(f"'{a}'" for a in BOOKKEEPING)
+
 
 def _id_parts(sentence_id: str) -> tuple[str | None, int | None]:
     doc_id, _, idx = sentence_id.rpartition("-")
@@ -197,6 +201,48 @@ class JudgmentsMixin:
         for r in cur:
             yield dict(zip(cols, r))
 
+    def source_events(self) -> Iterator[dict]:
+        """Every tagging event (annotation layer, bookkeeping left out) as stored: for merging this
+        database into another, so the merged judgments keep the times they were made at."""
+        cur = self.conn.execute(
+            "SELECT at, annotator, sentence_id, action, before, after FROM events WHERE layer = 'annotation'"
+            f" AND action NOT IN ({_BOOKKEEPING_SQL}) ORDER BY id")
+        cols = [c[0] for c in cur.description]
+        for r in cur:
+            yield dict(zip(cols, r))
+
+    def stage_events(self, rows: list[dict]) -> None:
+        """Put validated tagging events from a merge source in a temporary table (no lock taken);
+        ``apply_staged_events`` copies those of the staged judgments."""
+        c = self.conn
+        c.execute("DROP TABLE IF EXISTS temp.staged_events")
+        c.execute("CREATE TEMP TABLE staged_events (at TEXT, annotator TEXT, sentence_id TEXT, action TEXT,"
+                  " before TEXT, after TEXT)")
+        c.executemany("INSERT INTO temp.staged_events VALUES (?,?,?,?,?,?)",
+                      [(r["at"], r["annotator"], r["sentence_id"], r["action"], r["before"], r["after"]) for r in rows])
+
+    def apply_staged_events(self) -> int:
+        """Inside the caller's transaction: copy the staged events of every staged judgment (same
+        sentence and annotator) that this database lacks (same time and action), not undoable here.
+        Returns how many were copied."""
+        cur = self.conn.execute(
+            "INSERT INTO events(at, annotator, layer, sentence_id, action, before, after, undo_state)"
+            " SELECT s.at, s.annotator, 'annotation', s.sentence_id, s.action, s.before, s.after, -1"
+            " FROM temp.staged_events s WHERE EXISTS (SELECT 1 FROM temp.staged_annotation t"
+            "   WHERE t.sentence_id = s.sentence_id AND t.annotator = s.annotator)"
+            " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.sentence_id = s.sentence_id"
+            "   AND e.annotator = s.annotator AND e.layer = 'annotation' AND e.at = s.at AND e.action = s.action)"
+            " ORDER BY s.at, s.rowid")
+        return cur.rowcount
+
+    def untimed_done(self) -> dict[str, int]:
+        """Per annotator, done judgments with no tagging event here (merged from an export, imported):
+        their working time is unknown."""
+        return dict(self.conn.execute(
+            "SELECT a.annotator, count(*) FROM annotations a WHERE a.status = 'done' AND NOT EXISTS"
+            " (SELECT 1 FROM events e WHERE e.sentence_id = a.sentence_id AND e.annotator = a.annotator"
+            f"  AND e.layer = 'annotation' AND e.action NOT IN ({_BOOKKEEPING_SQL})) GROUP BY a.annotator"))
+
     def unit_kinds(self) -> dict[str, str]:
         """Unit id → kind (sentence, heading, caption…)."""
         return dict(self.conn.execute("SELECT id, kind FROM sentences"))
@@ -270,7 +316,7 @@ class JudgmentsMixin:
         return counts
 
     def drop_staged(self) -> None:
-        for layer in ("annotation", "gold"):
+        for layer in ("annotation", "gold", "events"):
             self.conn.execute(f"DROP TABLE IF EXISTS temp.staged_{layer}")
 
     def count_status(self, annotator: str, status: str = "done") -> int:
@@ -299,6 +345,37 @@ class JudgmentsMixin:
     def gold_items(self) -> dict[str, State]:
         cur = self.conn.execute("SELECT sentence_id, labels, status, note FROM gold")
         return {r[0]: State(tuple(json.loads(r[1])), r[2], r[3]) for r in cur}
+
+    # Stale gold: adjudicated (done) gold whose judgments changed after it was settled. A change is an
+    # annotation-layer event on the sentence that changed a judgment's labels or status (or created or
+    # removed it), logged after the gold event that settled the gold as it stands: the latest gold
+    # event, undo and redo aside, that left these labels with this status (so undoing a
+    # re-adjudication back to the old gold makes it stale again). Event ids order what happened in this
+    # database without trusting clocks, and a merge logs a change when it arrives, so a judgment edited
+    # in another copy before the adjudication but merged after it counts; a merely re-confirmed
+    # judgment does not. (Gold no event accounts for compares times instead.)
+    _STALE_EVENT = (
+        "e.sentence_id = g.sentence_id AND e.layer = 'annotation'"
+        " AND coalesce(e.id > (SELECT max(x.id) FROM events x WHERE x.sentence_id = g.sentence_id"
+        " AND x.layer = 'gold' AND x.action NOT IN ('undo', 'redo')"
+        " AND json_extract(x.after, '$.status') = g.status AND json_extract(x.after, '$.labels') = json(g.labels)),"
+        " julianday(e.at) > julianday(g.updated_at))"
+        " AND (e.before IS NULL OR e.after IS NULL"
+        " OR json_extract(e.before, '$.labels') IS NOT json_extract(e.after, '$.labels')"
+        " OR json_extract(e.before, '$.status') IS NOT json_extract(e.after, '$.status'))")
+    _ADJUDICATED = "g.status = 'done' AND g.updated_at IS NOT NULL"
+
+    def stale_gold(self) -> list[str]:
+        """Sentence ids (corpus order) of adjudicated gold whose judgments changed after adjudication."""
+        return [r[0] for r in self.conn.execute(
+            f"SELECT g.sentence_id FROM gold g WHERE {self._ADJUDICATED}"
+            f" AND EXISTS (SELECT 1 FROM events e WHERE {self._STALE_EVENT}) ORDER BY g.sentence_n")]
+
+    def stale_gold_annotators(self, sentence_id: str) -> list[str]:
+        """Who changed a judgment on this sentence after its gold was adjudicated ([] when not stale)."""
+        return [r[0] for r in self.conn.execute(
+            f"SELECT DISTINCT e.annotator FROM gold g JOIN events e ON {self._STALE_EVENT}"
+            f" WHERE g.sentence_id = ? AND {self._ADJUDICATED} ORDER BY e.annotator", (sentence_id,))]
 
     def export_rows(self, kind: str | None = "sentence") -> Iterable[tuple]:
         """Units in corpus order joined with their judgments (one row per judgment, annotators in order)
@@ -367,9 +444,11 @@ class JudgmentsMixin:
         return [dict(zip(("id", "title", "n_sentences", "annotated", "judgments", "gold"), r)) for r in cur]
 
     def event_times(self) -> Iterable[tuple[str, str, str]]:
-        """(annotator, time, action) of every tagging event, per annotator in time order."""
+        """(annotator, time, action) of every tagging event (bookkeeping left out), per annotator in time
+        order (events merged from another database sit among the ones made here by their times)."""
         return self.conn.execute(
-            "SELECT annotator, at, action FROM events WHERE layer = 'annotation' ORDER BY annotator, id")
+            "SELECT annotator, at, action FROM events WHERE layer = 'annotation'"
+            f" AND action NOT IN ({_BOOKKEEPING_SQL}) ORDER BY annotator, at, id")
 
     # The resume frontier: meta 'frontier:<annotator>' = n such that every sentence unit up to n is
     # finished by that annotator. Resuming starts its search there instead of walking all finished

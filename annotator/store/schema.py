@@ -1,6 +1,6 @@
 """Versioned migrations: PRAGMA user_version is the schema version."""
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 FINISHED = ("done", "skipped", "flagged")  # statuses that take a sentence out of the todo queue
 
 MIGRATIONS: dict[int, list[str]] = {
@@ -48,6 +48,20 @@ MIGRATIONS: dict[int, list[str]] = {
             INSERT INTO sentences_fts(sentences_fts, rowid, text) VALUES ('delete', old.n, old.text);
             INSERT INTO sentences_fts(rowid, text) VALUES (new.n, new.text); END""",
         "INSERT INTO sentences_fts(sentences_fts) VALUES ('rebuild')",
+    ],
+    # 4: assignment plans (`annotator assign`): every plan made or merged, by id; the owners and sentence
+    # assignments of each plan whose rows are kept (overlap = 1: in the overlap sample). meta 'plan' names
+    # the current plan: a new plan's rows are written in short batches first and take effect with one
+    # small write, so no long transaction blocks the people tagging.
+    4: [
+        """CREATE TABLE plans (id TEXT PRIMARY KEY, settings TEXT NOT NULL, created_at TEXT NOT NULL,
+            replaces TEXT)""",
+        """CREATE TABLE plan_owners (plan TEXT NOT NULL, doc_id TEXT NOT NULL, annotator TEXT NOT NULL,
+            PRIMARY KEY (plan, doc_id)) WITHOUT ROWID""",
+        """CREATE TABLE assignments (
+            plan TEXT NOT NULL, annotator TEXT NOT NULL, sentence_n INTEGER NOT NULL, sentence_id TEXT NOT NULL,
+            overlap INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (plan, annotator, sentence_n)) WITHOUT ROWID""",
+        "CREATE INDEX assignments_queue ON assignments(plan, annotator, overlap, sentence_n)",
     ],
 }
 # events.undo_state: 0 = an edit in effect, 1 = undone (redo-able), 2 = undone and superseded,

@@ -117,12 +117,13 @@ class AnnotatorApp(App):
 
 def build_app(store: Store, taxonomy: Taxonomy, annotator: str, *, mode: str = "tag", queue: str = "todo",
               doc: str | None = None, suggestions: bool = True, order: str = "document", tag: str | None = None,
-              pair: tuple[str, str] | None = None) -> AnnotatorApp:
-    """The one factory: mode 'tag' opens the tagging screen, 'review' the adjudication queue."""
+              pair: tuple[str, str] | None = None, review_queue: str = "disagreements") -> AnnotatorApp:
+    """The one factory: mode 'tag' opens the tagging screen, 'review' the adjudication queue
+    (``review_queue``: disagreements or stale)."""
     if mode == "review":
         from annotator.review import ReviewSession
 
-        return AnnotatorApp(ReviewSession(store, taxonomy, annotator, tag=tag, pair=pair))
+        return AnnotatorApp(ReviewSession(store, taxonomy, annotator, tag=tag, pair=pair, queue=review_queue))
     session = TaggingSession(store, taxonomy, annotator, queue=queue)
     app = AnnotatorApp(session, doc)
     app.suggest = suggestions

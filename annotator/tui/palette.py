@@ -45,6 +45,8 @@ def tag_entries(screen):
         key = f"[{tag.key}] " if tag.key else ""
         yield f"Toggle {key}{tag.title} · {tag.en} · {tag.id}", partial(screen.toggle_tag, tag.id), tag.description
     for q in QUEUES:
+        if q == "assigned" and screen.session.plan is None:
+            continue
         yield f"Queue: {q}", partial(screen.change_queue, q), f"Work through the {q} queue"
     for doc in screen.session.store.documents():  # documents by title
         title = doc.get("title") or doc["id"]
@@ -54,8 +56,12 @@ def tag_entries(screen):
 
 
 def review_entries(screen):
-    """Review screen palette: filter the disagreement queue by tag or by annotator pair, and its commands."""
+    """Review screen palette: the disagreement or stale-gold queue, filters by tag or by annotator pair, and
+    its commands."""
     session = screen.session
+    yield "Queue: disagreements", partial(screen.set_queue, "disagreements"), "Items whose judgments differ"
+    yield ("Queue: stale gold", partial(screen.set_queue, "stale"),
+           "Adjudicated items whose judgments changed since (a merge, a re-edit)")
     yield "Filter: all disagreements", partial(screen.set_filter, None, None), "Clear the filter"
     for tag in session.taxonomy.tags.values():
         text = f"Filter by tag: {tag.title} · {tag.en} · {tag.id}"

@@ -109,12 +109,17 @@ def progress_bar(done: int, total: int, width: int = 20) -> Text:
 
 
 def status_text(queue: str, position: int, total: int, done: int, doc_done: int, doc_total: int,
-                annotator: str, queue_empty: bool) -> Text:
+                annotator: str, queue_empty: bool, plan: dict | None = None) -> Text:
     t = Text()
     t.append(f" {queue} ", style="bold reverse")
     t.append(f"  #{position}/{total}  ")
-    t.append(f"done {done}/{total} ")
-    t.append_text(progress_bar(done, total))
+    if plan is not None:  # the annotator's assignment: its progress replaces the corpus-wide count
+        t.append(f"assigned {plan['done']}/{plan['assigned']} ")
+        t.append_text(progress_bar(plan["done"], plan["assigned"]))
+        t.append(f"  sample {plan['sample_done']}/{plan['sample']}")
+    else:
+        t.append(f"done {done}/{total} ")
+        t.append_text(progress_bar(done, total))
     t.append(f"  doc {doc_done}/{doc_total}  ")
     t.append("👤 ", style="dim")
     t.append(safe(annotator), style="bold")
@@ -162,3 +167,113 @@ def guidelines(taxonomy: Taxonomy) -> Group:
             for ex in tag.examples:
                 parts.append(Text(f"{indent}e.g. {safe(ex)}", style="italic"))
     return Group(*parts)
+
+
+AGREED, DIFFERS = "=", "≠"  # a tag every (done) annotator chose; a tag some but not all chose
+STATUS_MARK = {"done": "", "flagged": "!", "skipped": "-", "draft": "·"}
+
+
+def fit(text: Text, width: int) -> Text:
+    """``text`` cut to ``width`` terminal cells (double-width Chinese counted as two), with an ellipsis."""
+    text = text.copy()
+    text.truncate(max(1, width), overflow="ellipsis")
+    return text
+
+
+def judgment_grid(taxonomy: Taxonomy, judgments: dict[str, State], gold: State, width: int,
+                  keys: list[str] | None = None):
+    """Each annotator's tags side by side: one row per tag anyone chose (and the gold's), one column per
+    annotator, then the gold. Rows where the (done) annotators differ come first, marked ≠ in yellow;
+    rows all of them chose are marked = in green. Fits ``width`` cells: titles and names are cut with
+    an ellipsis, never wrapped. Notes follow, one line each."""
+    from rich.table import Table
+
+    names = list(judgments)
+    keys = keys or [""] * len(names)
+    chosen = {w: set(judgments[w].labels) for w in names}
+    counted = [w for w in names if judgments[w].status == "done"] or names
+    tag_ids = [t for t in taxonomy.tags if t in gold.labels or any(t in chosen[w] for w in names)]
+    tag_ids += sorted({t for w in names for t in chosen[w]} - set(taxonomy.tags))  # labels of another taxonomy
+    rows = [(t, {w: t in chosen[w] for w in names}, t in gold.labels) for t in tag_ids]
+    gold_none = gold.status == "done" and not gold.labels  # an explicit "none of these"
+    if any(not chosen[w] for w in names) or gold_none:
+        rows.append(("", {w: not chosen[w] for w in names}, gold_none))
+
+    def kind(has: dict[str, bool]) -> str:
+        n = sum(has[w] for w in counted)
+        return AGREED if n == len(counted) else (DIFFERS if n else " ")
+
+    rows.sort(key=lambda r: kind(r[1]) != DIFFERS)  # stable: taxonomy order within each group
+
+    def title(tag_id: str) -> Text:
+        if not tag_id:
+            return Text("(no tags)", style="italic")
+        tag = taxonomy.tags.get(tag_id)
+        t = Text(f"{tag.key} " if tag and tag.key else "  ", style="bold")
+        t.append(safe(tag.title if tag else tag_id), style=f"bold {tag_colour(taxonomy, tag_id)}")
+        return t
+
+    heads = []
+    for k, w in zip(keys, names):
+        h = Text(f"{k} " if k else "", style="bold")
+        h.append(safe(w) + STATUS_MARK.get(judgments[w].status, "?"),
+                 style="" if judgments[w].status == "done" else "dim")
+        heads.append(h)
+    gold_head = Text("gold" + ("✓" if gold.status == "done" else STATUS_MARK.get(gold.status, "")),
+                     style="bold reverse")
+    legend = Text(f"{DIFFERS} differs {AGREED} all", style="dim")
+    title_w = min(24, max([legend.cell_len] + [2 + title(t).cell_len for t, _, _ in rows]))
+    gold_w = gold_head.cell_len
+    gaps = len(names) + 1  # one cell after every column but the last
+    col_w = _share([h.cell_len for h in heads], width - gold_w - gaps, title_w)
+    title_w = max(6, width - gold_w - gaps - sum(col_w)) if sum(col_w) + title_w + gold_w + gaps > width \
+        else title_w
+    grid = Table(box=None, show_header=True, header_style="", pad_edge=False, padding=(0, 1, 0, 0),
+                 show_edge=False, expand=False)
+    grid.add_column(legend, width=title_w, no_wrap=True,
+                    overflow="ellipsis")
+    for h, w in zip(heads, col_w):
+        grid.add_column(fit(h, w), width=w, no_wrap=True, overflow="ellipsis", justify="center")
+    grid.add_column(gold_head, width=gold_w, no_wrap=True, justify="center")
+    for tag_id, has, in_gold in rows:
+        k = kind(has)
+        mark = Text(k + " ", style={"≠": "bold yellow", "=": "green"}.get(k, "dim"))
+        label = mark + title(tag_id)
+        if k == DIFFERS:
+            label.stylize("reverse", 2)
+        colour = tag_colour(taxonomy, tag_id) if tag_id else "white"
+        cells = [Text("■", style=f"bold {colour}" if judgments[w].status == "done" else colour) if has[w]
+                 else Text("·", style="dim") for w in names]
+        grid.add_row(fit(label, title_w), *cells, Text("■" if in_gold else "·", style="bold" if in_gold else "dim"))
+    notes = []
+    for k, w in zip(keys, names):
+        if judgments[w].note:
+            line = Text("✎ ", style="cyan")
+            line.append(safe(f"{w}: {judgments[w].note}"), style="cyan")
+            notes.append(fit(line, width))
+    return Group(grid, *notes)
+
+
+def _share(wanted: list[int], room: int, title_w: int, readable: int = 8, title_min: int = 12) -> list[int]:
+    """Widths of the annotator columns in ``room`` cells beside a title column of ``title_w``: each name
+    gets up to ``readable`` cells first (the title column shrinks to ``title_min`` for that), then what
+    is left goes to the longer names."""
+    cols = [min(w, readable) for w in wanted]
+    avail = room - max(title_min, min(title_w, room - sum(cols)))
+    if sum(cols) > avail:  # too many annotators even so: equal shares, at least 3 cells
+        return [max(3, avail // max(1, len(cols)))] * len(cols)
+    spare = avail - sum(cols)
+    while spare > 0 and any(c < w for c, w in zip(cols, wanted)):
+        for i, w in enumerate(wanted):
+            if spare and cols[i] < w:
+                cols[i] += 1
+                spare -= 1
+    return cols
+
+
+def stale_line(who: list[str], width: int) -> Text:
+    """The review screen's warning that the saved gold was settled from judgments that changed since."""
+    t = Text("⚠ stale: ", style="bold black on yellow")
+    t.append(safe(", ".join(who)), style="bold black on yellow")
+    t.append(" changed since adjudication (enter saves the gold again)", style="bold black on yellow")
+    return fit(t, width)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -19,6 +20,10 @@ from annotator.tui.modals import HelpScreen, PaletteScreen
 from annotator.tui.palette import review_entries
 
 COPY_KEYS = [f"f{i}" for i in range(1, 10)]
+GRID_LEGEND = (f"The grid: a row per tag, a column per annotator (F1… copies that column into gold), then the "
+               f"gold. {render.DIFFERS} marks a tag some done judgments chose and others did not (listed first); "
+               f"{render.AGREED} a tag all of them chose. After a name, ! is flagged, - skipped, · open. "
+               "\"⚠ stale\": judgments changed since this gold was saved; enter saves it again.")
 DASHBOARD = [
     spec("escape,ctrl+d", "action_close", "back to the review queue"),
     spec("s", "action_sort", "sort tags by α, ascending or descending"),
@@ -68,28 +73,27 @@ class ReviewScreen(SentenceScreen):
         s = self.session
         cur = s.current
         if cur is None:
-            self.query_one("#current", Static).update(Text("No disagreements to adjudicate."))
-            self.query_one("#status", Static).update(render.plain(f" review · 0 items · 👤 {s.adjudicator}"))
+            empty = ("No disagreements to adjudicate." if s.queue == "disagreements"
+                     else "No stale gold: every adjudicated item still matches its judgments.")
+            self.query_one("#current", Static).update(Text(empty))
+            self.query_one("#status", Static).update(
+                render.plain(f" review · {s.queue} · 0 items · 👤 {s.adjudicator}"))
             return
         matched = self.show_sentence()
-        t = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
-        t.add_column("key")
-        t.add_column("annotator")
-        t.add_column("tags")
-        t.add_column("note")
-        for i, who in enumerate(s.annotators):
-            j = s.judgments[who]
-            t.add_row(Text(COPY_KEYS[i].upper() if i < len(COPY_KEYS) else ""), render.plain(who),
-                      render.labels_line(s.taxonomy, j.__class__(j.labels, j.status, "")), render.plain(j.note or ""))
-        gold = render.labels_line(s.taxonomy, s.gold)
-        t.add_row(Text(""), Text("GOLD", style="bold reverse"), gold, render.plain(f"by {s.adjudicator}", style="dim"))
-        self.query_one("#judgments", Static).update(t)
+        width = max(20, self.size.width - 4)
+        parts = [render.stale_line(s.stale_by, width)] if s.stale_by else []
+        parts.append(render.judgment_grid(s.taxonomy, {w: s.judgments[w] for w in s.annotators}, s.gold, width,
+                                          [k.upper() for k in COPY_KEYS[:len(s.annotators)]]))
+        self.query_one("#judgments", Static).update(Group(*parts))
         self.show_tags(s.gold.labels, matched)
         filt = f" tag={s.tag}" if s.tag else (f" pair={s.pair[0]},{s.pair[1]}" if s.pair else "")
-        status = Text(" review ", style="bold reverse")
+        status = Text(" review " if s.queue == "disagreements" else " review: stale ", style="bold reverse")
         status.append(render.safe(f"  item {s.pos + 1}/{len(s.items)}{filt}  "))
-        status.append(f"gold {'saved' if s.gold.status == 'done' else 'not saved'}  ",
-                      style="green" if s.gold.status == "done" else "yellow")
+        if s.stale_by:
+            status.append("gold stale  ", style="bold yellow")
+        else:
+            status.append(f"gold {'saved' if s.gold.status == 'done' else 'not saved'}  ",
+                          style="green" if s.gold.status == "done" else "yellow")
         status.append(render.safe(f"👤 {s.adjudicator}"))
         if s.store.read_only:
             status.append("   read-only: browsing only", style="bold yellow")
@@ -100,7 +104,7 @@ class ReviewScreen(SentenceScreen):
 
     def _no_item(self) -> bool:
         if self.session.current is None:
-            self.notify("There is no disagreement here to adjudicate.", markup=False, timeout=3)
+            self.notify("There is no item here to adjudicate.", markup=False, timeout=3)
             return True
         return False
 
@@ -115,15 +119,15 @@ class ReviewScreen(SentenceScreen):
 
     async def action_save(self) -> None:
         if not self._no_item() and await self.act("gold_save", self.session.save) is False:
-            self.notify("Last disagreement: gold saved.", markup=False)
+            self.notify("Last item in the queue: gold saved.", markup=False)
 
     async def action_save_none(self) -> None:
         if not self._no_item() and await self.act("gold_none", self.session.save_none) is False:
-            self.notify("Last disagreement: gold saved.", markup=False)
+            self.notify("Last item in the queue: gold saved.", markup=False)
 
     async def action_skip(self) -> None:
         if not self._no_item() and await self.act("skip", self.session.skip) is False:
-            self.notify("Last disagreement: nothing after it.", markup=False)
+            self.notify("Last item in the queue: nothing after it.", markup=False)
 
     async def action_step(self, delta: int) -> None:
         await self.act("step", self.session.step, delta)
@@ -138,8 +142,14 @@ class ReviewScreen(SentenceScreen):
 
     async def set_filter(self, tag: str | None, pair: tuple[str, str] | None) -> None:
         await self.act("filter", self.session.set_filter, tag, pair)
-        self.notify(render.safe(f"{len(self.session.items)} disagreements" + (f" on {tag}" if tag else "")
+        what = "disagreements" if self.session.queue == "disagreements" else "items with stale gold"
+        self.notify(render.safe(f"{len(self.session.items)} {what}" + (f" on {tag}" if tag else "")
                     + (f" between {pair[0]} and {pair[1]}" if pair else "")), markup=False)
+
+    async def set_queue(self, queue: str) -> None:
+        await self.act("queue", self.session.set_queue, queue)
+        what = "disagreements" if queue == "disagreements" else "items with stale gold"
+        self.notify(f"{len(self.session.items)} {what}", markup=False)
 
     async def action_dashboard(self) -> None:
         await self.app.push_screen(DashboardScreen(self.session))
@@ -148,8 +158,9 @@ class ReviewScreen(SentenceScreen):
         await self.app.push_screen(PaletteScreen(list(review_entries(self))))
 
     async def action_help(self) -> None:
-        await self.app.push_screen(HelpScreen(render.help_group(self.session.taxonomy,
-                                                                help_rows(REVIEW, REVIEW_TAG_KEYS_HELP))))
+        await self.app.push_screen(HelpScreen(Group(
+            Text(GRID_LEGEND, style="italic"), Text(""),
+            render.help_group(self.session.taxonomy, help_rows(REVIEW, REVIEW_TAG_KEYS_HELP)))))
 
 
 class DashboardScreen(OrderedKeys, Screen):
@@ -162,10 +173,13 @@ class DashboardScreen(OrderedKeys, Screen):
         super().__init__()
         self.session = session
         self.report: dict | None = None
+        self.stale: int | None = None  # items whose adjudicated gold went stale (set by the worker)
         self.ascending = True
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
+            yield Static(id="progress")
+            yield Static(id="gold-state")
             yield Static("Computing agreement…", id="overall")
             yield DataTable(id="per-tag", zebra_stripes=True)
             yield Static(id="pairs")
@@ -177,13 +191,21 @@ class DashboardScreen(OrderedKeys, Screen):
 
     @work(thread=True, exclusive=True)
     def compute(self) -> None:
-        from annotator.agree import report
+        from annotator.agree import report, scope_of
 
         own = self.session.store.path != ":memory:"
         try:
             store = self.session.store.reopen() if own else self.session.store
             try:
-                rep = report(store, self.session.taxonomy, bootstrap=200)
+                adjudicated = sum(g.status == "done" for g in store.gold_items().values())
+                self.app.call_from_thread(self.show_gold_state, adjudicated, len(store.stale_gold()))
+                if store.current_plan() is not None:
+                    from annotator.progress import progress
+
+                    self.app.call_from_thread(self.show_progress, progress(store))
+                sample, measured_on = scope_of(store)  # the items `annotator agree` uses
+                rep = report(store, self.session.taxonomy, sample=sample)
+                rep["measured_on"] = measured_on
             finally:
                 if own:
                     store.close()
@@ -192,6 +214,27 @@ class DashboardScreen(OrderedKeys, Screen):
                                       severity="error", markup=False)
             return
         self.app.call_from_thread(self.show, rep)
+
+    def show_progress(self, rep: dict) -> None:
+        """The assignment plan's progress, as `annotator progress` prints it."""
+        from annotator.progress import COLUMNS, overlap_line, table_rows
+
+        t = Table(title=render.plain(f"Progress of plan {rep['plan']['id']}"), box=None)
+        for c in COLUMNS:
+            t.add_column(c, justify="left" if c == "annotator" else "right")
+        for row in table_rows(rep):
+            t.add_row(*(render.plain(c) for c in row))
+        self.query_one("#progress", Static).update(Group(t, Text(overlap_line(rep), style="dim")))
+
+    def show_gold_state(self, adjudicated: int, stale: int) -> None:
+        """How much gold is adjudicated, and how much of it went stale (judgments changed since)."""
+        self.stale = stale
+        t = Text(f"Gold: {adjudicated} adjudicated · ")
+        t.append(f"{stale} stale", style="bold yellow" if stale else "green")
+        if stale:
+            t.append("  (judgments changed since adjudication: ctrl+p › Queue: stale gold, or "
+                     "`annotator review --queue stale`)", style="dim")
+        self.query_one("#gold-state", Static).update(t)
 
     def show(self, rep: dict) -> None:
         self.report = rep

@@ -87,7 +87,7 @@ class TagScreen(SentenceScreen):
         self.query_one("#labels", Static).update(render.labels_line(s.taxonomy, s.state))
         self.show_tags(s.state.labels, matched, {x.tag: x.score for x in self.suggestions})
         self.query_one("#status", Static).update(render.status_text(
-            s.queue, s.position, s.total, s.done_total, s.done_doc, s.doc_total, s.annotator, s.queue_empty))
+            s.queue, s.position, s.total, s.done_total, s.done_doc, s.doc_total, s.annotator, s.queue_empty, s.plan))
 
     # ------------------------------------------------------------ keys (see keys.TAGGING)
     async def on_tag_key(self, tag_id: str) -> None:
@@ -106,7 +106,9 @@ class TagScreen(SentenceScreen):
         self._confirms += 1
         if self._confirms % self.RETRAIN_EVERY == 0 and self.highlighter is not None:
             self.load_suggester()  # retrain in the background; the screen never waits for it
-        if not moved:
+        if not moved and self.session.queue == "assigned":
+            self.notify("Your assignment is finished. For anything else: ctrl+p, then the todo queue.", markup=False)
+        elif not moved:
             self.notify(f"The {self.session.queue} queue is finished.", markup=False)
 
     async def action_accept(self) -> None:
