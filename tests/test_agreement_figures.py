@@ -294,3 +294,50 @@ def test_hierarchy_option_adds_alpha_hierarchy(double_db, taxonomy):
     assert r.exit_code == 0
     for heading in ("α hier", "AC1", "Per document", "Annotator pairs"):
         assert heading in r.output
+
+
+def test_pair_and_tag_ac1_in_the_report_match_irrcac(double_db, taxonomy):
+    from annotator.agree import collect
+
+    store = Store(double_db)
+    units = [u.id for u in store.iter_units("sentence")]
+    rng = random.Random(8)
+    for sid in units[::2]:  # carol judges half the items, often like alice
+        labels = store.annotation(sid, "alice").labels if rng.random() < 0.7 else ("study",)
+        store.change("annotation", sid, "carol", "confirm", State(tuple(labels), "done"))
+    rep = report(store, taxonomy, bootstrap=0)
+    items, _, _ = collect(store)
+    ids = list(items)
+    vocab = list(taxonomy.tags)
+    c = ag.encode([items[i] for i in ids], vocab, ids, rep["annotators"])
+    for p in rep["pairs"]:
+        a, b = rep["annotators"].index(p["a"]), rep["annotators"].index(p["b"])
+        sub = c.codes[:, [a, b]]
+        sub = sub[(sub >= 0).all(axis=1)]
+        assert p["shared_items"] == len(sub)
+        assert p["gwet_ac1"] == pytest.approx(irr_ac1(ag.Codes(sub, c.sets, c.bits)), abs=1e-9)
+    tm = ag.tag_matrix(c, len(vocab))
+    for tag in ("study", "plan"):
+        f = rep["per_tag"][tag]
+        t = vocab.index(tag)
+        b = np.where(c.codes >= 0, tm[np.maximum(c.codes, 0), t].astype(np.int64), -1)
+        assert f["gwet_ac1"] == pytest.approx(irr_ac1(binary_codes(b.tolist()), categories=[0, 1]), abs=1e-9)
+    assert rep["overall"]["gwet_ac1"] == pytest.approx(irr_ac1(c), abs=1e-9)
+    store.close()
+
+
+def test_table_shows_a_dash_and_the_reason_for_a_rare_tag(double_db, taxonomy):
+    from click.testing import CliRunner
+
+    from annotator.cli import cli
+    from annotator.commands import register
+
+    register(cli)
+    rep = report(Store(double_db), taxonomy, bootstrap=0)
+    rare = [t for t, f in rep["per_tag"].items() if f["items_with_tag"] < ag.MIN_SHARED]
+    assert rare
+    r = CliRunner().invoke(cli, ["--db", str(double_db), "agree", "--bootstrap", "0", "--sample", "all"],
+                           env={"COLUMNS": "220"})
+    assert r.exit_code == 0
+    line = next(ln for ln in r.output.splitlines() if f" {rare[0]} " in ln)
+    assert "—" in line and "at least 5 needed" in line
