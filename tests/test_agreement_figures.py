@@ -341,3 +341,18 @@ def test_table_shows_a_dash_and_the_reason_for_a_rare_tag(double_db, taxonomy):
     assert r.exit_code == 0
     line = next(ln for ln in r.output.splitlines() if f" {rare[0]} " in ln)
     assert "—" in line and "at least 5 needed" in line
+
+
+async def test_review_dashboard_shows_ac1(double_db, taxonomy):
+    from textual.widgets import DataTable
+
+    from annotator.tui.app import build_app
+
+    app = build_app(Store(double_db), taxonomy, "judge", mode="review")
+    async with app.run_test(size=(140, 50)) as pilot:
+        await pilot.press("ctrl+d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert "AC1" in [str(c.label) for c in table.columns.values()]
+        assert app.screen.report["overall"]["gwet_ac1"] is not None
