@@ -356,3 +356,31 @@ async def test_review_dashboard_shows_ac1(double_db, taxonomy):
         table = app.screen.query_one(DataTable)
         assert "AC1" in [str(c.label) for c in table.columns.values()]
         assert app.screen.report["overall"]["gwet_ac1"] is not None
+
+
+def test_hierarchy_distance_on_a_deeper_tree_is_a_bounded_pseudometric():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    # 0 ← 1 ← 2 ← 3 (a chain), 0 ← 4, 5 ← 6, 7 alone
+    parents = [None, 0, 1, 2, 0, None, 5, None]
+    up = ag.ancestors(parents)
+    vocab = [f"t{i}" for i in range(8)]
+    subsets = st.frozensets(st.sampled_from(vocab), max_size=4)
+
+    @settings(max_examples=200, deadline=None)
+    @given(subsets, subsets, subsets)
+    def check(a, b, c):
+        codes = ag.encode([{"a": a, "b": b, "c": c}], vocab, annotators=["a", "b", "c"])
+        h = ag.closure(codes, up)
+        i = h.codes[0]
+        d = ag.distance(h.bits, i[:, None], i[None, :], "jaccard")
+        assert ((d >= 0) & (d <= 1 + 1e-12)).all() and np.allclose(d, d.T) and np.allclose(np.diag(d), 0)
+        assert d[0, 2] <= d[0, 1] + d[1, 2] + 1e-12
+        if a == b:
+            assert d[0, 1] == 0
+
+    check()
+    one = ag.encode([{"a": frozenset(["t0"]), "b": frozenset(["t1"])}], vocab)
+    h = ag.closure(one, up)
+    assert ag.distance(h.bits, h.codes[:, 0], h.codes[:, 1], "jaccard")[0] == 0.5  # parent against child
