@@ -398,6 +398,8 @@ def dataset_card(store: Store, taxonomy: Taxonomy, summary: ExportSummary, comma
         "records_per_label_source": dict(summary.per_source),
         "records_per_label": dict(sorted(summary.per_label.items())),
         "unresolved": {"units": sum(summary.unresolved.values()), "reasons": dict(summary.unresolved.most_common())},
+        # gold whose judgments changed after adjudication: exported as adjudicated, worth a second look
+        "stale_gold": len(store.stale_gold()),
         "agreement": agreement,
         "bootstrap": bootstrap if agreement is not None else None,
         "plan": plan,

@@ -312,7 +312,7 @@ def test_tag_serves_the_assignment_in_a_burst_through_a_terminal(seeded_db, taxo
         app.wait_drawn("assigned")
         app.send(keys(*["c", "enter"] * 6))
         app.wait(lambda: _done(seeded_db, "ann") >= 6, "six confirmed sentences")
-        app.wait_drawn("assigned 6/")
+        app.wait_drawn("mine 6/")
     con = sqlite3.connect(seeded_db)
     rows = con.execute("SELECT sentence_id, labels, status FROM annotations WHERE annotator = 'ann'").fetchall()
     con.close()
@@ -379,3 +379,17 @@ async def test_review_dashboard_shows_the_plans_progress(double_db, taxonomy):
                 break
         assert "alice" in text and "bob" in text and "overlap sample" in text
     s.close()
+
+
+def test_dataset_card_counts_stale_gold(double_db, tmp_path):
+    from annotator.store import State
+
+    s = Store(double_db)
+    sid = next(u.id for u in s.iter_units("sentence"))
+    s.change("gold", sid, "rev", "adjudicate", after=State((), "done", ""))
+    s.change("annotation", sid, "alice", "toggle", after=State(("study",), "done", ""))
+    assert s.stale_gold() == [sid]
+    s.close()
+    out = tmp_path / "s.jsonl"
+    assert run(double_db, "export", "--out", str(out)).exit_code == 0
+    assert json.loads((tmp_path / "s.meta.json").read_text(encoding="utf-8"))["stale_gold"] == 1

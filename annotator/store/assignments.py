@@ -158,21 +158,20 @@ class AssignmentsMixin:
 
     def assignment_counts(self, annotator: str) -> dict[str, int]:
         """This annotator's assigned sentences and how many they have done, in all and in the sample."""
-        r = self.conn.execute(
-            "SELECT count(*), coalesce(sum(p.overlap), 0), coalesce(sum(a.status = 'done'), 0),"
-            " coalesce(sum(p.overlap AND a.status = 'done'), 0) FROM assignments p LEFT JOIN annotations a"
-            f" ON a.sentence_id = p.sentence_id AND a.annotator = p.annotator WHERE p.plan = {_CURRENT}"
-            " AND p.annotator = ?", (annotator,)).fetchone()
-        return {"assigned": r[0], "sample": r[1], "done": r[2], "sample_done": r[3]}
+        rows = self.progress_rows(annotator)
+        r = rows[0] if rows else {"assigned": 0, "sample": 0, "done": 0, "sample_done": 0}
+        return {k: r[k] for k in ("assigned", "sample", "done", "sample_done")}
 
-    def progress_rows(self) -> list[dict]:
-        """Per annotator in the plan: assigned, done, set aside (skipped or flagged), in all and in the sample."""
+    def progress_rows(self, annotator: str | None = None) -> list[dict]:
+        """Per annotator in the plan (or just one): assigned, done, set aside (skipped or flagged), in all and
+        in the overlap sample."""
         cur = self.conn.execute(
             "SELECT p.annotator, count(*), coalesce(sum(a.status = 'done'), 0),"
             " coalesce(sum(a.status IN ('skipped', 'flagged')), 0), coalesce(sum(p.overlap), 0),"
             " coalesce(sum(p.overlap AND a.status = 'done'), 0)"
             " FROM assignments p LEFT JOIN annotations a ON a.sentence_id = p.sentence_id AND a.annotator = p.annotator"
-            f" WHERE p.plan = {_CURRENT} GROUP BY p.annotator ORDER BY p.annotator")
+            f" WHERE p.plan = {_CURRENT}" + (" AND p.annotator = ?" if annotator is not None else "")
+            + " GROUP BY p.annotator ORDER BY p.annotator", (annotator,) if annotator is not None else ())
         return [dict(zip(("annotator", "assigned", "done", "set_aside", "sample", "sample_done"), r)) for r in cur]
 
     def overlap_items(self) -> set[str]:

@@ -112,15 +112,15 @@ def status_text(queue: str, position: int, total: int, done: int, doc_done: int,
                 annotator: str, queue_empty: bool, plan: dict | None = None) -> Text:
     t = Text()
     t.append(f" {queue} ", style="bold reverse")
-    t.append(f"  #{position}/{total}  ")
     if plan is not None:  # the annotator's assignment: its progress replaces the corpus-wide count
-        t.append(f"assigned {plan['done']}/{plan['assigned']} ")
-        t.append_text(progress_bar(plan["done"], plan["assigned"]))
-        t.append(f"  sample {plan['sample_done']}/{plan['sample']}")
+        t.append(f" #{position}/{total}  mine {plan['done']}/{plan['assigned']} ")
+        t.append_text(progress_bar(plan["done"], plan["assigned"], width=6))
+        t.append(f"  sample {plan['sample_done']}/{plan['sample']}  doc {doc_done}/{doc_total}  ")
     else:
+        t.append(f"  #{position}/{total}  ")
         t.append(f"done {done}/{total} ")
         t.append_text(progress_bar(done, total))
-    t.append(f"  doc {doc_done}/{doc_total}  ")
+        t.append(f"  doc {doc_done}/{doc_total}  ")
     t.append("👤 ", style="dim")
     t.append(safe(annotator), style="bold")
     if queue_empty:

@@ -239,7 +239,10 @@ class DashboardScreen(OrderedKeys, Screen):
     def show(self, rep: dict) -> None:
         self.report = rep
         o = rep["overall"]
-        t = Table(title=render.plain(f"{rep['items']} items · annotators: {', '.join(rep['annotators'])}"), box=None)
+        m = rep.get("measured_on") or {}
+        on = "the plan's overlap sample" if m.get("scope", "all") != "all" else "every double-annotated sentence"
+        t = Table(title=render.plain(f"{rep['items']} items ({on}) · annotators: {', '.join(rep['annotators'])}"),
+                  box=None)
         for c in ("figure", "all facets", *rep["facets"]):
             t.add_column(render.plain(c))
         for key in ("alpha_nominal", "alpha_masi", "alpha_jaccard", "percent_agreement", "gwet_ac1", "cohen_kappa",
