@@ -384,3 +384,21 @@ def test_hierarchy_distance_on_a_deeper_tree_is_a_bounded_pseudometric():
     one = ag.encode([{"a": frozenset(["t0"]), "b": frozenset(["t1"])}], vocab)
     h = ag.closure(one, up)
     assert ag.distance(h.bits, h.codes[:, 0], h.codes[:, 1], "jaccard")[0] == 0.5  # parent against child
+
+
+@pytest.mark.parametrize("seed,coders,missing", [(0, 2, 0.0), (1, 2, 0.3), (2, 3, 0.3), (3, 4, 0.5), (4, 3, 0.9)])
+def test_per_tag_binary_equals_the_one_tag_at_a_time_figures(seed, coders, missing):
+    rows = random_sets(random.Random(700 + seed), 40, coders, missing=missing)
+    rows[0] = [frozenset({"a"})] + [None] * (coders - 1)  # an item with one judgment
+    c = codes_from_matrix(rows)
+    vocab = sorted({t for j in rows for v in j if v for t in v}) + ["never-chosen"]
+    figs = ag.per_tag_binary(c, len(vocab))
+    tm = ag.tag_matrix(c, len(vocab))
+    for t in range(len(vocab)):
+        bc = binary_codes(np.where(c.codes >= 0, tm[np.maximum(c.codes, 0), t].astype(np.int64), -1).tolist())
+        for got, reason, (want, why) in (
+                (figs.alpha[t], figs.alpha_reason[t], (lambda a: (a.value, a.reason))(ag.alpha(bc, "nominal"))),
+                (figs.kappa[t], figs.kappa_reason[t], ag.light_kappa(bc)),
+                (figs.ac1[t], figs.ac1_reason[t], ag.gwet_ac1(bc, categories=2))):
+            assert reason == why
+            assert (np.isnan(got) and want is None) or got == pytest.approx(want, abs=1e-12)
