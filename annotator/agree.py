@@ -92,27 +92,30 @@ def per_tag(codes: ag.Codes, vocabulary: list[str]) -> dict:
     present = codes.codes >= 0
     pairable = present.sum(axis=1) >= 2
     judgments = int(present[pairable].sum())
+    chosen = tm[np.maximum(codes.codes, 0)] & present[:, :, None] if len(tm) else \
+        np.zeros(codes.codes.shape + (len(vocabulary),), dtype=bool)
+    support = chosen[pairable].sum(axis=(0, 1))
+    with_tag = chosen[pairable].any(axis=1).sum(axis=0)
+    figs = ag.per_tag_binary(codes, len(vocabulary))
     two = codes.codes.shape[1] == 2
+
+    def value(v):
+        return None if np.isnan(v) else float(v)
+
     out = {}
-    binary_bits = np.array([[0], [1]], dtype=np.uint64)
     for t, tag in enumerate(vocabulary):
-        b = np.where(present, tm[np.maximum(codes.codes, 0), t].astype(np.int64), ag.MISSING)
-        support = int((b[pairable] == 1).sum())
-        items = int((b[pairable] == 1).any(axis=1).sum())
+        items = int(with_tag[t])
         row = {"alpha": None, "kappa": None, "gwet_ac1": None,
                "kappa_kind": "cohen" if two else "mean of pairwise cohen", "items_with_tag": items,
-               "support": support, "prevalence": support / judgments if judgments else None, "reasons": {}}
+               "support": int(support[t]), "prevalence": int(support[t]) / judgments if judgments else None,
+               "reasons": {}}
         if items < ag.MIN_SHARED:
             why = f"chosen on only {items} items (at least {ag.MIN_SHARED} needed)"
             row["reasons"] = {"alpha": why, "kappa": why, "gwet_ac1": why}
-            out[tag] = row
-            continue
-        bc = ag.Codes(b, [frozenset(), frozenset([tag])], binary_bits)
-        a = ag.alpha(bc, "nominal")
-        kappa, kr = ag.light_kappa(bc)
-        ac1, acr = ag.gwet_ac1(bc, categories=2)
-        row.update(alpha=a.value, kappa=kappa, gwet_ac1=ac1,
-                   reasons={k: v for k, v in (("alpha", a.reason), ("kappa", kr), ("gwet_ac1", acr)) if v})
+        else:
+            row.update(alpha=value(figs.alpha[t]), kappa=value(figs.kappa[t]), gwet_ac1=value(figs.ac1[t]))
+            row["reasons"] = {k: v for k, v in (("alpha", figs.alpha_reason[t]), ("kappa", figs.kappa_reason[t]),
+                                                ("gwet_ac1", figs.ac1_reason[t])) if v}
         out[tag] = row
     return out
 

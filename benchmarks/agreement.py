@@ -1,6 +1,7 @@
 """Agreement speed: 200,000 items × 3 annotators on the bundled taxonomy (10% missing).
 
-Reports: the whole `annotator agree --json` from the database (every figure, read included);
+Reports: the whole `annotator agree --json` from the database (every figure, read included), and with
+`--distance hierarchy`;
 our nominal + per-tag binary α next to the `krippendorff` package on the same in-memory arrays;
 α MASI next to NLTK's AnnotationTask on 2,000 and 20,000-item subsets.
 Run: python benchmarks/agreement.py [--items 200000]
@@ -9,6 +10,7 @@ Run: python benchmarks/agreement.py [--items 200000]
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import shutil
 import subprocess
@@ -88,6 +90,14 @@ def main() -> None:
         t_cli = time.perf_counter() - t
         assert proc.returncode == 0, proc.stderr[-2000:]
         print(f"annotator agree --json (every figure, DB read, 1000 bootstrap resamples): {t_cli:.2f} s (target < 10 s)")
+        t = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "annotator", "--db", str(db), "agree", "--json", "--distance",
+                               "hierarchy"], capture_output=True, text=True)
+        t_h = time.perf_counter() - t
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        docs = len(json.loads(proc.stdout)["per_document"])
+        print(f"annotator agree --json --distance hierarchy (α hierarchy with its bootstrap too; {docs} documents): "
+              f"{t_h:.2f} s")
 
         codes = ag.encode(judgments, vocab, annotators=ANNOTATORS)
         tm = ag.tag_matrix(codes, len(vocab))

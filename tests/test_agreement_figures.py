@@ -294,3 +294,111 @@ def test_hierarchy_option_adds_alpha_hierarchy(double_db, taxonomy):
     assert r.exit_code == 0
     for heading in ("α hier", "AC1", "Per document", "Annotator pairs"):
         assert heading in r.output
+
+
+def test_pair_and_tag_ac1_in_the_report_match_irrcac(double_db, taxonomy):
+    from annotator.agree import collect
+
+    store = Store(double_db)
+    units = [u.id for u in store.iter_units("sentence")]
+    rng = random.Random(8)
+    for sid in units[::2]:  # carol judges half the items, often like alice
+        labels = store.annotation(sid, "alice").labels if rng.random() < 0.7 else ("study",)
+        store.change("annotation", sid, "carol", "confirm", State(tuple(labels), "done"))
+    rep = report(store, taxonomy, bootstrap=0)
+    items, _, _ = collect(store)
+    ids = list(items)
+    vocab = list(taxonomy.tags)
+    c = ag.encode([items[i] for i in ids], vocab, ids, rep["annotators"])
+    for p in rep["pairs"]:
+        a, b = rep["annotators"].index(p["a"]), rep["annotators"].index(p["b"])
+        sub = c.codes[:, [a, b]]
+        sub = sub[(sub >= 0).all(axis=1)]
+        assert p["shared_items"] == len(sub)
+        assert p["gwet_ac1"] == pytest.approx(irr_ac1(ag.Codes(sub, c.sets, c.bits)), abs=1e-9)
+    tm = ag.tag_matrix(c, len(vocab))
+    for tag in ("study", "plan"):
+        f = rep["per_tag"][tag]
+        t = vocab.index(tag)
+        b = np.where(c.codes >= 0, tm[np.maximum(c.codes, 0), t].astype(np.int64), -1)
+        assert f["gwet_ac1"] == pytest.approx(irr_ac1(binary_codes(b.tolist()), categories=[0, 1]), abs=1e-9)
+    assert rep["overall"]["gwet_ac1"] == pytest.approx(irr_ac1(c), abs=1e-9)
+    store.close()
+
+
+def test_table_shows_a_dash_and_the_reason_for_a_rare_tag(double_db, taxonomy):
+    from click.testing import CliRunner
+
+    from annotator.cli import cli
+    from annotator.commands import register
+
+    register(cli)
+    rep = report(Store(double_db), taxonomy, bootstrap=0)
+    rare = [t for t, f in rep["per_tag"].items() if f["items_with_tag"] < ag.MIN_SHARED]
+    assert rare
+    r = CliRunner().invoke(cli, ["--db", str(double_db), "agree", "--bootstrap", "0", "--sample", "all"],
+                           env={"COLUMNS": "220"})
+    assert r.exit_code == 0
+    line = next(ln for ln in r.output.splitlines() if f" {rare[0]} " in ln)
+    assert "—" in line and "at least 5 needed" in line
+
+
+async def test_review_dashboard_shows_ac1(double_db, taxonomy):
+    from textual.widgets import DataTable
+
+    from annotator.tui.app import build_app
+
+    app = build_app(Store(double_db), taxonomy, "judge", mode="review")
+    async with app.run_test(size=(140, 50)) as pilot:
+        await pilot.press("ctrl+d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert "AC1" in [str(c.label) for c in table.columns.values()]
+        assert app.screen.report["overall"]["gwet_ac1"] is not None
+
+
+def test_hierarchy_distance_on_a_deeper_tree_is_a_bounded_pseudometric():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    # 0 ← 1 ← 2 ← 3 (a chain), 0 ← 4, 5 ← 6, 7 alone
+    parents = [None, 0, 1, 2, 0, None, 5, None]
+    up = ag.ancestors(parents)
+    vocab = [f"t{i}" for i in range(8)]
+    subsets = st.frozensets(st.sampled_from(vocab), max_size=4)
+
+    @settings(max_examples=200, deadline=None)
+    @given(subsets, subsets, subsets)
+    def check(a, b, c):
+        codes = ag.encode([{"a": a, "b": b, "c": c}], vocab, annotators=["a", "b", "c"])
+        h = ag.closure(codes, up)
+        i = h.codes[0]
+        d = ag.distance(h.bits, i[:, None], i[None, :], "jaccard")
+        assert ((d >= 0) & (d <= 1 + 1e-12)).all() and np.allclose(d, d.T) and np.allclose(np.diag(d), 0)
+        assert d[0, 2] <= d[0, 1] + d[1, 2] + 1e-12
+        if a == b:
+            assert d[0, 1] == 0
+
+    check()
+    one = ag.encode([{"a": frozenset(["t0"]), "b": frozenset(["t1"])}], vocab)
+    h = ag.closure(one, up)
+    assert ag.distance(h.bits, h.codes[:, 0], h.codes[:, 1], "jaccard")[0] == 0.5  # parent against child
+
+
+@pytest.mark.parametrize("seed,coders,missing", [(0, 2, 0.0), (1, 2, 0.3), (2, 3, 0.3), (3, 4, 0.5), (4, 3, 0.9)])
+def test_per_tag_binary_equals_the_one_tag_at_a_time_figures(seed, coders, missing):
+    rows = random_sets(random.Random(700 + seed), 40, coders, missing=missing)
+    rows[0] = [frozenset({"a"})] + [None] * (coders - 1)  # an item with one judgment
+    c = codes_from_matrix(rows)
+    vocab = sorted({t for j in rows for v in j if v for t in v}) + ["never-chosen"]
+    figs = ag.per_tag_binary(c, len(vocab))
+    tm = ag.tag_matrix(c, len(vocab))
+    for t in range(len(vocab)):
+        bc = binary_codes(np.where(c.codes >= 0, tm[np.maximum(c.codes, 0), t].astype(np.int64), -1).tolist())
+        for got, reason, (want, why) in (
+                (figs.alpha[t], figs.alpha_reason[t], (lambda a: (a.value, a.reason))(ag.alpha(bc, "nominal"))),
+                (figs.kappa[t], figs.kappa_reason[t], ag.light_kappa(bc)),
+                (figs.ac1[t], figs.ac1_reason[t], ag.gwet_ac1(bc, categories=2))):
+            assert reason == why
+            assert (np.isnan(got) and want is None) or got == pytest.approx(want, abs=1e-12)

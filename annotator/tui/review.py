@@ -271,13 +271,14 @@ class DashboardScreen(OrderedKeys, Screen):
     def fill_tags(self) -> None:
         dt = self.query_one(DataTable)
         dt.clear(columns=True)
-        dt.add_columns("tag", "title", "α", "κ", "support")
+        dt.add_columns("tag", "title", "α", "κ", "AC1", "support")
         rows = sorted(self.report["per_tag"].items(),
                       key=lambda kv: (kv[1]["alpha"] is None, kv[1]["alpha"] or 0), reverse=not self.ascending)
         tax = self.session.taxonomy
         for tag, f in rows:
             dt.add_row(render.plain(tag), render.plain(tax.tags[tag].title if tag in tax.tags else ""), bar(f["alpha"]),
-                       Text("—" if f["kappa"] is None else f"{f['kappa']:.3f}"), Text(str(f["support"])))
+                       Text("—" if f["kappa"] is None else f"{f['kappa']:.3f}"),
+                       Text("—" if f["gwet_ac1"] is None else f"{f['gwet_ac1']:.3f}"), Text(str(f["support"])))
 
     def action_sort(self) -> None:
         if self.report:
