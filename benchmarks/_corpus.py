@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.resources import seeds_dir
-from annotator.segmenter import SEGMENTER_VERSION, doc_id_for, segment
+from annotator.core.resources import seeds_dir
+from annotator.ingest.segmenter import SEGMENTER_VERSION, doc_id_for, segment
 from annotator.store import Store
 
 

@@ -26,9 +26,9 @@ import numpy as np  # noqa: E402
 from _corpus import build  # noqa: E402
 
 from annotator import agreement as ag  # noqa: E402
-from annotator.resources import default_taxonomy_path  # noqa: E402
+from annotator.core.resources import default_taxonomy_path  # noqa: E402
 from annotator.store import Store  # noqa: E402
-from annotator.taxonomy import load_taxonomy  # noqa: E402
+from annotator.core.taxonomy import load_taxonomy  # noqa: E402
 
 ANNOTATORS = ["ann1", "ann2", "ann3"]
 

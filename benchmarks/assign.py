@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _corpus import build  # noqa: E402
 
-from annotator.plan import Settings, assign  # noqa: E402
-from annotator.progress import progress  # noqa: E402
+from annotator.annotate.plan import Settings, assign  # noqa: E402
+from annotator.measure.progress import progress  # noqa: E402
 from annotator.store import Store  # noqa: E402
 
 

@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from chaos import concurrency_run, copies_of_seeds, import_kill_trials, kill_trials  # noqa: E402
 
-from annotator.importer import import_paths  # noqa: E402
-from annotator.resources import seeds_dir  # noqa: E402
+from annotator.ingest.importer import import_paths  # noqa: E402
+from annotator.core.resources import seeds_dir  # noqa: E402
 from annotator.store import Store  # noqa: E402
 
 

@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _corpus import build  # noqa: E402
 
-from annotator.export import export  # noqa: E402
-from annotator.resources import default_taxonomy_path  # noqa: E402
+from annotator.publish.export import export  # noqa: E402
+from annotator.core.resources import default_taxonomy_path  # noqa: E402
 from annotator.store import Store  # noqa: E402
-from annotator.taxonomy import load_taxonomy  # noqa: E402
+from annotator.core.taxonomy import load_taxonomy  # noqa: E402
 
 
 def floor(db: Path, out: Path) -> float:
@@ -63,7 +63,7 @@ def main() -> None:
         t = time.perf_counter()
         summary = export(store, tax, work / "ours.jsonl")
         t_ours = time.perf_counter() - t
-        from annotator.agree import report
+        from annotator.measure.report import report
 
         t = time.perf_counter()
         report(store, tax, bootstrap=200)

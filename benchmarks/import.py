@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _corpus import write_corpus  # noqa: E402
 
-from annotator.importer import import_paths  # noqa: E402
+from annotator.ingest.importer import import_paths  # noqa: E402
 from annotator.store import Store  # noqa: E402
 
 
@@ -110,8 +110,8 @@ def make_pdf(path: Path, pages: int) -> None:
 
 
 def pdf_speed(work: Path, pages: int) -> None:
-    from annotator.formats import extract
-    from annotator.segmenter import segment
+    from annotator.ingest.formats import extract
+    from annotator.ingest.segmenter import segment
 
     pdf = work / "bench.pdf"
     make_pdf(pdf, pages)

@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _corpus import build  # noqa: E402
 
-from annotator.resources import default_taxonomy_path  # noqa: E402
+from annotator.core.resources import default_taxonomy_path  # noqa: E402
 from annotator.store import Store  # noqa: E402
-from annotator.taxonomy import load_taxonomy  # noqa: E402
+from annotator.core.taxonomy import load_taxonomy  # noqa: E402
 
 
 def main() -> None:

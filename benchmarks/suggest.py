@@ -22,10 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _corpus import seed_texts  # noqa: E402
 
-from annotator.resources import default_taxonomy_path  # noqa: E402
-from annotator.segmenter import segment  # noqa: E402
-from annotator.suggest import Highlighter, fit  # noqa: E402
-from annotator.taxonomy import load_taxonomy  # noqa: E402
+from annotator.core.resources import default_taxonomy_path  # noqa: E402
+from annotator.ingest.segmenter import segment  # noqa: E402
+from annotator.annotate.suggest import Highlighter, fit  # noqa: E402
+from annotator.core.taxonomy import load_taxonomy  # noqa: E402
 
 
 def synthetic(sentences: list[str], hl: Highlighter, n: int, rng: random.Random) -> list[tuple[str, list[str]]]:

@@ -281,7 +281,7 @@ def import_kill_trials(db: Path, folder: Path, trials: int, seed: int = 0, most_
 
 def copies_of_seeds(folder: Path, copies: int) -> Path:
     """``copies`` × the bundled seed reports, each copy a distinct document (a numbered heading)."""
-    from annotator.resources import seeds_dir
+    from annotator.core.resources import seeds_dir
 
     folder.mkdir(parents=True, exist_ok=True)
     for k in range(copies):

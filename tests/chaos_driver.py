@@ -31,9 +31,9 @@ def drive(db: str, annotator: str, seed: int, log: str, seconds: float = 3600.0,
 
 
 async def _drive(db: str, annotator: str, seed: int, log: str, seconds: float, max_steps: int) -> None:
-    from annotator.resources import default_taxonomy_path
+    from annotator.core.resources import default_taxonomy_path
     from annotator.store import EMPTY, Store
-    from annotator.taxonomy import load_taxonomy
+    from annotator.core.taxonomy import load_taxonomy
     from annotator.tui.app import build_app
 
     rng = random.Random(seed)
@@ -110,8 +110,8 @@ async def press(pilot, *keys: str) -> None:
 
 def _zygote() -> None:
     import annotator.tui.app  # noqa: F401  (the imports every driver needs, done once)
-    from annotator.resources import default_taxonomy_path
-    from annotator.taxonomy import load_taxonomy
+    from annotator.core.resources import default_taxonomy_path
+    from annotator.core.taxonomy import load_taxonomy
 
     load_taxonomy(default_taxonomy_path())
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # killed drivers are reaped automatically

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from annotator.importer import import_paths
-from annotator.resources import default_taxonomy_path, seeds_dir
+from annotator.ingest.importer import import_paths
+from annotator.core.resources import default_taxonomy_path, seeds_dir
 from annotator.store import Store
-from annotator.taxonomy import load_taxonomy
+from annotator.core.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,8 +14,7 @@ from nltk.metrics.distance import jaccard_distance, masi_distance
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss
 
-from annotator import agreement as ag
-
+from annotator.measure import agreement as ag
 TAGS = ["a", "b", "c", "d", "e"]
 
 
@@ -206,7 +205,7 @@ def test_json_never_contains_nan():
 
 
 def test_a_stray_judgment_by_another_person_leaves_every_kappa_and_no_figure_from_one_item(double_db, taxonomy):
-    from annotator.agree import report
+    from annotator.measure.report import report
     from annotator.store import State, Store
 
     store = Store(double_db)

@@ -15,8 +15,8 @@ import pytest
 from irrCAC.raw import CAC
 from sklearn.metrics import precision_recall_fscore_support
 
-from annotator import agreement as ag
-from annotator.agree import hierarchy_matrix, report
+from annotator.measure import agreement as ag
+from annotator.measure.report import hierarchy_matrix, report
 from annotator.store import State, Store
 from test_agreement import codes_from_matrix, random_sets
 
@@ -194,7 +194,7 @@ def test_report_pairs_tags_and_documents_obey_min_shared(double_db, taxonomy):
 
 
 def test_per_document_alpha_equals_alpha_on_that_document(double_db, taxonomy):
-    from annotator.agree import collect
+    from annotator.measure.report import collect
 
     store = Store(double_db)
     rep = report(store, taxonomy, bootstrap=0)
@@ -253,7 +253,7 @@ def test_versus_gold_per_annotator(double_db, taxonomy):
 
 
 def test_sample_restricts_every_figure(double_db, taxonomy):
-    from annotator.agree import collect
+    from annotator.measure.report import collect
 
     store = Store(double_db)
     units = [u.id for u in store.iter_units("sentence")]
@@ -275,9 +275,6 @@ def test_hierarchy_option_adds_alpha_hierarchy(double_db, taxonomy):
     from click.testing import CliRunner
 
     from annotator.cli import cli
-    from annotator.commands import register
-
-    register(cli)
     r = CliRunner().invoke(cli, ["--db", str(double_db), "agree", "--json", "--bootstrap", "20"])
     plain = json.loads(r.output)
     assert r.exit_code == 0 and "alpha_hierarchy" not in plain["overall"] and plain["distance"] == "masi"
@@ -297,7 +294,7 @@ def test_hierarchy_option_adds_alpha_hierarchy(double_db, taxonomy):
 
 
 def test_pair_and_tag_ac1_in_the_report_match_irrcac(double_db, taxonomy):
-    from annotator.agree import collect
+    from annotator.measure.report import collect
 
     store = Store(double_db)
     units = [u.id for u in store.iter_units("sentence")]
@@ -330,9 +327,6 @@ def test_table_shows_a_dash_and_the_reason_for_a_rare_tag(double_db, taxonomy):
     from click.testing import CliRunner
 
     from annotator.cli import cli
-    from annotator.commands import register
-
-    register(cli)
     rep = report(Store(double_db), taxonomy, bootstrap=0)
     rare = [t for t, f in rep["per_tag"].items() if f["items_with_tag"] < ag.MIN_SHARED]
     assert rare

@@ -39,3 +39,20 @@ def test_sql_only_in_the_store():
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value):
                 offenders.append(f"{p.name}: {node.value[:40]}")
     assert offenders == []
+
+
+def test_import_linter_contracts_hold(monkeypatch):
+    """The pipeline's direction (pyproject.toml [tool.importlinter]): core ← store ← ingest ←
+    annotate | measure | publish ← tui ← cli, and no domain module imports textual, click or rich."""
+    from importlinter.cli import lint_imports
+
+    root = PKG.parent
+    monkeypatch.chdir(root)
+    assert lint_imports(config_filename=str(root / "pyproject.toml")) == 0
+
+
+def test_the_cli_group_is_complete_on_import():
+    from annotator.cli import cli
+
+    assert {"import", "docs", "tag", "review", "assign", "suggest", "agree", "stats", "progress", "export", "merge",
+            "backup", "restore", "taxonomy"} == set(cli.commands)

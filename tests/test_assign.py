@@ -12,15 +12,12 @@ from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
 from annotator.cli import cli
-from annotator.commands import register
-from annotator.errors import AnnotatorError
-from annotator.merge import MergeError, merge
-from annotator.plan import Settings, assign, make_plan, quotas
-from annotator.progress import progress
-from annotator.session import TaggingSession
+from annotator.core.errors import AnnotatorError
+from annotator.publish.merge import MergeError, merge
+from annotator.annotate.plan import Settings, assign, make_plan, quotas
+from annotator.measure.progress import progress
+from annotator.annotate.tagging import TaggingSession
 from annotator.store import Store
-
-register(cli)
 
 
 def run(db, *args):

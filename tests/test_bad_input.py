@@ -9,11 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.commands import register
-from annotator.importer import import_paths
+from annotator.ingest.importer import import_paths
 from annotator.store import Store
-
-register(cli)
 REPORT = "一、基本情况\n\n区政协围绕中心工作开展协商议政。全年召开常委会议4次，提出提案120件。\n"
 
 

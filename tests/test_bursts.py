@@ -10,7 +10,7 @@ import sqlite3
 
 import pytest
 
-from annotator.review import disagreements
+from annotator.annotate.adjudication import disagreements
 from annotator.store import Store
 from pty_app import PtyApp, keys
 
@@ -173,7 +173,7 @@ def test_ten_sentences_in_one_burst(seeded_db, taxonomy, size):
 def test_stale_queue_burst_readjudicates_and_skips(double_db, taxonomy):
     """Gold adjudicated on four items; bob changes three of them; `review --queue stale` walks those
     three: F2 + enter, a skip, a tag key + enter — typed in one burst."""
-    from annotator.review import ReviewSession
+    from annotator.annotate.adjudication import ReviewSession
     from annotator.store import State
 
     store = Store(double_db)

@@ -6,10 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.commands import register
-from annotator.resources import seeds_dir
-
-register(cli)
+from annotator.core.resources import seeds_dir
 
 
 @pytest.fixture
@@ -70,8 +67,8 @@ def test_missing_taxonomy_file_is_one_line(runner, tmp_path):
 
 def test_taxonomy_rule_option_then_recorded_then_bundled(runner, tmp_path):
     from annotator.store import Store
-    from annotator.taxonomy import load_taxonomy
-    from annotator.workspace import resolve_taxonomy
+    from annotator.core.taxonomy import load_taxonomy
+    from annotator.annotate.workspace import resolve_taxonomy
 
     db = tmp_path / "x.db"
     store = Store(db)

@@ -14,12 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.commands import register
-from annotator.errors import StoreError
+from annotator.core.errors import StoreError
 from annotator.store import State, Store
 from annotator.tui.app import build_app
-
-register(cli)
 
 
 def digest(path: Path) -> str:

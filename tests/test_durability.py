@@ -13,9 +13,9 @@ from annotator.store import Store
 WRITER = textwrap.dedent("""
     import sys, time
     from annotator.store import Store
-    from annotator.session import TaggingSession
-    from annotator.taxonomy import load_taxonomy
-    from annotator.resources import default_taxonomy_path
+    from annotator.annotate.tagging import TaggingSession
+    from annotator.core.taxonomy import load_taxonomy
+    from annotator.core.resources import default_taxonomy_path
     store = Store(sys.argv[1])
     s = TaggingSession(store, load_taxonomy(default_taxonomy_path()), "victim")
     s.start()

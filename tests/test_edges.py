@@ -15,11 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.commands import register
-from annotator.resources import seeds_dir
+from annotator.core.resources import seeds_dir
 from annotator.store import Store
-
-register(cli)
 ROOT = Path(__file__).resolve().parent.parent
 SEED = sorted(seeds_dir().glob("*.txt"))[0]
 
@@ -113,8 +110,7 @@ def test_chinese_in_legacy_encodings_still_imports(tmp_path):
 
 
 def test_an_unreadable_folder_is_named(tmp_path, folder, monkeypatch):
-    from annotator import textio
-
+    from annotator.ingest import decoding as textio
     real_walk = os.walk
 
     def walk(top, onerror=None):

@@ -15,12 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from annotator import files as files_mod
+from annotator.core import files as files_mod
 from annotator.cli import cli
-from annotator.commands import register
 from annotator.store import State, Store
-
-register(cli)
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "\x1b]52;c;cHduZWQ=\x07[b]x[/b]\x1b]0;owned\x07\x1b[2J\x9b31m\u202e"
 

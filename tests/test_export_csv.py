@@ -11,14 +11,11 @@ import pandas as pd
 from click.testing import CliRunner
 
 from annotator import __version__
-from annotator import export as ex
+from annotator.publish import export as ex
 from annotator.cli import cli
-from annotator.commands import register
-from annotator.csvtable import column_name
-from annotator.importer import import_paths
+from annotator.publish.csvtable import column_name
+from annotator.ingest.importer import import_paths
 from annotator.store import State, Store
-
-register(cli)
 
 VALID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")  # valid in R (make.names leaves it), pandas, Stata, SQL
 

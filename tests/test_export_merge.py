@@ -9,14 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from annotator import export as ex
+from annotator.publish import export as ex
 from annotator.cli import cli
-from annotator.commands import register
-from annotator.importer import import_paths
-from annotator.resources import seeds_dir
+from annotator.ingest.importer import import_paths
+from annotator.core.resources import seeds_dir
 from annotator.store import State, Store
-
-register(cli)
 
 
 def run(*args):
@@ -244,7 +241,7 @@ def test_merge_rejects_bad_jsonl_with_line_numbers_and_writes_nothing(seeded_db,
 @pytest.mark.parametrize("value", ["plain", 'quo"te', "back\\slash", "tab\there", "line\u2028sep", "中文[b]", None, 3.5,
                                    'done", "labels": ["plan"], "z": "', "\x1b]52;c;cHdu\x07", "\x9b2J", "\u202e"])
 def test_json_out_is_the_encoder_and_holds_nothing_a_terminal_acts_on(value):
-    from annotator.textsafe import to_json
+    from annotator.core.textsafe import to_json
 
     text = to_json({"v": value})
     assert json.loads(text) == {"v": value}
@@ -253,7 +250,7 @@ def test_json_out_is_the_encoder_and_holds_nothing_a_terminal_acts_on(value):
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
 def test_json_out_refuses_what_is_not_json(value):
-    from annotator.textsafe import to_json
+    from annotator.core.textsafe import to_json
 
     with pytest.raises(ValueError):
         to_json({"seconds": value})

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator.formats import extract
-from annotator.importer import import_paths
-from annotator.segmenter import doc_id_for, segment, strip_markup
+from annotator.ingest.formats import extract
+from annotator.ingest.importer import import_paths
+from annotator.ingest.segmenter import doc_id_for, segment, strip_markup
 from annotator.store import Store
 
 TITLE = "政协某县委员会常务委员会工作报告"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.segmenter import segment, strip_markup
+from annotator.ingest.segmenter import segment, strip_markup
 
 WEB_TEXT = """当前位置：首页 > 重要会议 > 正文
 某县党政门户网

@@ -7,9 +7,9 @@ import unicodedata
 
 import pytest
 
-from annotator.importer import import_paths
+from annotator.ingest.importer import import_paths
 from annotator.store import State, Store
-from annotator.taxonomy import parse_taxonomy
+from annotator.core.taxonomy import parse_taxonomy
 from annotator.tui.app import build_app
 from annotator.tui.render import safe
 

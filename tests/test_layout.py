@@ -49,8 +49,8 @@ async def test_guideline_panel_shows_descriptions(seeded_db, taxonomy):
 
 
 def test_taxonomy_examples_are_validated_with_file_line():
-    from annotator.errors import TaxonomyError
-    from annotator.taxonomy import parse_taxonomy
+    from annotator.core.errors import TaxonomyError
+    from annotator.core.taxonomy import parse_taxonomy
 
     good = "name: t\ntags:\n  - id: a\n    title: 甲\n    en: A\n    examples: [一个例句。, 另一个。]\n"
     assert parse_taxonomy(good, "t.yaml").tags["a"].examples == ("一个例句。", "另一个。")

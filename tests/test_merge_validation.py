@@ -13,11 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.cli import cli
-from annotator.commands import register
-from annotator.merge import MergeError, merge
+from annotator.publish.merge import MergeError, merge
 from annotator.store import State, Store
-
-register(cli)
 
 
 def run(*args):

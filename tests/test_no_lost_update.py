@@ -9,15 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.commands import register
-from annotator.errors import AnnotatorError, JudgmentChanged, TaxonomyMoved
-from annotator.resources import default_taxonomy_path
-from annotator.review import ReviewSession, disagreements
-from annotator.session import TaggingSession
+from annotator.core.errors import AnnotatorError, JudgmentChanged, TaxonomyMoved
+from annotator.core.resources import default_taxonomy_path
+from annotator.annotate.adjudication import ReviewSession, disagreements
+from annotator.annotate.tagging import TaggingSession
 from annotator.store import State, Store
-from annotator.taxonomy import parse_taxonomy
-
-register(cli)
+from annotator.core.taxonomy import parse_taxonomy
 
 
 def two_windows(db, taxonomy, who="alice"):

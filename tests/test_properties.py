@@ -8,10 +8,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.errors import TaxonomyError
-from annotator.segmenter import doc_id_for, segment, strip_markup
-from annotator.taxonomy import Taxonomy, parse_taxonomy
-from annotator.textio import normalise
+from annotator.core.errors import TaxonomyError
+from annotator.ingest.segmenter import doc_id_for, segment, strip_markup
+from annotator.core.taxonomy import Taxonomy, parse_taxonomy
+from annotator.ingest.decoding import normalise
 
 PROBLEM = re.compile(r"^<t>:\d+: ")
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -4,11 +4,8 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.commands import register
-from annotator.errors import AnnotatorError
-from annotator.session import TaggingSession
-
-register(cli)
+from annotator.core.errors import AnnotatorError
+from annotator.annotate.tagging import TaggingSession
 
 
 def test_todo_wraps_to_earlier_unfinished_sentences(store, taxonomy):

@@ -13,10 +13,7 @@ from chaos import concurrency_run, kill_trials
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.commands import register
 from annotator.store import State, Store
-
-register(cli)
 KILL_TRIALS = int(os.environ.get("ANNOTATOR_KILL_TRIALS", "50"))
 
 

@@ -7,12 +7,9 @@ import json
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.commands import register
-from annotator.review import ReviewSession, disagreements
+from annotator.annotate.adjudication import ReviewSession, disagreements
 from annotator.store import State, Store
 from annotator.tui.app import build_app
-
-register(cli)
 
 
 def test_disagreements_are_only_items_that_differ(double_db):

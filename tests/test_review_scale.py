@@ -7,12 +7,9 @@ import shutil
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.commands import register
-from annotator.merge import merge
-from annotator.review import ReviewSession, disagreements, review_items
+from annotator.publish.merge import merge
+from annotator.annotate.adjudication import ReviewSession, disagreements, review_items
 from annotator.store import State, Store
-
-register(cli)
 
 
 def _adjudicate(store, taxonomy, n: int = 3) -> list[str]:

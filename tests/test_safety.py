@@ -6,12 +6,9 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.commands import register
-from annotator.errors import TaxonomyError
+from annotator.core.errors import TaxonomyError
 from annotator.store import State, Store
-from annotator.taxonomy import load_taxonomy
-
-register(cli)
+from annotator.core.taxonomy import load_taxonomy
 INJECTION = "%'; DROP TABLE annotations; --"
 
 

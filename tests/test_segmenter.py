@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from annotator.resources import seeds_dir
-from annotator.segmenter import doc_id_for, segment, strip_markup
-from annotator.textio import normalise
+from annotator.core.resources import seeds_dir
+from annotator.ingest.segmenter import doc_id_for, segment, strip_markup
+from annotator.ingest.decoding import normalise
 
 SEEDS = sorted(seeds_dir().glob("*.txt"))
 

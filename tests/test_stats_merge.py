@@ -9,13 +9,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from click.testing import CliRunner
 
-from annotator import stats
+from annotator.measure import stats
 from annotator.cli import cli
-from annotator.commands import register
-from annotator.merge import MergeError, merge
+from annotator.publish.merge import MergeError, merge
 from annotator.store import State, Store
-
-register(cli)
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from annotator.importer import import_paths
-from annotator.resources import seeds_dir
+from annotator.ingest.importer import import_paths
+from annotator.core.resources import seeds_dir
 from annotator.store import Store
 
 
@@ -120,7 +120,7 @@ def test_two_connections_both_keep_their_judgments(seeded_db):
 def test_newer_schema_is_refused(tmp_path):
     import pytest
 
-    from annotator.errors import StoreError
+    from annotator.core.errors import StoreError
 
     p = tmp_path / "future.db"
     c = sqlite3.connect(p)

@@ -8,14 +8,12 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.commands import register
-from annotator.importer import import_paths
+from annotator.ingest.importer import import_paths
 from annotator.store import State, Store
-from annotator.suggest import Highlighter, _platt, fit, uncertain_order, weighted_log_odds
-from annotator.taxonomy import parse_taxonomy
+from annotator.annotate.suggest import Highlighter, _platt, fit, uncertain_order
+from annotator.measure.stats import weighted_log_odds
+from annotator.core.taxonomy import parse_taxonomy
 from annotator.tui.app import build_app
-
-register(cli)
 
 TAX = """name: 测试
 facets:
@@ -78,7 +76,7 @@ def test_model_learns_known_answer_and_evaluation_is_exact(tmp_path, tax, hl):
     p = dict(zip(sug.model.tags, sug.model.predict(hl.words("我们吃苹果吧。"), "我们吃苹果吧。")))
     assert p["fruit"] > 0.5 and p["sport"] < 0.5
     assert not sug.model.trained[sug.model.tags.index("member")]  # no example of it: keywords only
-    from annotator.suggest import evaluate
+    from annotator.annotate.suggest import evaluate
 
     result = evaluate([("d", t, labels) for t, labels in examples], tax, hl, folds=5, by="sentence")
     assert result["keywords"]["per_tag"]["fruit"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 20}
@@ -240,8 +238,7 @@ def test_panel_marks_keyword_matches_and_suggestions(tax):
 
 
 def test_throughput_counts_confirmations_per_active_hour(tmp_path, tax):
-    from annotator import stats
-
+    from annotator.measure import stats
     db, store = corpus(tmp_path, tax, n=12)
     tp = stats.throughput(store)["ann"]
     assert tp["confirmed"] == 12
@@ -290,8 +287,7 @@ async def test_no_suggest_hides_every_cue(tmp_path, tax):
 
 
 def test_stats_words_leave_out_function_words(tmp_path, tax, hl):
-    from annotator import stats
-
+    from annotator.measure import stats
     db, store = corpus(tmp_path, tax)
     ranked = stats.distinctive_words(store, tax, hl, top=20)
     words = {w for r in ranked.values() for w, _ in r}

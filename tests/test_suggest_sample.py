@@ -8,16 +8,13 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.commands import register
-
-register(cli)
 
 SAMPLE = Path(__file__).parent / "data" / "seed_labels.jsonl"
 
 
 def test_sample_covers_the_seeds_and_the_taxonomy():
-    from annotator.resources import default_taxonomy_path
-    from annotator.taxonomy import load_taxonomy
+    from annotator.core.resources import default_taxonomy_path
+    from annotator.core.taxonomy import load_taxonomy
 
     tax = load_taxonomy(default_taxonomy_path())
     rows = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]

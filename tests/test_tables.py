@@ -7,9 +7,6 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.commands import register
-
-register(cli)
 
 
 def _numbers(obj):

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.errors import TaxonomyError
-from annotator.taxonomy import load_taxonomy, parse_taxonomy
+from annotator.core.errors import TaxonomyError
+from annotator.core.taxonomy import load_taxonomy, parse_taxonomy
 
 GOOD_FLAT = """name: 小分类
 tags:

@@ -9,11 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.commands import register
-from annotator.resources import default_taxonomy_path
+from annotator.core.resources import default_taxonomy_path
 from annotator.store import Store
-
-register(cli)
 BUNDLED = default_taxonomy_path().read_text(encoding="utf-8")
 EXTRA_TAG = """      - id: health
         title: 卫生健康

@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from annotator.errors import InputError
-from annotator.textio import read_text
+from annotator.core.errors import InputError
+from annotator.ingest.decoding import read_text
 
 TEXT = "政协委员开展调研。\n提出建议报告！"
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from annotator.script import has_traditional, to_simplified
-from annotator.suggest import Highlighter
-from annotator.taxonomy import parse_taxonomy
+from annotator.ingest.script import has_traditional, to_simplified
+from annotator.annotate.suggest import Highlighter
+from annotator.core.taxonomy import parse_taxonomy
 
 TAX = """name: 测试
 facets:

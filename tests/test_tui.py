@@ -176,7 +176,7 @@ async def test_help_lists_taxonomy_keys(seeded_db, taxonomy):
 
 @pytest.mark.parametrize("raw", ["会议[b]加强[/b]协商[/]意见。", "见[link=x]此处[/link]与[red]红[/red]。"])
 async def test_markup_like_text_is_shown_literally(tmp_path, taxonomy, raw):
-    from annotator.importer import import_paths
+    from annotator.ingest.importer import import_paths
 
     p = tmp_path / "m.txt"
     p.write_text(f"前一句话。{raw}后一句话。", encoding="utf-8")

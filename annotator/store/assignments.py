@@ -6,7 +6,7 @@ import json
 import time
 from typing import Iterable
 
-from annotator.errors import StoreError
+from annotator.core.errors import StoreError
 from annotator.store.base import FINISHED, SENTENCE_COLS, Sentence, now
 from annotator.store.judgments import _id_parts
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from annotator.errors import StoreBusy, StoreError
+from annotator.core.errors import StoreBusy, StoreError
 
 from annotator.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -169,7 +169,7 @@ class StoreBase:
             raise StoreError(f"{target} exists: use --force to overwrite")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            from annotator.files import remove_stale_temporaries
+            from annotator.core.files import remove_stale_temporaries
 
             remove_stale_temporaries(target)  # left by a backup killed with -9
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)

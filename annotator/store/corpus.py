@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 
-from annotator.errors import StoreError
+from annotator.core.errors import StoreError
 
 from annotator.store.base import FINISHED, SENTENCE_COLS, Sentence, _Batch, now
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Callable, Iterable, Iterator
 
-from annotator.errors import JudgmentChanged, StoreBusy, StoreError, TaxonomyMoved
+from annotator.core.errors import JudgmentChanged, StoreBusy, StoreError, TaxonomyMoved
 from annotator.store.base import ANY, FINISHED, State, TaxonomyRecord, now
 
 # events written by bulk operations, not by a person tagging: they carry no working time

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from annotator.errors import StoreError
+from annotator.core.errors import StoreError
 from annotator.store.base import FINISHED, now
 
 

@@ -9,7 +9,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from annotator.errors import StoreError
+from annotator.core.errors import StoreError
 
 SIDECARS = ("-wal", "-shm", "-journal")
 

@@ -10,10 +10,10 @@ from textual import events
 from textual._time import get_time
 from textual.app import App
 
-from annotator.errors import AnnotatorError
-from annotator.session import TaggingSession
+from annotator.core.errors import AnnotatorError
+from annotator.annotate.tagging import TaggingSession
 from annotator.store import Store, damaged
-from annotator.taxonomy import Taxonomy
+from annotator.core.taxonomy import Taxonomy
 from annotator.tui.keys import OrderedKeys, key_label
 from annotator.tui.tagging import TagScreen
 
@@ -121,7 +121,7 @@ def build_app(store: Store, taxonomy: Taxonomy, annotator: str, *, mode: str = "
     """The one factory: mode 'tag' opens the tagging screen, 'review' the adjudication queue
     (``review_queue``: disagreements or stale)."""
     if mode == "review":
-        from annotator.review import ReviewSession
+        from annotator.annotate.adjudication import ReviewSession
 
         return AnnotatorApp(ReviewSession(store, taxonomy, annotator, tag=tag, pair=pair, queue=review_queue))
     session = TaggingSession(store, taxonomy, annotator, queue=queue)

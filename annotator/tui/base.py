@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from annotator.errors import AnnotatorError, JudgmentChanged, StoreBusy
+from annotator.core.errors import AnnotatorError, JudgmentChanged, StoreBusy
 from annotator.tui import render
 from annotator.tui.keys import OrderedKeys
 

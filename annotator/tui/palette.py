@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from functools import partial
 
-from annotator.session import QUEUES
+from annotator.annotate.tagging import QUEUES
 
 # Every command of a screen, as (label, action method name, help); an entry appears when the
 # screen has that action. The palette calls the same methods the keys do.

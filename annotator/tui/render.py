@@ -7,8 +7,8 @@ from rich.console import Group
 from rich.text import Text
 
 from annotator.store import Sentence, State
-from annotator.taxonomy import Taxonomy
-from annotator.textsafe import safe  # the one sanitizer, shared with the CLI
+from annotator.core.taxonomy import Taxonomy
+from annotator.core.textsafe import safe  # the one sanitizer, shared with the CLI
 
 
 def plain(text: str, style: str = "") -> Text:

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from annotator.review import ReviewSession
+from annotator.annotate.adjudication import ReviewSession
 from annotator.tui import render
 from annotator.tui.base import SentenceScreen
 from annotator.tui.keys import REVIEW, REVIEW_TAG_KEYS_HELP, OrderedKeys, bindings, help_rows, keymap, spec
@@ -64,7 +64,7 @@ class ReviewScreen(SentenceScreen):
 
     @work(thread=True, exclusive=True, group="highlight")
     def load_highlighter(self) -> None:
-        from annotator.suggest import Highlighter
+        from annotator.annotate.suggest import Highlighter
 
         highlighter = Highlighter(self.session.taxonomy)
         self.app.call_from_thread(self.highlighter_ready, highlighter)
@@ -191,7 +191,7 @@ class DashboardScreen(OrderedKeys, Screen):
 
     @work(thread=True, exclusive=True)
     def compute(self) -> None:
-        from annotator.agree import report, scope_of
+        from annotator.measure.report import report, scope_of
 
         own = self.session.store.path != ":memory:"
         try:
@@ -200,7 +200,7 @@ class DashboardScreen(OrderedKeys, Screen):
                 adjudicated = sum(g.status == "done" for g in store.gold_items().values())
                 self.app.call_from_thread(self.show_gold_state, adjudicated, len(store.stale_gold()))
                 if store.current_plan() is not None:
-                    from annotator.progress import progress
+                    from annotator.measure.progress import progress
 
                     self.app.call_from_thread(self.show_progress, progress(store))
                 sample, measured_on = scope_of(store)  # the items `annotator agree` uses
@@ -217,7 +217,7 @@ class DashboardScreen(OrderedKeys, Screen):
 
     def show_progress(self, rep: dict) -> None:
         """The assignment plan's progress, as `annotator progress` prints it."""
-        from annotator.progress import COLUMNS, overlap_line, table_rows
+        from annotator.measure.progress import COLUMNS, overlap_line, table_rows
 
         t = Table(title=render.plain(f"Progress of plan {rep['plan']['id']}"), box=None)
         for c in COLUMNS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import work
 from textual.widgets import Static
 
-from annotator.session import TaggingSession
+from annotator.annotate.tagging import TaggingSession
 from annotator.tui import render
 from annotator.tui.base import SentenceScreen
 from annotator.tui.keys import TAG_KEYS_HELP, TAGGING, bindings, help_rows, keymap
@@ -51,7 +51,7 @@ class TagScreen(SentenceScreen):
                                       severity="warning", markup=False)
 
     def _load_suggester(self) -> None:
-        from annotator.suggest import Highlighter, for_store, uncertain_order
+        from annotator.annotate.suggest import Highlighter, for_store, uncertain_order
 
         tax = self.session.taxonomy
         highlighter = self.highlighter or Highlighter(tax)

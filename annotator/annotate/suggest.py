@@ -1,0 +1,506 @@
+"""Keyword highlighting and tag suggestions from jieba tokens (no UI, no SQL).
+
+- ``Highlighter``: a jieba tokenizer of its own with the taxonomy's keywords added as words, so a
+  keyword lights up only as a whole token (委员 does not light up inside 委员会). It never touches
+  jieba's global dictionary, which the segmenter uses: the taxonomy cannot change segmentation.
+- ``Model``: one-vs-rest logistic regression (``class_weight="balanced"``) over jieba words and
+  character 1–3-gram TF-IDF, each tag calibrated on out-of-fold scores. scikit-learn is imported
+  only by ``train`` (a worker or a command); scoring is numpy only: one sparse row times one
+  stacked coefficient matrix.
+- ``Suggester``: what the tagging screen shows for a sentence. The model's tags at or above the
+  threshold, united with the keyword matches (kept even once a tag is trained), single-choice
+  facets reduced to their most probable tag. ``fit`` builds it from judgments, ``for_store``
+  from a database: the screen's worker and ``annotator suggest`` both call ``for_store``.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from annotator.ingest.script import to_simplified
+from annotator.core.taxonomy import Taxonomy
+
+WORDLIKE = re.compile(r"[A-Za-z\u4e00-\u9fff]")  # words, not numbers or punctuation
+
+
+class Highlighter:
+    """Tokenises with the taxonomy keywords as words; finds keyword tokens and the tags they belong to."""
+
+    def __init__(self, taxonomy: Taxonomy):
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)  # jieba logs to stderr, where the terminal UI draws
+        self.taxonomy = taxonomy
+        self._cache: dict[str, list[tuple[str, int, int]]] = {}
+        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer.initialize()
+        self.keyword_tags: dict[str, list[str]] = {}
+        for tag in taxonomy.tags.values():
+            for kw in tag.keywords:
+                self.keyword_tags.setdefault(kw, []).append(tag.id)
+        for kw in self.keyword_tags:
+            self.tokenizer.add_word(kw)
+            self.tokenizer.suggest_freq(kw, tune=True)
+
+    def tokens(self, text: str) -> list[tuple[str, int, int]]:
+        """jieba tokens with offsets; the last few sentences are cached (a redraw asks several times)."""
+        hit = self._cache.get(text)
+        if hit is None:
+            if len(self._cache) >= 256:
+                self._cache.clear()
+            # traditional script is matched on its simplified form (same length: offsets stay right)
+            hit = self._cache[text] = list(self.tokenizer.tokenize(to_simplified(text), HMM=True))
+        return hit
+
+    def words(self, text: str) -> list[str]:
+        return [w for w, _, _ in self.tokens(text) if WORDLIKE.search(w)]
+
+    def matches(self, text: str) -> list[tuple[int, int, str, list[str]]]:
+        """(start, end, keyword, tag ids) for every keyword token in the text."""
+        out = []
+        for word, start, end in self.tokens(text):
+            tags = self.keyword_tags.get(word)
+            if tags:
+                out.append((start, end, word, tags))
+        return out
+
+    def matched_tags(self, text: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for _, _, _, tags in self.matches(text):
+            for t in tags:
+                counts[t] = counts.get(t, 0) + 1
+        return counts
+
+
+
+
+KEYWORD_SCORE = 0.6  # prior precision of a keyword match, before any judgment says otherwise
+MIN_POSITIVE = 2  # examples on each side a tag needs before the model scores it
+CALIBRATION_FOLDS = 3
+C = 10.0  # inverse regularisation of the per-tag logistic regressions
+
+
+def char_grams(text: str, n_max: int = 3) -> list[str]:
+    """Character 1–3-grams of the text without whitespace."""
+    t = "".join(text.split())
+    return [t[i:i + n] for n in range(1, n_max + 1) for i in range(len(t) - n + 1)]
+
+
+@dataclass
+class Features:
+    """Two TF-IDF blocks, jieba words and character n-grams, each L2-normalised (sublinear tf)."""
+    words: dict[str, int]
+    grams: dict[str, int]
+    idf: np.ndarray  # (F,) words first, then grams
+
+    @classmethod
+    def fit(cls, docs: list[tuple[list[str], str]], max_features: int = 200_000) -> Features:
+        from collections import Counter
+
+        df_w: Counter = Counter()
+        df_g: Counter = Counter()
+        for words, text in docs:
+            df_w.update(set(words))
+            df_g.update(set(char_grams(text)))
+        n = len(docs)
+        # on a large corpus keep only features seen twice, and the most frequent ones
+        keep_w = [w for w, c in df_w.most_common(max_features // 4) if c > 1 or n < 2000]
+        keep_g = [g for g, c in df_g.most_common(max_features) if c > 1]  # a gram seen once generalises nothing
+        words = {w: i for i, w in enumerate(keep_w)}
+        grams = {g: i + len(words) for i, g in enumerate(keep_g)}
+        df = np.array([df_w[w] for w in keep_w] + [df_g[g] for g in keep_g], dtype=np.float64)
+        idf = np.log((1 + n) / (1 + df)) + 1
+        return cls(words, grams, idf)
+
+    @property
+    def size(self) -> int:
+        return len(self.idf)
+
+    def row(self, words: list[str], text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Column indices and values of one sentence's feature vector."""
+        idx_parts, val_parts = [], []
+        for vocab, items in ((self.words, words), (self.grams, char_grams(text))):
+            counts: dict[int, int] = {}
+            for it in items:
+                j = vocab.get(it)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            if not counts:
+                continue
+            idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            val = (1 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self.idf[idx]
+            val /= np.sqrt((val * val).sum())
+            idx_parts.append(idx)
+            val_parts.append(val)
+        if not idx_parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return np.concatenate(idx_parts), np.concatenate(val_parts)
+
+    def matrix(self, docs: list[tuple[list[str], str]]):
+        """A scipy CSR matrix of the sentences' feature vectors."""
+        from scipy.sparse import csr_matrix
+
+        indptr, indices, data = [0], [], []
+        for words, text in docs:
+            i, v = self.row(words, text)
+            indices.append(i)
+            data.append(v)
+            indptr.append(indptr[-1] + len(i))
+        ind = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
+        dat = np.concatenate(data) if data else np.zeros(0)
+        return csr_matrix((dat, ind, np.array(indptr)), shape=(len(docs), self.size))
+
+
+@dataclass
+class Model:
+    tags: list[str]
+    features: Features
+    coef: np.ndarray  # (F, T): one stacked coefficient matrix
+    intercept: np.ndarray  # (T,)
+    calibration: np.ndarray  # (T, 2): p = sigmoid(a · score + b)
+    trained: np.ndarray  # (T,) bool: enough positive and negative examples to score the tag
+    keyword_precision: dict[str, float] = field(default_factory=dict)  # smoothed, from the training judgments
+    n_examples: int = 0
+
+    def _calibrate(self, z: np.ndarray) -> np.ndarray:
+        zz = np.clip(self.calibration[:, 0] * z + self.calibration[:, 1], -50, 50)
+        p = 1.0 / (1.0 + np.exp(-zz))
+        return np.where(self.trained, p, 0.0)
+
+    def predict(self, words: list[str], text: str) -> np.ndarray:
+        """Calibrated probability of each tag (0 for untrained tags) for one sentence."""
+        idx, val = self.features.row(words, text)
+        z = self.intercept + (val @ self.coef[idx] if len(idx) else 0.0)
+        return self._calibrate(z)
+
+    def predict_matrix(self, x) -> np.ndarray:
+        """(n, T) probabilities for a CSR feature matrix: one sparse product."""
+        z = np.asarray(x @ self.coef) + self.intercept
+        return self._calibrate(z)
+
+
+def _fit_scores(x, y: np.ndarray, ok: np.ndarray, c: float = C) -> tuple[np.ndarray, np.ndarray]:
+    """Per-tag balanced logistic regressions, stacked: (F, T) coefficients and (T,) intercepts.
+
+    ``class_weight="balanced"`` is given as the equivalent sample weights (n / (2 · class count)),
+    computed here once per tag rather than by scikit-learn's validation on every call. liblinear's
+    dual solver: fewer sentences than features, and about 3× faster than the primal here."""
+    import sklearn
+    from sklearn.linear_model import LogisticRegression
+
+    n, f, k = x.shape[0], x.shape[1], y.shape[1]
+    coef, intercept = np.zeros((f, k)), np.zeros(k)
+    with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+        for t in range(k):
+            if not ok[t]:
+                continue
+            yt = y[:, t]
+            n_pos = yt.sum()
+            w = np.where(yt == 1, n / (2.0 * n_pos), n / (2.0 * (n - n_pos)))
+            lr = LogisticRegression(C=c, solver="liblinear", dual=True, tol=1e-3, max_iter=200)
+            lr.fit(x, yt, sample_weight=w)
+            coef[:, t] = lr.coef_[0]
+            intercept[t] = lr.intercept_[0]
+    return coef, intercept
+
+
+def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """p = sigmoid(a·s + b) by an L2-regularised logistic regression on the scores: bounded even when
+    the scores separate the classes (plain Newton steps diverge there)."""
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=1.0, solver="lbfgs")
+    lr.fit(scores.reshape(-1, 1), y)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
+def _trainable(y: np.ndarray, min_positive: int = MIN_POSITIVE) -> np.ndarray:
+    n_pos = y.sum(axis=0)
+    return (n_pos >= min_positive) & (len(y) - n_pos >= min_positive)
+
+
+def train(examples: list[tuple[list[str], str, list[str]]], tags: list[str],
+          keyword_tags: list[set[str]] | None = None, seed: int = 0) -> Model:
+    """Train on (words, text, labels) examples. ``keyword_tags`` (the tags whose keywords each example
+    matches) gives each keyword rule its precision on these judgments.
+
+    Calibration: each tag's scores on out-of-fold predictions (3 folds; 2 from 2,000 examples) are mapped to probabilities by
+    a one-feature logistic regression; with too few examples for that, the balanced model's own
+    sigmoid (p = 0.5 at its decision boundary) is used."""
+    docs = [(w, t) for w, t, _ in examples]
+    n, k = len(examples), len(tags)
+    pos = {t: i for i, t in enumerate(tags)}
+    y = np.zeros((n, k), dtype=np.int64)
+    for d, (_, _, labels) in enumerate(examples):
+        for t in labels:
+            if t in pos:
+                y[d, pos[t]] = 1
+    features = Features.fit(docs)
+    x = features.matrix(docs)
+    ok = _trainable(y) & (features.size > 0)  # sentences without any word or character: nothing to learn
+    coef, intercept = _fit_scores(x, y, ok)
+    calibration = np.tile([1.0, 0.0], (k, 1))
+    n_folds = CALIBRATION_FOLDS if n < 2000 else 2  # with much data, half of it scores the other half well
+    folds = np.random.RandomState(seed).permutation(n) % n_folds
+    oof = np.zeros((n, k))
+    oof_ok = ok.copy()
+    for f in range(n_folds):
+        tr, te = folds != f, folds == f
+        if not te.any():
+            oof_ok[:] = False
+            break
+        sub_ok = ok & _trainable(y[tr])
+        oof_ok &= sub_ok
+        if not sub_ok.any():
+            continue
+        # features of the whole set: the tf-idf vocabulary is unsupervised, only the labels are held out
+        c_f, i_f = _fit_scores(x[tr], y[tr], sub_ok)
+        oof[te] = np.asarray(x[te] @ c_f) + i_f
+    for t in range(k):
+        if oof_ok[t] and y[:, t].sum() >= 3:
+            calibration[t] = _platt(oof[:, t], y[:, t])
+    kw_prec = {}
+    if keyword_tags is not None:
+        for t in tags:
+            hits = [d for d, m in enumerate(keyword_tags) if t in m]
+            right = sum(y[d, pos[t]] for d in hits)
+            kw_prec[t] = (right + 2 * KEYWORD_SCORE) / (len(hits) + 2)  # two pseudo-matches at the prior
+    return Model(tags, features, coef, intercept, calibration, ok, kw_prec, n)
+
+
+@dataclass
+class Suggestion:
+    tag: str
+    score: float
+    source: str  # "model" | "keywords" | "model+keywords"
+    shown: bool = True  # starred on the screen
+
+
+class Suggester:
+    """What the tagging screen shows for a sentence: the model's tags at or above the threshold united
+    with the keyword matches; a single-choice facet keeps only its most probable tag."""
+
+    def __init__(self, taxonomy: Taxonomy, highlighter: Highlighter, model: Model | None = None,
+                 threshold: float = 0.5):
+        self.taxonomy = taxonomy
+        self.highlighter = highlighter
+        self.model = model
+        self.threshold = threshold
+        self._single = [f for f in taxonomy.facets if not f.multiple]
+        self._col = {t: i for i, t in enumerate(model.tags)} if model is not None else {}
+
+    def _combine(self, probs: np.ndarray | None, matched, floor: float) -> list[Suggestion]:
+        m = self.model
+        out: dict[str, Suggestion] = {}
+        for t in self.taxonomy.tags:
+            j = self._col.get(t)
+            trained = probs is not None and j is not None and bool(m.trained[j])
+            p = float(probs[j]) if trained else 0.0
+            kw = t in matched
+            if kw:
+                kp = m.keyword_precision.get(t, KEYWORD_SCORE) if m is not None else KEYWORD_SCORE
+                s = max(p, kp)
+                out[t] = Suggestion(t, s, "model+keywords" if p >= self.threshold else "keywords", True)
+            elif p >= min(floor, self.threshold):
+                out[t] = Suggestion(t, p, "model", p >= self.threshold)
+        for facet in self._single:  # one tag per single-choice facet: the most probable
+            ids = [t.id for t in facet.tags if t.id in out]
+            shown = [t for t in ids if out[t].shown]
+            if len(shown) > 1:
+                best = max(shown, key=lambda t: out[t].score)
+                for t in shown:
+                    if t != best:
+                        out[t].shown = False
+        return sorted(out.values(), key=lambda s: (not s.shown, -s.score, s.tag))
+
+    def scored(self, text: str, floor: float = 0.1) -> list[Suggestion]:
+        """Every tag shown for the sentence, and the model's others scoring at least ``floor``."""
+        probs = None
+        if self.model is not None:
+            probs = self.model.predict(self.highlighter.words(text), text)
+        return self._combine(probs, self.highlighter.matched_tags(text), floor)
+
+    def suggest(self, text: str) -> list[Suggestion]:
+        """The starred suggestions for one sentence (what the screen shows)."""
+        return [s for s in self.scored(text, floor=1.1) if s.shown]
+
+    def probabilities(self, texts: list[str], batch: int = 2000) -> np.ndarray:
+        """(n, T) model probabilities for many sentences, scored in vectorised batches."""
+        m = self.model
+        out = np.zeros((len(texts), len(m.tags) if m else 0))
+        if m is None:
+            return out
+        for i in range(0, len(texts), batch):
+            chunk = texts[i:i + batch]
+            x = m.features.matrix([(self.highlighter.words(t), t) for t in chunk])
+            out[i:i + len(chunk)] = m.predict_matrix(x)
+        return out
+
+    def uncertainties(self, texts: list[str]) -> np.ndarray:
+        """Per sentence, how close its most doubtful trained tag is to the threshold: 1 at the
+        threshold, 0 when every tag is certain (probability 0 or 1). Scored in vectorised batches."""
+        m = self.model
+        if m is None or not m.trained.any() or not texts:
+            return np.zeros(len(texts))
+        probs = self.probabilities(texts)
+        d = np.abs(probs[:, m.trained] - self.threshold) / max(self.threshold, 1 - self.threshold)
+        return 1.0 - d.min(axis=1)
+
+    def uncertainty(self, text: str) -> float:
+        return float(self.uncertainties([text])[0])
+
+
+def fit(examples: list[tuple[str, list[str]]], taxonomy: Taxonomy, highlighter: Highlighter,
+        threshold: float = 0.5, seed: int = 0) -> Suggester:
+    """The screen's suggester trained on (text, labels) judgments. With none, keywords alone."""
+    if not examples:
+        return Suggester(taxonomy, highlighter, None, threshold)
+    data = [(highlighter.words(text), text, labels) for text, labels in examples]
+    matched = [set(highlighter.matched_tags(text)) for text, _ in examples]
+    model = train(data, list(taxonomy.tags), matched, seed=seed)
+    return Suggester(taxonomy, highlighter, model, threshold)
+
+
+def for_store(store, taxonomy: Taxonomy, highlighter: Highlighter, threshold: float = 0.5) -> Suggester:
+    """Trained on this database's done judgments and gold, exactly as the tagging screen trains."""
+    return fit(store.training_examples(), taxonomy, highlighter, threshold)
+
+
+def uncertain_order(store, annotator: str, suggester: Suggester) -> list[int]:
+    """Every sentence the annotator has not finished, most uncertain first (ties in corpus order):
+    the sentence numbers ``--order uncertain`` serves."""
+    todo = store.todo_slice(annotator, 0, -1)
+    if suggester.model is None:
+        return [u.n for u in todo]
+    u = suggester.uncertainties([s.text for s in todo])
+    order = np.lexsort((np.arange(len(todo)), -u))
+    return [todo[i].n for i in order]
+
+
+@dataclass
+class Scores:
+    per_tag: dict[str, dict] = field(default_factory=dict)
+    micro: dict = field(default_factory=dict)
+    macro: dict = field(default_factory=dict)
+
+
+def prf(tp: float, fp: float, fn: float) -> dict:
+    p = tp / (tp + fp) if tp + fp else None
+    r = tp / (tp + fn) if tp + fn else None
+    f = 2 * p * r / (p + r) if p is not None and r is not None and p + r else (0.0 if p is not None and r is not None
+                                                                                 else None)
+    return {"precision": p, "recall": r, "f1": f}
+
+
+def score(gold: list[set[str]], predicted: list[set[str]], tags: list[str]) -> Scores:
+    out = Scores()
+    tot = np.zeros(3)
+    f1s = []
+    for t in tags:
+        tp = sum(1 for g, p in zip(gold, predicted) if t in g and t in p)
+        fp = sum(1 for g, p in zip(gold, predicted) if t not in g and t in p)
+        fn = sum(1 for g, p in zip(gold, predicted) if t in g and t not in p)
+        tot += (tp, fp, fn)
+        d = prf(tp, fp, fn)
+        d["support"] = tp + fn
+        out.per_tag[t] = d
+        if tp + fn:
+            f1s.append(d["f1"] or 0.0)
+    out.micro = prf(*tot)
+    out.macro = {"f1": float(np.mean(f1s)) if f1s else None}
+    return out
+
+
+LEARNING_SIZES = (50, 100, 200)
+
+
+def _doc_folds(docs: list[str], folds: int, seed: int) -> list[int]:
+    """Whole documents to folds: shuffled with the seed, each to the fold with the fewest sentences."""
+    sizes: dict[str, int] = {}
+    for d in docs:
+        sizes[d] = sizes.get(d, 0) + 1
+    order = sorted(sizes)
+    random.Random(seed).shuffle(order)
+    load = [0] * folds
+    fold_of = {}
+    for d in sorted(order, key=lambda d: -sizes[d]):
+        f = min(range(folds), key=lambda i: (load[i], i))
+        fold_of[d] = f
+        load[f] += sizes[d]
+    return [fold_of[d] for d in docs]
+
+
+class _Memo:
+    """A highlighter that tokenises each evaluation sentence once, however many folds train on it."""
+
+    def __init__(self, highlighter: Highlighter, texts: list[str]):
+        self._h = highlighter
+        self.taxonomy = highlighter.taxonomy
+        self._words = {t: highlighter.words(t) for t in texts}
+        self._matched = {t: highlighter.matched_tags(t) for t in texts}
+
+    def words(self, text: str) -> list[str]:
+        hit = self._words.get(text)
+        return hit if hit is not None else self._h.words(text)
+
+    def matched_tags(self, text: str) -> dict[str, int]:
+        hit = self._matched.get(text)
+        return hit if hit is not None else self._h.matched_tags(text)
+
+
+def evaluate(examples: list[tuple[str, str, list[str]]], taxonomy: Taxonomy, highlighter: Highlighter,
+             folds: int = 5, seed: int = 0, threshold: float = 0.5, by: str = "document",
+             sizes: tuple[int, ...] = LEARNING_SIZES) -> dict:
+    """Cross-validate what the screen shows (``fit`` + ``Suggester.suggest``) against the keyword rules.
+
+    ``examples`` are (document id, text, labels). Folds hold whole documents (``by="document"``) or
+    random sentences (``by="sentence"``). For each fold, the screen's suggester is trained on a seeded
+    random 50, 100, 200 and all of the other folds' sentences: a learning curve."""
+    tags = list(taxonomy.tags)
+    n = len(examples)
+    gold = [set(labels) for _, _, labels in examples]
+    if by == "document":
+        fold = _doc_folds([d for d, _, _ in examples], folds, seed)
+    else:
+        order = list(range(n))
+        random.Random(seed).shuffle(order)
+        fold = [0] * n
+        for k, i in enumerate(order):
+            fold[i] = k % folds
+    highlighter = _Memo(highlighter, [text for _, text, _ in examples])
+    kw_pred = [set(highlighter.matched_tags(text)) for _, text, _ in examples]
+    curve_sizes = [s for s in sizes] + [None]
+    preds: dict = {s: [set() for _ in examples] for s in curve_sizes}
+    used: dict = {s: [] for s in curve_sizes}
+    rng = random.Random(seed)
+    for f in range(folds):
+        train_idx = [i for i in range(n) if fold[i] != f]
+        test_idx = [i for i in range(n) if fold[i] == f]
+        if not train_idx or not test_idx:
+            continue
+        shuffled = train_idx[:]
+        rng.shuffle(shuffled)
+        for s in curve_sizes:
+            pick = shuffled if s is None else shuffled[:s]
+            used[s].append(len(pick))
+            sug = fit([(examples[i][1], examples[i][2]) for i in pick], taxonomy, highlighter, threshold, seed)
+            for i in test_idx:
+                preds[s][i] = {x.tag for x in sug.suggest(examples[i][1])}
+
+    def pack(sc: Scores) -> dict:
+        return {"per_tag": sc.per_tag, "micro": sc.micro, "macro": sc.macro}
+
+    kw = score(gold, kw_pred, tags)
+    curve = []
+    for s in curve_sizes:
+        sc = score(gold, preds[s], tags)
+        curve.append({"train": "all" if s is None else s, "mean_train_sentences": float(np.mean(used[s])) if used[s] else 0,
+                      "micro_f1": sc.micro["f1"], "macro_f1": sc.macro["f1"]})
+    screen = score(gold, preds[None], tags)
+    return {"examples": n, "folds": folds, "by": by, "seed": seed, "threshold": threshold,
+            "keywords": pack(kw), "screen": pack(screen), "model": pack(screen), "learning_curve": curve}

@@ -1,0 +1,9 @@
+"""The command line: a thin click layer (parse, call the domain, print), one module per pipeline stage.
+
+Importing this package attaches every command, so ``from annotator.cli import cli`` is complete.
+"""
+
+from annotator.cli import annotate, ingest, maintenance, measure, publish  # each attaches its commands
+from annotator.cli.group import cli, main
+
+__all__ = ["cli", "main", "annotate", "ingest", "maintenance", "measure", "publish"]

@@ -1,0 +1,169 @@
+"""files → segmenter → store: import reports idempotently, refusing what is not text.
+
+Reading, decoding and segmenting run in a process pool when there are many files (both
+cores work); the store writes documents in batches, each document all or nothing.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from annotator.core.errors import InputError
+from annotator.ingest.segmenter import SEGMENTER_VERSION, doc_id_for, segment_rows
+from annotator.store import Store
+from annotator.ingest.decoding import MAX_BYTES, DecodedText, file_problem, read_text, scan
+
+FORMAT_SUFFIXES = frozenset({".pdf", ".docx", ".html", ".htm"})  # read by annotator.ingest.formats
+
+PARALLEL_MIN_FILES = 64
+BATCH_BYTES = 300_000  # text per write transaction: each holds the lock a fraction of a second
+YIELD_SECONDS = 0.005  # a pause after each batch, so a tagging screen waiting for the lock gets it
+
+
+@dataclass
+class ImportReport:
+    added: list[str] = field(default_factory=list)  # paths
+    unchanged: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    empty: list[str] = field(default_factory=list)
+    sentences: int = 0
+    units: int = 0
+    bytes: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} documents added, {len(self.unchanged)} unchanged, "
+            f"{len(self.refused)} refused, {len(self.empty)} empty; "
+            f"{self.sentences} sentences added ({self.units} units)"
+        )
+
+
+@dataclass
+class _Prepared:
+    path: str
+    error: str | None = None
+    doc_id: str = ""
+    text: str = ""
+    encoding: str = ""
+    size: int = 0
+    format: str = "text"
+    title: str = ""
+    units: list | None = None  # None: already in the database
+
+
+_KNOWN: frozenset[str] = frozenset()
+_MAX_BYTES = MAX_BYTES
+
+
+def _prepare(path: Path) -> _Prepared:
+    hint = ""
+    try:
+        if path.suffix.lower() in FORMAT_SUFFIXES:  # PDF, Word, web pages: annotator.ingest.formats extracts the text
+            problem = file_problem(path, _MAX_BYTES)  # never open a FIFO or a device, never read past the limit
+            if problem:
+                raise InputError(str(path), problem)
+            from annotator.ingest.formats import extract
+
+            ex = extract(path)
+            decoded = DecodedText(str(path), ex.text, "", ex.size)
+            hint, fmt = ex.title, ex.format
+        else:
+            decoded = read_text(path, _MAX_BYTES)
+            fmt = "text"
+    except InputError as exc:
+        return _Prepared(str(path), error=exc.reason)
+    doc_id = doc_id_for(decoded.text)
+    prep = _Prepared(str(path), None, doc_id, decoded.text, decoded.encoding, decoded.size, format=fmt)
+    if doc_id not in _KNOWN:
+        prep.title, rows = segment_rows(decoded.text, fallback_title=path.stem, title_hint=hint)
+        text = decoded.text
+        # a unit's text is usually the document slice itself: leave it out of the pickle to the parent
+        prep.units = [(i, k, None if text[a:b] == t else t, sec, a, b) for i, k, t, sec, a, b in rows]
+    return prep
+
+
+def _init_worker(known: frozenset[str], max_bytes: int = MAX_BYTES) -> None:
+    global _KNOWN, _MAX_BYTES
+    _KNOWN, _MAX_BYTES = known, max_bytes
+
+
+def import_paths(store: Store, paths: list[str | Path], progress: Callable[[str], None] | None = None,
+                 max_bytes: int = MAX_BYTES) -> ImportReport:
+    """Import files and folders (recursively: .txt, .md, .pdf, .docx, .html, .htm). Each document is all or nothing.
+
+    Reading, decoding and segmenting happen outside any transaction; the prepared documents are
+    written in short batches (about BATCH_BYTES of text each), so annotators tagging the same
+    database wait for the write lock a fraction of a second at a time, not for the whole import."""
+    report = ImportReport()
+    found = scan(paths)
+    report.refused.extend(found.refused)
+    files = found.files
+    known = frozenset(store.document_ids())
+    pool = None
+    if len(files) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        from annotator.ingest.segmenter import load_jieba
+
+        load_jieba()  # once, before forking: the workers share the dictionary instead of each loading it
+        pool = multiprocessing.get_context("fork").Pool(os.cpu_count(), _init_worker, (known, max_bytes))
+        prepared = pool.imap(_prepare, files, chunksize=8)
+    else:
+        _init_worker(known, max_bytes)
+        prepared = map(_prepare, files)
+    try:
+        pending: list[_Prepared] = []
+        size = 0
+        for prep in prepared:
+            pending.append(prep)
+            size += prep.size
+            if size >= BATCH_BYTES:
+                _write_batch(store, pending, report, progress)
+                pending, size = [], 0
+        _write_batch(store, pending, report, progress)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    return report
+
+
+def _write_batch(store: Store, batch: list[_Prepared], report: ImportReport,
+                 progress: Callable[[str], None] | None) -> None:
+    """One short transaction for documents already read, decoded and segmented."""
+    if any(p.units for p in batch):
+        with store.batch():
+            for prep in batch:
+                _store_one(store, prep, report)
+        time.sleep(YIELD_SECONDS)  # SQLite's lock is not fair: without a gap, the next batch would take it again
+    else:
+        for prep in batch:
+            _store_one(store, prep, report)
+    if progress:
+        for prep in batch:
+            progress(prep.path)
+
+
+def _store_one(store: Store, prep: _Prepared, report: ImportReport) -> None:
+    if prep.error is not None:
+        if prep.error == "empty file":
+            report.empty.append(prep.path)
+        else:
+            report.refused.append((prep.path, prep.error))
+        return
+    if prep.units is None:
+        report.unchanged.append(prep.path)
+        return
+    text = prep.text
+    units = [(i, k, text[a:b] if t is None else t, sec, a, b) for i, k, t, sec, a, b in prep.units]
+    if store.add_document(prep.doc_id, prep.path, prep.title, prep.text, prep.encoding, SEGMENTER_VERSION, units,
+                          source_format=prep.format):
+        report.added.append(prep.path)
+        report.units += len(prep.units)
+        report.sentences += sum(1 for u in prep.units if u[1] == "sentence")
+        report.bytes += prep.size
+    else:
+        report.unchanged.append(prep.path)

@@ -1,0 +1,614 @@
+"""Inter-annotator agreement for multi-label tag sets (pure numpy, no UI, no SQL).
+
+Reliability data are a (units × annotators) matrix of category codes (-1 = no judgment);
+each category is one distinct tag set, stored as a bitmask row so that set distances
+(MASI, Jaccard) are computed vectorised. An empty set is a legitimate value.
+
+Krippendorff's α uses the coincidence formulation: only units with two or more values
+count, D_o = (1/n) Σ_u Σ_{i≠j} δ(v_ui, v_uj)/(m_u − 1), D_e = Σ_{c,k} n_c n_k δ_ck / (n(n − 1)).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from annotator.measure import bootstrap as boot
+MISSING = -1
+DISTANCES = ("nominal", "masi", "jaccard")
+
+
+_M1, _M2, _M4, _H01 = (np.uint64(v) for v in (0x5555555555555555, 0x3333333333333333, 0x0F0F0F0F0F0F0F0F,
+                                                 0x0101010101010101))
+
+
+def _popcount(x: np.ndarray) -> np.ndarray:
+    """Set bits per uint64 (numpy ≥ 2 has bitwise_count; before it, the SWAR sum, ~10× faster than unpackbits)."""
+    if hasattr(np, "bitwise_count"):
+        return np.bitwise_count(x).astype(np.int64)
+    x = x.astype(np.uint64, copy=True)
+    x -= (x >> np.uint64(1)) & _M1
+    x = (x & _M2) + ((x >> np.uint64(2)) & _M2)
+    x = (x + (x >> np.uint64(4))) & _M4
+    with np.errstate(over="ignore"):
+        return ((x * _H01) >> np.uint64(56)).astype(np.int64)
+
+
+@dataclass
+class Codes:
+    """Reliability data: codes[u, a] indexes ``sets`` (and the rows of ``bits``), -1 = missing."""
+
+    codes: np.ndarray  # (U, A) int64
+    sets: list[frozenset]
+    bits: np.ndarray  # (K, W) uint64
+    items: list[str] = field(default_factory=list)
+    annotators: list[str] = field(default_factory=list)
+
+
+def encode(judgments: list[dict[str, frozenset]], vocabulary: list[str], items: list[str] | None = None,
+           annotators: list[str] | None = None) -> Codes:
+    """Turn per-item {annotator: tag set} into codes; tags outside ``vocabulary`` are ignored."""
+    annotators = annotators or sorted({a for j in judgments for a in j})
+    col = {a: i for i, a in enumerate(annotators)}
+    pos = {t: i for i, t in enumerate(vocabulary)}
+    words = max(1, (len(vocabulary) + 63) // 64)
+    index: dict[frozenset, int] = {}
+    sets: list[frozenset] = []
+    codes = np.full((len(judgments), len(annotators)), MISSING, dtype=np.int64)
+    seen: dict[frozenset, int] = {}  # raw set → code (filtering each distinct set once)
+    rows, cols, vals = [], [], []
+    for u, j in enumerate(judgments):
+        for a, raw in j.items():
+            ci = col.get(a)
+            if ci is None:
+                continue
+            c = seen.get(raw)
+            if c is None:
+                s = frozenset(t for t in raw if t in pos)
+                c = index.get(s)
+                if c is None:
+                    c = index[s] = len(sets)
+                    sets.append(s)
+                seen[raw] = c
+            rows.append(u)
+            cols.append(ci)
+            vals.append(c)
+    if rows:
+        codes[np.array(rows), np.array(cols)] = np.array(vals)
+    bits = np.zeros((len(sets), words), dtype=np.uint64)
+    for c, s in enumerate(sets):
+        for t in s:
+            p = pos[t]
+            bits[c, p // 64] |= np.uint64(1) << np.uint64(p % 64)
+    return Codes(codes, sets, bits, items or [], annotators)
+
+
+def restrict(codes: Codes, vocabulary: list[str], subset: list[str]) -> Codes:
+    """The same judgments seen through a subset of tags (e.g. one facet)."""
+    keep = np.zeros_like(codes.bits)
+    for t in subset:
+        p = vocabulary.index(t)
+        keep[:, p // 64] |= np.uint64(1) << np.uint64(p % 64)
+    masked = codes.bits & keep
+    uniq, inverse = np.unique(masked, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    new = np.where(codes.codes >= 0, inverse[np.maximum(codes.codes, 0)], MISSING)
+    sub = set(subset)
+    sets = [None] * len(uniq)
+    for old, n in enumerate(inverse):
+        if sets[n] is None:
+            sets[n] = codes.sets[old] & sub
+    return Codes(new, sets, uniq, codes.items, codes.annotators)
+
+
+def distance(bits: np.ndarray, a: np.ndarray, b: np.ndarray, kind: str) -> np.ndarray:
+    """δ between categories a and b (arrays of codes), for 'nominal', 'masi' or 'jaccard'."""
+    if kind == "nominal":
+        return (a != b).astype(np.float64)
+    ba, bb = bits[a], bits[b]
+    inter = _popcount(ba & bb).sum(axis=-1)
+    union = _popcount(ba | bb).sum(axis=-1)
+    la = _popcount(ba).sum(axis=-1)
+    lb = _popcount(bb).sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        j = np.where(union == 0, 1.0, inter / np.maximum(union, 1))
+    if kind == "jaccard":
+        return 1.0 - j
+    if kind != "masi":
+        raise ValueError(f"unknown distance '{kind}'")
+    m = np.where((a == b) | ((la == lb) & (inter == la)), 1.0,
+                 np.where(inter == np.minimum(la, lb), 2.0 / 3.0, np.where(inter > 0, 1.0 / 3.0, 0.0)))
+    return 1.0 - j * m
+
+
+def _size_distance(s: np.ndarray, t: np.ndarray, j: np.ndarray, kind: str) -> np.ndarray:
+    """δ of two sets from their sizes and intersection size alone (MASI and Jaccard depend on nothing else)."""
+    union = s + t - j
+    jac = np.where(union == 0, 1.0, j / np.maximum(union, 1))
+    if kind == "jaccard":
+        return 1.0 - jac
+    m = np.where((j == s) & (j == t), 1.0,
+                 np.where(j == np.minimum(s, t), 2.0 / 3.0, np.where(j > 0, 1.0 / 3.0, 0.0)))
+    return 1.0 - jac * m
+
+
+def _expected_numerator(bits: np.ndarray, counts: np.ndarray, kind: str) -> float:
+    """Σ_{c,k} n_c n_k δ(c, k) over distinct sets, exactly, without visiting all K² pairs.
+
+    With superset sums F_g(S) = Σ_{c ⊇ S, |c| = g} n_c, the weighted number of pairs (c in size group g,
+    k in size group h) having k' common subsets of size q is M_{g,h,q} = Σ_{|S| = q} F_g(S) F_h(S) =
+    Σ n_c n_k C(|c∩k|, q); binomial inversion gives the pair counts per intersection size."""
+    sizes = _popcount(bits).sum(axis=-1)
+    if len(bits) == 0:
+        return 0.0
+    if int((np.int64(1) << np.minimum(sizes, 62)).sum()) > 20_000_000:  # very large sets: direct K² sum
+        idx = np.arange(len(bits))
+        num = 0.0
+        for start in range(0, len(bits), 512):
+            rows = idx[start:start + 512]
+            d = distance(bits, rows[:, None], idx[None, :], kind)
+            num += float(counts[start:start + 512].astype(np.float64) @ d @ counts.astype(np.float64))
+        return num
+    groups = np.unique(sizes)
+    words = bits.shape[1]
+    keys, grp, cnt, ksize = [], [], [], []
+    for gi, g in enumerate(groups):
+        g = int(g)
+        sel = np.nonzero(sizes == g)[0]
+        unpacked = np.unpackbits(bits[sel].astype("<u8").view(np.uint8).reshape(len(sel), -1), axis=1,
+                                 bitorder="little")
+        pos = np.nonzero(unpacked)[1].reshape(len(sel), g)  # bit positions of each set's members
+        one = np.zeros((len(sel), g, words), dtype=np.uint64)
+        if g:
+            rows = np.repeat(np.arange(len(sel)), g)
+            cols = np.tile(np.arange(g), len(sel))
+            flat = pos.reshape(-1)
+            one[rows, cols, flat // 64] = np.left_shift(np.uint64(1), (flat % 64).astype(np.uint64))
+        for r in range(1 << g):
+            chosen = [j for j in range(g) if (r >> j) & 1]
+            key = (np.bitwise_or.reduce(one[:, chosen, :], axis=1) if chosen
+                   else np.zeros((len(sel), words), dtype=np.uint64))
+            keys.append(key)
+            grp.append(np.full(len(sel), gi))
+            cnt.append(counts[sel])
+            ksize.append(np.full(len(sel), len(chosen)))
+    allkeys = np.concatenate(keys)
+    if words == 1:
+        _, inv = np.unique(allkeys[:, 0], return_inverse=True)
+    else:
+        _, inv = np.unique(allkeys, axis=0, return_inverse=True)
+    inv = inv.reshape(-1)
+    n_keys = int(inv.max()) + 1
+    f = np.zeros((n_keys, len(groups)), dtype=np.int64)
+    np.add.at(f, (inv, np.concatenate(grp)), np.concatenate(cnt))
+    ks = np.zeros(n_keys, dtype=np.int64)
+    ks[inv] = np.concatenate(ksize)
+    qmax = int(groups.max())
+    m = [[[0] * len(groups) for _ in groups] for _ in range(qmax + 1)]
+    for q in range(qmax + 1):
+        fq = f[ks == q]
+        if len(fq):
+            mq = fq.T @ fq  # int64: counts ≤ n, so sums of products stay far below 2^63
+            m[q] = [[int(v) for v in row] for row in mq]
+    num = 0.0
+    from math import comb
+
+    for gi, g in enumerate(groups):
+        for hi, h in enumerate(groups):
+            for j in range(min(g, h) + 1):
+                pairs = sum((-1) ** (q - j) * comb(q, j) * m[q][gi][hi] for q in range(j, min(g, h) + 1))
+                if pairs:
+                    num += float(pairs) * float(_size_distance(np.array(g), np.array(h), np.array(j), kind))
+    return num
+
+
+@dataclass
+class Alpha:
+    value: float | None
+    reason: str | None = None
+    d_o: float | None = None
+    d_e: float | None = None
+    n_values: int = 0
+    n_units: int = 0
+    pairs: tuple | None = None  # (δ per unordered within-unit pair, weight) kept for the bootstrap
+
+
+def _pairable(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    present = codes >= 0
+    m = present.sum(axis=1)
+    keep = m >= 2
+    return codes[keep], m[keep]
+
+
+def alpha(c: Codes, kind: str = "nominal", keep_pairs: bool = False) -> Alpha:
+    codes, m = _pairable(c.codes)
+    if len(codes) == 0:
+        return Alpha(None, "no item has two or more judgments")
+    n = int(m.sum())
+    # observed disagreement over within-unit pairs
+    deltas, weights = [], []
+    total = 0.0
+    for a, b in itertools.combinations(range(codes.shape[1]), 2):
+        both = (codes[:, a] >= 0) & (codes[:, b] >= 0)
+        if not both.any():
+            continue
+        d = distance(c.bits, codes[both, a], codes[both, b], kind)
+        w = 2.0 / (m[both] - 1)
+        total += float((d * w).sum())
+        if keep_pairs:
+            deltas.append(d)
+            weights.append(w)
+    d_o = total / n
+    # expected disagreement from the pooled pairable values
+    vals = codes[codes >= 0]
+    counts = np.bincount(vals)  # codes are small non-negative ints: count them, no sort
+    cats = np.nonzero(counts)[0]
+    counts = counts[cats].astype(np.float64)
+    if kind == "nominal":
+        num = n * n - float((counts ** 2).sum())
+    else:
+        num = _expected_numerator(c.bits[cats], counts.astype(np.int64), kind)
+    d_e = num / (n * (n - 1))
+    pairs = (np.concatenate(deltas), np.concatenate(weights)) if keep_pairs and deltas else None
+    if d_e <= 1e-15:
+        return Alpha(None, "every value is the same category: expected disagreement is 0, alpha undefined",
+                     d_o, d_e, n, len(codes), pairs)
+    return Alpha(1.0 - d_o / d_e, None, d_o, d_e, n, len(codes), pairs)
+
+
+def bootstrap_alpha(a: Alpha, samples: int = boot.SAMPLES, seed: int = boot.SEED, level: float = 0.95) -> tuple | None:
+    """Krippendorff's bootstrap (2006, rev. 2011): D_o resampled from the observed coincidences, D_e fixed.
+
+    Draws M = Σ_u m_u(m_u−1)/2 pairs per resample with probabilities o_ck/n.. and returns the
+    percentile interval of 1 − D_o*/D_e (values below −1 clipped to −1)."""
+    if a.value is None or a.pairs is None or samples <= 0:
+        return None
+    d, w = a.pairs
+    vals, inv = np.unique(np.round(d, 12), return_inverse=True)
+    p = np.bincount(inv.reshape(-1), weights=w, minlength=len(vals))
+    p = p / p.sum()
+    m_pairs = len(d)
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(m_pairs, p, size=samples)
+    d_o = counts @ vals / m_pairs
+    alphas = np.clip(1.0 - d_o / a.d_e, -1.0, 1.0)
+    lo, hi = np.percentile(alphas, [100 * (1 - level) / 2, 100 * (1 + level) / 2])
+    return float(lo), float(hi)
+
+
+def percent_agreement(c: Codes) -> float | None:
+    """Per item, the share of annotator pairs with identical sets, averaged over items (Fleiss' P̄)."""
+    codes, m = _pairable(c.codes)
+    if len(codes) == 0:
+        return None
+    same = np.zeros(len(codes))
+    for a, b in itertools.combinations(range(codes.shape[1]), 2):
+        same += (codes[:, a] >= 0) & (codes[:, a] == codes[:, b])
+    return float((same / (m * (m - 1) / 2)).mean())
+
+
+def cohen_kappa(c: Codes) -> tuple[float | None, str | None]:
+    if c.codes.shape[1] != 2:
+        return None, "Cohen's kappa needs exactly two annotators"
+    both = (c.codes >= 0).all(axis=1)
+    x, y = c.codes[both, 0], c.codes[both, 1]
+    if len(x) == 0:
+        return None, "the two annotators share no item"
+    p_o = float((x == y).mean())
+    k = int(max(x.max(), y.max())) + 1  # codes are small non-negative ints: count them, no sort
+    px = np.bincount(x, minlength=k).astype(np.float64)
+    py = np.bincount(y, minlength=k).astype(np.float64)
+    p_e = float(px @ py) / (len(x) * len(x))
+    if abs(1 - p_e) < 1e-15:
+        return None, "chance agreement is 1 (one category only): kappa undefined"
+    return (p_o - p_e) / (1 - p_e), None
+
+
+MIN_SHARED = 5  # items two annotators must share before a figure for that pair is given
+
+
+def pair_codes(c: Codes, a: int, b: int) -> Codes:
+    return Codes(c.codes[:, [a, b]], c.sets, c.bits)
+
+
+def light_kappa(c: Codes) -> tuple[float | None, str | None]:
+    """Cohen's kappa for two annotators; for more, the mean of Cohen's kappa over every pair sharing at
+    least MIN_SHARED items (Light, 1971), so one stray judgment by another person changes nothing."""
+    n = c.codes.shape[1]
+    if n == 2:
+        shared = int((c.codes >= 0).all(axis=1).sum())
+        if 0 < shared < MIN_SHARED:
+            return None, f"the two annotators share only {shared} items (at least {MIN_SHARED} needed)"
+        return cohen_kappa(c)
+    values = []
+    for a in range(n):
+        for b in range(a + 1, n):
+            sub = pair_codes(c, a, b)
+            if int((sub.codes >= 0).all(axis=1).sum()) >= MIN_SHARED:
+                k, _ = cohen_kappa(sub)
+                if k is not None:
+                    values.append(k)
+    if not values:
+        return None, f"no pair of annotators shares {MIN_SHARED} or more items"
+    return float(np.mean(values)), None
+
+
+def fleiss_kappa(c: Codes) -> tuple[float | None, str | None]:
+    codes, m = _pairable(c.codes)
+    if len(codes) == 0:
+        return None, "no item has two or more judgments"
+    if len(np.unique(m)) != 1:
+        return None, "Fleiss' kappa needs the same number of judgments on every item"
+    r = int(m[0])
+    vals = codes[codes >= 0].reshape(len(codes), r)
+    cats, inv = np.unique(vals, return_inverse=True)
+    inv = inv.reshape(vals.shape)
+    table = np.zeros((len(codes), len(cats)))
+    np.add.at(table, (np.repeat(np.arange(len(codes)), r), inv.reshape(-1)), 1)
+    p_i = ((table * (table - 1)).sum(axis=1)) / (r * (r - 1))
+    p_bar = float(p_i.mean())
+    p_j = table.sum(axis=0) / (len(codes) * r)
+    p_e = float((p_j ** 2).sum())
+    if abs(1 - p_e) < 1e-15:
+        return None, "chance agreement is 1 (one category only): kappa undefined"
+    return (p_bar - p_e) / (1 - p_e), None
+
+
+def tag_matrix(c: Codes, n_tags: int) -> np.ndarray:
+    """(K, n_tags) booleans: which tags each category contains."""
+    if len(c.bits) == 0:
+        return np.zeros((0, n_tags), dtype=bool)
+    as_bytes = c.bits.astype("<u8").view(np.uint8).reshape(len(c.bits), -1)
+    return np.unpackbits(as_bytes, axis=1, bitorder="little")[:, :n_tags].astype(bool)
+
+
+def gwet_ac1(c: Codes, categories: int | None = None) -> tuple[float | None, str | None]:
+    """Gwet's AC1 (Gwet 2008; 2014, ch. 4, missing ratings allowed), each code one nominal category.
+
+    p_a is Fleiss' P̄ over items with two or more judgments; π_k is the mean, over items with at
+    least one judgment, of the share of the item's judgments in category k; p_e = Σ π_k(1 − π_k)/(q − 1).
+    q is ``categories`` when given (2 for a binary tag), else the number of categories observed —
+    the convention of the ``irrCAC`` package."""
+    present = c.codes >= 0
+    r = present.sum(axis=1)
+    rated = r >= 1
+    codes, r = c.codes[rated], r[rated]
+    if not (r >= 2).any():
+        return None, "no item has two or more judgments"
+    p_a = percent_agreement(Codes(codes, c.sets, c.bits))
+    mask = codes >= 0
+    share = np.broadcast_to((1.0 / r)[:, None], codes.shape)[mask]
+    pi = np.bincount(codes[mask], weights=share) / len(codes)
+    pi = pi[np.bincount(codes[mask], minlength=len(pi)) > 0]  # the categories observed
+    q = categories if categories is not None else len(pi)
+    if q < 2:
+        return None, "every value is the same category: AC1 undefined (q = 1)"
+    p_e = float((pi * (1.0 - pi)).sum()) / (q - 1)
+    return (p_a - p_e) / (1.0 - p_e), None
+
+
+def shared_rows(c: Codes) -> Codes:
+    """Only the items every annotator of ``c`` judged (for a pair: the items both judged)."""
+    keep = (c.codes >= 0).all(axis=1)
+    return Codes(c.codes[keep], c.sets, c.bits, [i for i, k in zip(c.items, keep) if k] if c.items else [],
+                 c.annotators)
+
+
+@dataclass
+class GroupAlpha:
+    """α per group of items (e.g. per document): arrays indexed by group."""
+
+    value: np.ndarray  # float, NaN where undefined
+    units: np.ndarray  # pairable items per group
+    d_e: np.ndarray
+
+
+def alpha_by_group(c: Codes, groups: np.ndarray, n_groups: int, kind: str = "masi",
+                   max_pairs: int = 2_000_000) -> GroupAlpha:
+    """Krippendorff's α computed separately within each group of items, all groups at once.
+
+    Equal to ``alpha`` on each group's rows (the tests check it). The expected disagreement of a group
+    sums δ over the pairs of distinct categories seen in that group only, in batches of at most
+    ``max_pairs`` pairs, so a corpus of thousands of documents needs no per-document Python loop."""
+    present = c.codes >= 0
+    m = present.sum(axis=1)
+    keep = m >= 2
+    codes, m, groups = c.codes[keep], m[keep], np.asarray(groups)[keep]
+    units = np.bincount(groups, minlength=n_groups)
+    n = np.bincount(groups, weights=m, minlength=n_groups).astype(np.float64)
+    observed = np.zeros(len(codes))
+    for a, b in itertools.combinations(range(codes.shape[1]), 2):
+        both = (codes[:, a] >= 0) & (codes[:, b] >= 0)
+        if both.any():
+            observed[both] += distance(c.bits, codes[both, a], codes[both, b], kind) * 2.0 / (m[both] - 1)
+    d_o_num = np.bincount(groups, weights=observed, minlength=n_groups)
+    # (group, category) value counts, sorted by group
+    mask = codes >= 0
+    g_of = np.broadcast_to(groups[:, None], codes.shape)[mask]
+    k = len(c.sets) + 1
+    keys, counts = np.unique(g_of.astype(np.int64) * k + codes[mask], return_counts=True)
+    kg, kc = keys // k, keys % k
+    counts = counts.astype(np.float64)
+    num = np.zeros(n_groups)
+    if kind == "nominal":
+        num = n * n - np.bincount(kg, weights=counts * counts, minlength=n_groups)
+    else:
+        sizes = _popcount(c.bits).sum(axis=-1)  # δ needs only |c|, |k| and |c ∩ k| (see _size_distance)
+        size = np.bincount(kg, minlength=n_groups)  # distinct categories per group
+        start = np.concatenate([[0], np.cumsum(size)[:-1]])
+        cost = size * (size - 1) // 2
+        g = 0
+        while g < n_groups:
+            h, total = g, 0
+            while h < n_groups and (h == g or total + cost[h] <= max_pairs):
+                total += int(cost[h])
+                h += 1
+            lo, hi = int(start[g]), int(start[h - 1] + size[h - 1])
+            idx = np.arange(lo, hi)
+            after = (start[kg[idx]] + size[kg[idx]]) - idx - 1  # partners later in the same group
+            left = np.repeat(idx, after)
+            if len(left):
+                run = np.repeat(np.cumsum(after) - after, after)
+                right = left + 1 + (np.arange(len(left)) - run)
+                a, b = kc[left], kc[right]
+                d = _size_distance(sizes[a], sizes[b], _popcount(c.bits[a] & c.bits[b]).sum(axis=-1), kind)
+                num += np.bincount(kg[left], weights=2.0 * d * counts[left] * counts[right], minlength=n_groups)
+            g = h
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d_e = num / (n * (n - 1))
+        d_o = d_o_num / n
+        value = np.where((units > 0) & (d_e > 1e-15), 1.0 - d_o / d_e, np.nan)
+    return GroupAlpha(value, units, d_e)
+
+
+def ancestors(parents: list[int | None]) -> np.ndarray:
+    """(T, T) booleans: row t marks t itself and every ancestor of t (``parents[t]`` is t's parent index)."""
+    t = len(parents)
+    up = np.eye(t, dtype=bool)
+    for i in range(t):
+        p = parents[i]
+        while p is not None:
+            up[i, p] = True
+            p = parents[p]
+    return up
+
+
+def pack(matrix: np.ndarray) -> np.ndarray:
+    """(K, T) booleans → (K, W) uint64 bitmask rows (the inverse of ``tag_matrix``)."""
+    k, t = matrix.shape
+    words = max(1, (t + 63) // 64)
+    padded = np.zeros((k, words * 64), dtype=bool)
+    padded[:, :t] = matrix
+    return np.packbits(padded, axis=1, bitorder="little").view("<u8").astype(np.uint64).reshape(k, words)
+
+
+def closure(c: Codes, up: np.ndarray) -> Codes:
+    """Each tag set replaced by its ancestor closure ↑A = A ∪ {ancestors of members of A}.
+
+    The hierarchy distance is the Jaccard distance of closures: δ_H(A, B) = 1 − |↑A ∩ ↑B| / |↑A ∪ ↑B|
+    (two empty sets: 0). Sets with the same closure become one category."""
+    tm = tag_matrix(c, up.shape[0])
+    closed = (tm.astype(np.int32) @ up.astype(np.int32)) > 0
+    bits = pack(closed)
+    if len(bits) == 0:
+        return Codes(c.codes.copy(), [], bits, c.items, c.annotators)
+    uniq, inverse = np.unique(bits, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    new = np.where(c.codes >= 0, inverse[np.maximum(c.codes, 0)], MISSING)
+    sets: list = [None] * len(uniq)
+    for old, i in enumerate(inverse):
+        if sets[i] is None:
+            sets[i] = c.sets[old]
+    return Codes(new, sets, uniq, c.items, c.annotators)
+
+
+def precision_recall_f1(pred: np.ndarray, true: np.ndarray) -> dict:
+    """Multi-label scores of (items × tags) boolean matrices: micro over every tag decision, and macro as
+    the mean of per-tag scores over the tags chosen in ``pred`` or ``true`` (a 0/0 per-tag score counts 0,
+    as scikit-learn's zero_division=0). A micro score with a zero denominator is None."""
+    pred, true = pred.astype(bool), true.astype(bool)
+    tp = (pred & true).sum(axis=0).astype(np.float64)
+    fp = (pred & ~true).sum(axis=0).astype(np.float64)
+    fn = (~pred & true).sum(axis=0).astype(np.float64)
+
+    def ratio(a, b):
+        return a / b if b else None
+
+    mp, mr = ratio(tp.sum(), tp.sum() + fp.sum()), ratio(tp.sum(), tp.sum() + fn.sum())
+    mf = ratio(2 * tp.sum(), 2 * tp.sum() + fp.sum() + fn.sum())
+    used = (tp + fp + fn) > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(tp + fp > 0, tp / np.maximum(tp + fp, 1), 0.0)[used]
+        r = np.where(tp + fn > 0, tp / np.maximum(tp + fn, 1), 0.0)[used]
+        f = np.where(2 * tp + fp + fn > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0.0)[used]
+    macro = ({"precision": float(p.mean()), "recall": float(r.mean()), "f1": float(f.mean())} if used.any()
+             else {"precision": None, "recall": None, "f1": None})
+    return {"micro": {"precision": mp, "recall": mr, "f1": mf}, "macro": macro, "tags": int(used.sum())}
+
+
+@dataclass
+class TagFigures:
+    """Binary present/absent figures for every tag at once (arrays indexed by tag; NaN = undefined)."""
+
+    alpha: np.ndarray
+    kappa: np.ndarray
+    ac1: np.ndarray
+    alpha_reason: list
+    kappa_reason: list
+    ac1_reason: list
+
+
+def per_tag_binary(c: Codes, n_tags: int) -> TagFigures:
+    """α (nominal), Light's κ (Cohen's for two annotators) and AC1 (q = 2) of each tag's present/absent
+    judgments, for all tags in one pass: equal to ``alpha``, ``light_kappa`` and ``gwet_ac1(…, 2)`` on
+    each tag's binary codes (the tests check it), without one pass over the items per tag.
+
+    With n1_u, n0_u the judgments of item u with and without the tag: D_o = Σ_u 2·n1_u·n0_u/(m_u − 1) / n,
+    D_e = 2·n1·n0 / (n(n − 1)); p_a = mean_u [C(n1_u, 2) + C(n0_u, 2)] / C(m_u, 2), p_e = 2π(1 − π)."""
+    present = c.codes >= 0
+    m = present.sum(axis=1)
+    tm = tag_matrix(c, n_tags)
+    x = tm[np.maximum(c.codes, 0)] & present[:, :, None] if len(tm) else np.zeros(c.codes.shape + (n_tags,), bool)
+    nan = np.full(n_tags, np.nan)
+    pair = m >= 2
+    none = "no item has two or more judgments"
+    if not pair.any():
+        return TagFigures(nan, nan.copy(), nan.copy(), [none] * n_tags,
+                          _light_kappa_reasons(x, present, nan.copy())[1], [none] * n_tags)
+    mp = m[pair].astype(np.float64)
+    n1u = x[pair].sum(axis=1).astype(np.float64)  # (U', T)
+    n0u = mp[:, None] - n1u
+    n = mp.sum()
+    n1 = n1u.sum(axis=0)
+    n0 = n - n1
+    d_o = (2.0 * n1u * n0u / (mp[:, None] - 1)).sum(axis=0) / n
+    d_e = 2.0 * n1 * n0 / (n * (n - 1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alpha_v = np.where(d_e > 1e-15, 1.0 - d_o / np.where(d_e > 1e-15, d_e, 1.0), np.nan)
+    alpha_r = [None if d > 1e-15 else "every value is the same category: expected disagreement is 0, alpha undefined"
+               for d in d_e]
+    same = (n1u * (n1u - 1) + n0u * (n0u - 1)) / 2
+    p_a = (same / (mp * (mp - 1) / 2)[:, None]).mean(axis=0)
+    rated = m >= 1
+    pi = (x[rated].sum(axis=1) / m[rated][:, None]).mean(axis=0)
+    p_e = 2.0 * pi * (1.0 - pi)
+    ac1 = (p_a - p_e) / (1.0 - p_e)
+    kappa, kappa_r = _light_kappa_reasons(x, present, nan.copy())
+    return TagFigures(alpha_v, kappa, ac1, alpha_r, kappa_r, [None] * n_tags)
+
+
+def _light_kappa_reasons(x: np.ndarray, present: np.ndarray, out: np.ndarray) -> tuple[np.ndarray, list]:
+    """Per tag: Cohen's κ for two annotators, Light's mean over pairs sharing MIN_SHARED items for more."""
+    n_ann, n_tags = present.shape[1], x.shape[2]
+    per_pair = []
+    for a, b in itertools.combinations(range(n_ann), 2):
+        both = present[:, a] & present[:, b]
+        s = int(both.sum())
+        if s == 0:
+            per_pair.append((s, np.full(n_tags, np.nan)))
+            continue
+        xa, xb = x[both, a], x[both, b]
+        p_o = (xa == xb).mean(axis=0)
+        pa, pb = xa.mean(axis=0), xb.mean(axis=0)
+        p_e = pa * pb + (1 - pa) * (1 - pb)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            k = np.where(np.abs(1 - p_e) >= 1e-15, (p_o - p_e) / (1 - p_e), np.nan)
+        per_pair.append((s, k))
+    if n_ann == 2:
+        s, k = per_pair[0]
+        if 0 < s < MIN_SHARED:
+            return out, [f"the two annotators share only {s} items (at least {MIN_SHARED} needed)"] * n_tags
+        if s == 0:
+            return out, ["the two annotators share no item"] * n_tags
+        return k, [None if not np.isnan(v) else "chance agreement is 1 (one category only): kappa undefined"
+                   for v in k]
+    usable = [k for s, k in per_pair if s >= MIN_SHARED]
+    if not usable:
+        return out, [f"no pair of annotators shares {MIN_SHARED} or more items"] * n_tags
+    stack = np.vstack(usable)
+    counted = (~np.isnan(stack)).sum(axis=0)
+    with np.errstate(invalid="ignore"):
+        mean = np.where(counted > 0, np.nansum(stack, axis=0) / np.maximum(counted, 1), np.nan)
+    return mean, [None if c else f"no pair of annotators shares {MIN_SHARED} or more items" for c in counted]
