@@ -396,3 +396,15 @@ def test_per_tag_binary_equals_the_one_tag_at_a_time_figures(seed, coders, missi
                 (figs.ac1[t], figs.ac1_reason[t], ag.gwet_ac1(bc, categories=2))):
             assert reason == why
             assert (np.isnan(got) and want is None) or got == pytest.approx(want, abs=1e-12)
+
+
+def test_facet_scopes_gold_scores_and_documents(double_db, taxonomy):
+    store = Store(double_db)
+    for sid in [u.id for u in store.iter_units("sentence")][:12]:
+        store.change("gold", sid, "carol", "gold-save", State(store.annotation(sid, "bob").labels, "done"))
+    rep = report(store, taxonomy, bootstrap=0, facet="period")
+    period = {t.id for t in taxonomy.facet_by_id["period"].tags}
+    assert set(rep["per_tag"]) == period
+    assert 0 < rep["versus_gold"]["bob"]["tags"] <= len(period) and rep["versus_gold"]["bob"]["micro"]["f1"] == 1.0
+    assert all(d["alpha_masi"] is None or -1 <= d["alpha_masi"] <= 1 for d in rep["per_document"].values())
+    store.close()
