@@ -408,3 +408,18 @@ def test_facet_scopes_gold_scores_and_documents(double_db, taxonomy):
     assert 0 < rep["versus_gold"]["bob"]["tags"] <= len(period) and rep["versus_gold"]["bob"]["micro"]["f1"] == 1.0
     assert all(d["alpha_masi"] is None or -1 <= d["alpha_masi"] <= 1 for d in rep["per_document"].values())
     store.close()
+
+
+def test_no_overall_figure_from_fewer_than_min_shared_items(store, taxonomy):
+    """One or two double-annotated items give "—" with the reason for every overall and facet figure."""
+    from annotator.measure import agreement as ag_mod
+    from annotator.measure.report import report
+
+    ids = [u.id for u in store.iter_units("sentence")][:ag_mod.MIN_SHARED - 1]
+    tag = next(iter(taxonomy.tags))
+    store.import_judgments([{"sentence_id": sid, "annotator": who, "labels": [tag] if who == "a" else []}
+                            for sid in ids for who in ("a", "b")])
+    rep = report(store, taxonomy, bootstrap=20)
+    for scope in [rep["overall"], *rep["facets"].values()]:
+        assert scope["alpha_masi"] is None and scope["gwet_ac1"] is None and scope["cohen_kappa"] is None
+        assert "at least" in scope["reasons"]["alpha_masi"]

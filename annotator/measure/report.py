@@ -56,6 +56,14 @@ def hierarchy_matrix(taxonomy: Taxonomy, vocabulary: list[str]) -> np.ndarray:
 def figures(codes: ag.Codes, bootstrap: int, seed: int, up: np.ndarray | None = None) -> dict:
     out: dict = {"items": int(((codes.codes >= 0).sum(axis=1) >= 2).sum())}
     reasons: dict[str, str] = {}
+    if out["items"] < ag.MIN_SHARED:  # never a figure from one or two items
+        why = f"only {out['items']} items judged by two or more (at least {ag.MIN_SHARED} needed)"
+        keys = [f"alpha_{k}" for k in ag.DISTANCES] + ["percent_agreement", "gwet_ac1", "cohen_kappa", "fleiss_kappa"]
+        keys += ["alpha_hierarchy"] if up is not None else []
+        out.update({k: None for k in keys}, alpha_masi_ci95=None, reasons={k: why for k in keys})
+        if up is not None:
+            out["alpha_hierarchy_ci95"] = None
+        return out
     for kind in ag.DISTANCES:
         a = ag.alpha(codes, kind, keep_pairs=(kind == "masi"))
         out[f"alpha_{kind}"] = a.value
