@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from annotator.core.errors import AnnotatorError, JudgmentChanged
+from annotator.core.model import REVIEW_QUEUES as QUEUES
 from annotator.store import EMPTY, Sentence, State, Store, TaxonomyRecord
 from annotator.core.taxonomy import Taxonomy
 
@@ -36,7 +37,6 @@ def disagreements(store: Store, tag: str | None = None, pair: tuple[str, str] | 
 
 
 UNTOUCHED = State((), "draft")  # the gold an item has before anyone adjudicated it
-QUEUES = ("disagreements", "stale")  # review queues: items whose judgments differ; adjudicated gold gone stale
 
 
 def review_items(store: Store, queue: str = "disagreements", tag: str | None = None,

@@ -14,8 +14,8 @@ from annotator.core.errors import AnnotatorError, JudgmentChanged
 from annotator.store import EMPTY, Sentence, State, Store, TaxonomyRecord
 from annotator.core.taxonomy import Taxonomy
 
-QUEUES = ("assigned", "todo", "all", "flagged", "skipped", "done")  # assigned: the plan's, overlap sample first
-IDLE_CAP = 300.0  # seconds: time spent on a sentence stops counting after this
+from annotator.core.model import IDLE_SECONDS as IDLE_CAP  # time spent on a sentence stops counting after this
+from annotator.core.model import TAG_QUEUES as QUEUES
 
 
 class TaggingSession:

@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from annotator.annotate.workspace import resolve_taxonomy
+from annotator.core.model import ALPHA_GOOD, ALPHA_LOW
 from annotator.cli.context import console, open_store, say, shared_options, taxonomy_path
 from annotator.cli.group import cli
 from annotator.cli.tables import fmt3, print_table
@@ -15,7 +16,7 @@ from annotator.core.textsafe import safe, to_json
 from annotator.measure import bootstrap as boot
 
 
-def _fmt(v, low: float = 0.667, good: float = 0.8) -> Text:
+def _fmt(v, low: float = ALPHA_LOW, good: float = ALPHA_GOOD) -> Text:
     if v is None:
         return Text("—", style="dim")
     style = "bold red" if v < low else ("yellow" if v < good else "green")
@@ -35,7 +36,7 @@ def render(rep: dict, taxonomy, console) -> None:
                            "--sample all for every double-annotated sentence)" if m["scope"] != "all"
                            else f"measured on: {m['why']}", style="dim"))
     hier = rep.get("distance") == "hierarchy"
-    t = Table(title="Agreement (α < 0.667 red, < 0.8 yellow)")
+    t = Table(title=f"Agreement (α < {ALPHA_LOW} red, < {ALPHA_GOOD} yellow)")
     t.add_column("scope", no_wrap=True)
     cols = ["items", "α nom", "α MASI", "MASI CI95", "α Jac"] + (["α hier", "hier CI95"] if hier else [])
     for col in cols + ["%agr", "AC1", "κ Cohen", "κ Fleiss"]:

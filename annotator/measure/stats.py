@@ -8,9 +8,9 @@ from collections import Counter, defaultdict
 from datetime import datetime
 
 from annotator.store import Store
+from annotator.core.model import IDLE_SECONDS as IDLE  # a longer gap between two events is a break
 from annotator.core.taxonomy import Taxonomy
 
-IDLE = 300.0  # seconds: a longer gap between two events is a break, not work
 
 
 STOP_WORDS = frozenset(

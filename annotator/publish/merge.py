@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
+from annotator.core import model
 from annotator.core.files import read_jsonl
 from annotator.ingest.segmenter import SEGMENTER_VERSION
 from annotator.store import Store, now, open_source
@@ -46,7 +47,7 @@ class MergeReport:
                 + (f"; {self.plan}" if self.plan else ""))
 
 
-STATUSES = {"annotation": ("draft", "done", "skipped", "flagged"), "gold": ("draft", "done")}
+STATUSES = {"annotation": model.STATUSES, "gold": model.GOLD_STATUSES}
 
 
 def _iso(value) -> bool:

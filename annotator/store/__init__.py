@@ -4,7 +4,8 @@ Every write is its own committed transaction (WAL mode, busy timeout), so a cras
 ``kill -9`` or a second annotator on the same file loses nothing.
 """
 
-from annotator.store.base import (ANY, EMPTY, FINISHED, Sentence, State, StoreBase, TaxonomyRecord, damaged,
+from annotator.core.model import FINISHED
+from annotator.store.base import (ANY, EMPTY, Sentence, State, StoreBase, TaxonomyRecord, damaged,
                                   default_db_path, now)
 from annotator.store.assignments import AssignmentsMixin
 from annotator.store.corpus import CorpusMixin

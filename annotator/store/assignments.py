@@ -7,10 +7,13 @@ import time
 from typing import Iterable
 
 from annotator.core.errors import StoreError
-from annotator.store.base import FINISHED, SENTENCE_COLS, Sentence, now
+from annotator.core.model import SET_ASIDE
+from annotator.core.model import FINISHED
+from annotator.store.base import SENTENCE_COLS, Sentence, now
 from annotator.store.judgments import _id_parts
 
 _FIN = ",".join(f"'{x}'" for x in FINISHED)
+_ASIDE = ",".join(f"'{x}'" for x in SET_ASIDE)
 _CURRENT = "(SELECT value FROM meta WHERE key = 'plan')"
 BATCH_ROWS = 20_000  # assignment rows per write transaction: each holds the lock a few tens of milliseconds
 YIELD_SECONDS = 0.005  # a pause after each batch, so a tagging screen waiting for the lock gets it
@@ -167,7 +170,7 @@ class AssignmentsMixin:
         in the overlap sample."""
         cur = self.conn.execute(
             "SELECT p.annotator, count(*), coalesce(sum(a.status = 'done'), 0),"
-            " coalesce(sum(a.status IN ('skipped', 'flagged')), 0), coalesce(sum(p.overlap), 0),"
+            f" coalesce(sum(a.status IN ({_ASIDE})), 0), coalesce(sum(p.overlap), 0),"
             " coalesce(sum(p.overlap AND a.status = 'done'), 0)"
             " FROM assignments p LEFT JOIN annotations a ON a.sentence_id = p.sentence_id AND a.annotator = p.annotator"
             f" WHERE p.plan = {_CURRENT}" + (" AND p.annotator = ?" if annotator is not None else "")

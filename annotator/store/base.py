@@ -14,7 +14,6 @@ from annotator.core.errors import StoreBusy, StoreError
 
 from annotator.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-FINISHED = ("done", "skipped", "flagged")  # statuses that take a sentence out of the todo queue
 BUSY_SECONDS = 30  # how long a write waits for another process's write lock before giving up
 
 

@@ -7,7 +7,8 @@ from typing import Iterator
 
 from annotator.core.errors import StoreError
 
-from annotator.store.base import FINISHED, SENTENCE_COLS, Sentence, _Batch, now
+from annotator.core.model import FINISHED
+from annotator.store.base import SENTENCE_COLS, Sentence, _Batch, now
 
 
 class CorpusMixin:

@@ -6,7 +6,8 @@ import json
 from typing import Callable, Iterable, Iterator
 
 from annotator.core.errors import JudgmentChanged, StoreBusy, StoreError, TaxonomyMoved
-from annotator.store.base import ANY, FINISHED, State, TaxonomyRecord, now
+from annotator.core.model import FINISHED
+from annotator.store.base import ANY, State, TaxonomyRecord, now
 
 # events written by bulk operations, not by a person tagging: they carry no working time
 BOOKKEEPING = ("import", "merge", "migrate")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from annotator.core.errors import StoreError
-from annotator.store.base import FINISHED, now
+from annotator.core.model import FINISHED
+from annotator.store.base import now
 
 
 class LabelsMixin:

@@ -1,7 +1,6 @@
 """Versioned migrations: PRAGMA user_version is the schema version."""
 
 SCHEMA_VERSION = 4
-FINISHED = ("done", "skipped", "flagged")  # statuses that take a sentence out of the todo queue
 
 MIGRATIONS: dict[int, list[str]] = {
     1: [

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from annotator.annotate.adjudication import ReviewSession
+from annotator.core.model import ALPHA_GOOD, ALPHA_LOW
 from annotator.tui import render
 from annotator.tui.base import SentenceScreen
 from annotator.tui.keys import REVIEW, REVIEW_TAG_KEYS_HELP, OrderedKeys, bindings, help_rows, keymap, spec
@@ -39,7 +40,7 @@ def bar(v: float | None, width: int = 12) -> Text:
     if v is None:
         return Text("—", style="dim")
     frac = max(0.0, min(1.0, v))
-    style = "red" if v < 0.667 else ("yellow" if v < 0.8 else "green")
+    style = "red" if v < ALPHA_LOW else ("yellow" if v < ALPHA_GOOD else "green")
     t = Text("█" * int(frac * width), style=style)
     t.append("░" * (width - int(frac * width)), style="dim")
     t.append(f" {v:6.3f}")
