@@ -11,7 +11,6 @@ from annotator.core.model import ALPHA_GOOD, ALPHA_LOW
 from annotator.cli.context import console, open_store, say, shared_options, taxonomy_path
 from annotator.cli.group import cli
 from annotator.cli.tables import fmt3, print_table
-from annotator.core.errors import AnnotatorError
 from annotator.core.textsafe import safe, to_json
 from annotator.measure import bootstrap as boot
 
@@ -129,12 +128,9 @@ def agree_cmd(facet, annotators, bootstrap, seed, distance, scope, as_json):
     names = [a.strip() for a in annotators.split(",")] if annotators else None
     from annotator.measure.report import report, scope_of, to_json  # numpy: imported when agreement is asked for
 
-    try:
-        sample, measured_on = scope_of(store, scope)
-        rep = report(store, taxonomy, facet=facet, annotators=names, bootstrap=bootstrap, seed=seed,
-                     distance=distance, sample=sample)
-    except KeyError as exc:
-        raise AnnotatorError(str(exc.args[0])) from None
+    sample, measured_on = scope_of(store, scope)
+    rep = report(store, taxonomy, facet=facet, annotators=names, bootstrap=bootstrap, seed=seed,
+                 distance=distance, sample=sample)
     rep["measured_on"] = measured_on
     if as_json:
         say(to_json(rep))

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
+from annotator.core.errors import AnnotatorError
 from annotator.measure import agreement as ag
 from annotator.measure import bootstrap as boot
 from annotator.store import Store, document_of
@@ -234,7 +235,7 @@ def scope_of(store: Store, scope: str = "planned") -> tuple[set[str] | None, dic
     sample when there is one, else — and with ``all`` — every sentence done by two or more annotators.
     Returns the sentence ids (None: no restriction) and a description for reports and dataset cards."""
     if scope not in SCOPES:
-        raise KeyError(f"unknown sample '{scope}' ({', '.join(SCOPES)})")
+        raise AnnotatorError(f"unknown sample '{scope}' ({', '.join(SCOPES)})")
     plan = store.current_plan() if scope == "planned" else None
     if plan is None:
         why = "no assignment plan" if scope == "planned" else "--sample all"
@@ -253,7 +254,7 @@ def report(store: Store, taxonomy: Taxonomy, *, facet: str | None = None, annota
     """Every figure. ``distance='hierarchy'`` adds α with the hierarchy distance; ``sample`` restricts every
     figure to those sentence ids (e.g. a planned overlap sample)."""
     if distance not in ("masi", "hierarchy"):
-        raise KeyError(f"unknown distance '{distance}' (masi, hierarchy)")
+        raise AnnotatorError(f"unknown distance '{distance}' (masi, hierarchy)")
     items, excluded, done = collect(store, annotators, sample)
     vocabulary = list(taxonomy.tags)
     unknown = sorted({t for j in items.values() for s in j.values() for t in s} - set(vocabulary))
@@ -264,7 +265,7 @@ def report(store: Store, taxonomy: Taxonomy, *, facet: str | None = None, annota
     up = hierarchy_matrix(taxonomy, vocabulary) if distance == "hierarchy" else None
     facets = [f for f in taxonomy.facets if facet is None or f.id == facet]
     if facet is not None and not facets:
-        raise KeyError(f"no facet '{facet}' in taxonomy {taxonomy.name} ({', '.join(taxonomy.facet_by_id)})")
+        raise AnnotatorError(f"no facet '{facet}' in taxonomy {taxonomy.name} ({', '.join(taxonomy.facet_by_id)})")
     result = {
         "items": len(item_ids),
         "annotators": codes.annotators,

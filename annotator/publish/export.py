@@ -69,22 +69,22 @@ def iter_units(store: Store, kinds: str | None = "sentence") -> Iterator[Unit]:
     parse = _LabelSets()
     unit: Unit | None = None
     for row in store.export_rows(kinds):
-        if unit is None or row[0] != unit.n:
+        if unit is None or row.n != unit.n:
             if unit is not None:
                 yield unit
-            n, sid, doc, idx, kind, text, section = row[:7]
             gold = None
-            if row[16] is not None:
-                gold = {"labels": list(parse(row[16])), "status": row[17], "adjudicator": row[18], "note": row[19],
-                        "updated_at": row[20], "taxonomy": row[21]}
-            unit = Unit(n, sid, doc, idx, kind, text, section, titles.get(doc, ""), {}, gold, [], False)
-        who = row[7]
+            if row.gold_labels is not None:
+                gold = {"labels": list(parse(row.gold_labels)), "status": row.gold_status, "adjudicator": row.adjudicator,
+                        "note": row.gold_note, "updated_at": row.gold_updated_at, "taxonomy": row.gold_taxonomy}
+            unit = Unit(row.n, row.id, row.doc_id, row.idx, row.kind, row.text, row.section,
+                        titles.get(row.doc_id, ""), {}, gold, [], False)
+        who = row.annotator
         if who is None:
             continue
-        labels, status = parse(row[8]), row[9]
-        unit.annotations[who] = {"labels": list(labels), "status": status, "note": row[10] or "",
-                                 "updated_at": row[11], "created_at": row[12], "taxonomy": row[13],
-                                 "seconds": float(row[14] or 0), "suggestions_shown": int(row[15] or 0)}
+        labels, status = parse(row.labels), row.status
+        unit.annotations[who] = {"labels": list(labels), "status": status, "note": row.note or "",
+                                 "updated_at": row.updated_at, "created_at": row.created_at, "taxonomy": row.taxonomy,
+                                 "seconds": float(row.seconds or 0), "suggestions_shown": int(row.suggestions_shown or 0)}
         if status == "done":
             unit.done.append(labels)
         elif status == "flagged":

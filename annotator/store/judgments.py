@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from annotator.core.errors import JudgmentChanged, StoreBusy, StoreError, TaxonomyMoved
 from annotator.core.model import FINISHED
@@ -28,6 +28,33 @@ def document_of(sentence_id: str) -> str:
 def _seen(state: State | None) -> State:
     """What a screen shows for a row: no row and an untouched draft look the same."""
     return state if state is not None else State()
+
+
+class ExportRow(NamedTuple):
+    """One unit joined with one judgment (annotator None: no judgment) and the unit's gold (labels None: none)."""
+
+    n: int
+    id: str
+    doc_id: str
+    idx: int
+    kind: str
+    text: str
+    section: str | None
+    annotator: str | None
+    labels: str | None  # JSON, as stored
+    status: str | None
+    note: str | None
+    updated_at: str | None
+    created_at: str | None
+    taxonomy: str | None
+    seconds: float | None
+    suggestions_shown: int | None
+    gold_labels: str | None
+    gold_status: str | None
+    adjudicator: str | None
+    gold_note: str | None
+    gold_updated_at: str | None
+    gold_taxonomy: str | None
 
 
 class JudgmentsMixin:
@@ -378,18 +405,16 @@ class JudgmentsMixin:
             f"SELECT DISTINCT e.annotator FROM gold g JOIN events e ON {self._STALE_EVENT}"
             f" WHERE g.sentence_id = ? AND {self._ADJUDICATED} ORDER BY e.annotator", (sentence_id,))]
 
-    def export_rows(self, kind: str | None = "sentence") -> Iterable[tuple]:
+    def export_rows(self, kind: str | None = "sentence") -> Iterator["ExportRow"]:
         """Units in corpus order joined with their judgments (one row per judgment, annotators in order)
-        and gold: (n, id, doc_id, idx, kind, text, section, annotator, labels, status, note, updated_at,
-        created_at, taxonomy, seconds, suggestions_shown, gold labels, gold status, adjudicator, gold note,
-        gold updated_at, gold taxonomy). Units without judgments have NULL judgment columns."""
+        and gold, as ``ExportRow``s. Units without judgments have None judgment fields."""
         where = "WHERE s.kind = ?" if kind else ""
-        return self.conn.execute(
+        return map(ExportRow._make, self.conn.execute(
             "SELECT s.n, s.id, s.doc_id, s.idx, s.kind, s.text, s.section, a.annotator, a.labels, a.status, a.note,"
             " a.updated_at, a.created_at, a.taxonomy, a.seconds, a.suggestions_shown, g.labels, g.status,"
             " g.adjudicator, g.note, g.updated_at, g.taxonomy"
             " FROM sentences s LEFT JOIN annotations a ON a.sentence_id = s.id"
-            f" LEFT JOIN gold g ON g.sentence_id = s.id {where} ORDER BY s.n", (kind,) if kind else ())
+            f" LEFT JOIN gold g ON g.sentence_id = s.id {where} ORDER BY s.n", (kind,) if kind else ()))
 
     def annotators(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT annotator FROM annotations ORDER BY annotator")]
