@@ -182,7 +182,3 @@ class ReviewSession:
             self.stale_by = self.store.stale_gold_annotators(self.current.id)
         return True
 
-    def agreed_labels(self) -> list[str]:
-        """Tags every annotator chose (shown as a hint, never applied silently)."""
-        sets = [set(s.labels) for s in self.judgments.values() if s.status == "done"]
-        return sorted(set.intersection(*sets)) if sets else []

@@ -237,6 +237,3 @@ def scan(paths: list[str | Path], suffixes: set[str] | frozenset[str] = frozense
     return out
 
 
-def find_text_files(paths: list[str | Path]) -> list[Path]:
-    """The readable report files among ``paths`` (see ``scan``)."""
-    return scan(paths).files

@@ -120,13 +120,6 @@ class StoreBase:
         if not upgrade_later:  # upgrade_later: a read-only copy source (see store.open_source)
             self._migrate(version)
 
-    @property
-    def db(self):
-        """The connection as a ``sqlite_utils.Database`` (imported on first use: it pulls in pandas)."""
-        import sqlite_utils
-
-        return sqlite_utils.Database(self.conn)
-
     def _migrate(self, version: int) -> None:
         if version < SCHEMA_VERSION and self.read_only:
             raise StoreError(f"{self.path}: schema version {version} needs upgrading to {SCHEMA_VERSION}, which "
@@ -201,19 +194,12 @@ class StoreBase:
                 os.unlink(tmp)
         return counts
 
-    def schema_version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
-
     def journal_mode(self) -> str:
         return self.conn.execute("PRAGMA journal_mode").fetchone()[0]
 
     def get_meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
-
-    def set_meta(self, key: str, value: str) -> None:
-        with self.transaction():
-            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
     def record_taxonomy(self, name: str, version: str, hash_: str, path: str, source: str) -> None:
         """Remember a taxonomy (idempotent) and make it the database's current one."""
