@@ -25,6 +25,10 @@ _S_COLS = ", ".join("s." + c.strip() for c in SENTENCE_COLS.split(","))
 
 
 class AssignmentsMixin:
+    """Assignment plans: the current plan, its batched loading, the assigned queue, progress.
+
+    Uses StoreBase (``conn``, ``transaction``, ``get_meta``)."""
+
     # ------------------------------------------------------------ the plan
     def current_plan(self) -> dict | None:
         """{'id', 'settings', 'created_at', 'replaces'} of the plan in force, or None."""

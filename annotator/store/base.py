@@ -204,9 +204,9 @@ class StoreBase:
     def record_taxonomy(self, name: str, version: str, hash_: str, path: str, source: str) -> None:
         """Remember a taxonomy (idempotent) and make it the database's current one."""
         with self.transaction():
-            self._record_taxonomy(TaxonomyRecord(name, version, hash_, path, source))
+            self.record_taxonomy_once(TaxonomyRecord(name, version, hash_, path, source))
 
-    def _record_taxonomy(self, t: TaxonomyRecord) -> None:
+    def record_taxonomy_once(self, t: TaxonomyRecord) -> None:
         self.conn.execute(
             "INSERT OR IGNORE INTO taxonomies(hash, name, version, path, source, recorded_at) VALUES (?,?,?,?,?,?)",
             (t.hash, t.name, t.version, t.path, t.source, now()),

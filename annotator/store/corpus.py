@@ -12,6 +12,10 @@ from annotator.store.base import SENTENCE_COLS, Sentence, _Batch, now
 
 
 class CorpusMixin:
+    """Documents and sentence units: adding, finding, walking queues, search.
+
+    Uses StoreBase: ``conn``, ``transaction``, ``batch`` positions (``_next_positions``)."""
+
     def has_document(self, doc_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 

@@ -58,6 +58,13 @@ class ExportRow(NamedTuple):
 
 
 class JudgmentsMixin:
+    """Judgments and gold: writes computed inside their transaction, the event log with undo/redo,
+    staged merges, stale gold, rows for export; the resume frontier (``pull_frontier``, used by
+    LabelsMixin when a migration reopens judgments).
+
+    Uses StoreBase (``conn``, ``transaction``, ``record_taxonomy_once``, ``get_meta``) and
+    CorpusMixin (``sentence_n``, ``next_in_queue``)."""
+
     def annotation(self, sentence_id: str, annotator: str) -> State | None:
         r = self.conn.execute(
             "SELECT labels, status, note FROM annotations WHERE sentence_id = ? AND annotator = ?",
@@ -89,7 +96,7 @@ class JudgmentsMixin:
                 )
             return
         if state is None or state.status not in FINISHED:
-            self._pull_frontier(who, n if n is not None else self.sentence_n(sentence_id))
+            self.pull_frontier(who, n if n is not None else self.sentence_n(sentence_id))
         if state is None:
             self.conn.execute("DELETE FROM annotations WHERE sentence_id = ? AND annotator = ?", (sentence_id, who))
             return
@@ -150,7 +157,7 @@ class JudgmentsMixin:
                                 f"{info.get('version', '')}, e.g. by `taxonomy migrate`) since this screen opened; "
                                 "nothing was saved: quit and reopen to continue")
         if record is not None and current != record.hash:
-            self._record_taxonomy(record)
+            self.record_taxonomy_once(record)
 
     def undo(self, layer: str, who: str, **checks) -> tuple[str, State | None, State | None] | None:
         """Undo this person's latest edit in a layer; returns (sentence id, state before, restored state)."""
@@ -479,7 +486,7 @@ class JudgmentsMixin:
     # The resume frontier: meta 'frontier:<annotator>' = n such that every sentence unit up to n is
     # finished by that annotator. Resuming starts its search there instead of walking all finished
     # work; any write that leaves a sentence at or below it unfinished pulls it back first.
-    def _pull_frontier(self, who: str, n: int | None) -> None:
+    def pull_frontier(self, who: str, n: int | None) -> None:
         if n is not None:
             self.conn.execute("UPDATE meta SET value = ? WHERE key = ? AND CAST(value AS INTEGER) >= ?",
                               (str(n - 1), f"frontier:{who}", n))

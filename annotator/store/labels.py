@@ -10,6 +10,11 @@ from annotator.store.base import now
 
 
 class LabelsMixin:
+    """Which tags judgments use, and moving judgments to another taxonomy.
+
+    Uses StoreBase (``conn``, ``transaction``, ``record_taxonomy_once``) and JudgmentsMixin
+    (``pull_frontier``)."""
+
     def label_usage(self) -> dict[str, tuple[int, int]]:
         """Every tag any judgment uses: tag → (annotator judgments, gold judgments)."""
         usage: dict[str, list[int]] = {}
@@ -57,7 +62,7 @@ class LabelsMixin:
                 if not new and labels and status in FINISHED and layer == "annotation":
                     new_status = "draft"
                     counts["reopened"] += 1
-                    self._pull_frontier(person, n)
+                    self.pull_frontier(person, n)
                 where = "sentence_id = ?" + (" AND annotator = ?" if layer == "annotation" else "")
                 args = (sid, person) if layer == "annotation" else (sid,)
                 self.conn.execute(f"UPDATE {table} SET labels = ?, status = ?, updated_at = ? WHERE {where}",
