@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
 from dataclasses import replace
 
 from annotator.core.errors import AnnotatorError, JudgmentChanged
@@ -14,17 +12,9 @@ from annotator.core.taxonomy import Taxonomy
 
 def disagreements(store: Store, tag: str | None = None, pair: tuple[str, str] | None = None) -> list[str]:
     """Sentence ids (corpus order) where two or more done judgments differ, optionally filtered."""
-    by_item: dict[str, dict[str, frozenset]] = defaultdict(dict)
-    order: list[str] = []
-    for sid, who, labels, status in store.judgments():
-        if status != "done":
-            continue
-        if sid not in by_item:
-            order.append(sid)
-        by_item[sid][who] = frozenset(json.loads(labels))
+    by_item, _, _ = store.done_tag_sets()
     out = []
-    for sid in order:
-        j = by_item[sid]
+    for sid, j in by_item.items():
         if pair:
             if pair[0] not in j or pair[1] not in j or j[pair[0]] == j[pair[1]]:
                 continue

@@ -38,8 +38,11 @@ def run_tag(annotator: str | None, doc: str | None, queue: str | None, seed: boo
         raise AnnotatorError(f"nothing is assigned to {annotator}: see `annotator progress`, or use --queue todo")
     from annotator.tui.app import build_app
 
-    app = build_app(store, taxonomy, annotator, queue=queue, doc=doc, suggestions=suggest,
-                    order=order)
+    run_app(build_app(store, taxonomy, annotator, queue=queue, doc=doc, suggestions=suggest, order=order), store)
+
+
+def run_app(app, store) -> None:
+    """Run a screen; a database error that ended it becomes the command's one-line error."""
     app.run()
     if app.fatal:
         raise AnnotatorError(f"{store.path}: {app.fatal}")
@@ -85,11 +88,8 @@ def review_cmd(annotator, tag, pair, queue):
         if len(parts) != 2:
             raise AnnotatorError("--pair takes two annotator names: a,b")
         pair_t = (parts[0], parts[1])
-    app = build_app(store, taxonomy, annotator or default_annotator(), mode="review", tag=tag, pair=pair_t,
-                    review_queue=queue)
-    app.run()
-    if app.fatal:
-        raise AnnotatorError(f"{store.path}: {app.fatal}")
+    run_app(build_app(store, taxonomy, annotator or default_annotator(), mode="review", tag=tag, pair=pair_t,
+                      review_queue=queue), store)
 
 
 @click.command("assign")

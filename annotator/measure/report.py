@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import itertools
-import json
-from collections import Counter, defaultdict
+from collections import Counter
 
 import numpy as np
 
@@ -21,24 +20,8 @@ def collect(store: Store, annotators: list[str] | None = None, sample: set[str] 
 
     Returns (items judged done by two or more, counts of what was left out, every done judgment by
     item — the single ones included, for the comparison with gold)."""
-    by_item: dict[str, dict[str, frozenset]] = defaultdict(dict)  # in corpus order (judgments() is)
-    excluded = Counter()
-    wanted = set(annotators) if annotators else None
-    parsed: dict[str, frozenset] = {}  # few distinct label strings: parse each once
-    outside = set()
-    for sid, who, labels, status in store.judgments():
-        if wanted is not None and who not in wanted:
-            continue
-        if sample is not None and sid not in sample:
-            outside.add(sid)
-            continue
-        if status == "done":
-            s = parsed.get(labels)
-            if s is None:
-                s = parsed[labels] = frozenset(json.loads(labels))
-            by_item[sid][who] = s
-        else:
-            excluded[f"{status}_judgments"] += 1
+    by_item, other, outside = store.done_tag_sets(annotators, sample)
+    excluded = Counter({f"{status}_judgments": k for status, k in other.items()})
     items = {k: v for k, v in by_item.items() if len(v) >= 2}
     excluded["single_judgment_items"] = len(by_item) - len(items)
     if sample is not None:
@@ -57,7 +40,7 @@ def hierarchy_matrix(taxonomy: Taxonomy, vocabulary: list[str]) -> np.ndarray:
 def figures(codes: ag.Codes, bootstrap: int, seed: int, up: np.ndarray | None = None) -> dict:
     out: dict = {"items": int(((codes.codes >= 0).sum(axis=1) >= 2).sum())}
     reasons: dict[str, str] = {}
-    if out["items"] < ag.MIN_SHARED:  # never a figure from one or two items
+    if 0 < out["items"] < ag.MIN_SHARED:  # never a figure from one or two items (none: the reasons below say so)
         why = f"only {out['items']} items judged by two or more (at least {ag.MIN_SHARED} needed)"
         keys = [f"alpha_{k}" for k in ag.DISTANCES] + ["percent_agreement", "gwet_ac1", "cohen_kappa", "fleiss_kappa"]
         keys += ["alpha_hierarchy"] if up is not None else []

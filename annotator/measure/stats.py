@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter, defaultdict
 from datetime import datetime
@@ -24,9 +23,9 @@ STOP_WORDS = frozenset(
 
 def tag_counts(store: Store) -> Counter:
     counts: Counter = Counter()
-    for _sid, _who, labels, status in store.judgments():
-        if status == "done":
-            counts.update(json.loads(labels))
+    for chosen in store.done_tag_sets()[0].values():
+        for tags in chosen.values():
+            counts.update(tags)
     return counts
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from annotator.core.errors import JudgmentChanged, StoreBusy, StoreError, TaxonomyMoved
@@ -370,6 +371,31 @@ class JudgmentsMixin:
         return self.conn.execute(
             "SELECT a.sentence_id, a.annotator, a.labels, a.status FROM annotations a"
             " JOIN sentences s ON s.n = a.sentence_n WHERE s.kind = 'sentence' ORDER BY a.sentence_n")
+
+    def done_tag_sets(self, annotators: list[str] | None = None, sample: set[str] | None = None
+                      ) -> tuple[dict[str, dict[str, frozenset]], Counter, set[str]]:
+        """Each sentence unit's done tag sets by annotator (corpus order; each distinct stored set parsed
+        once), the count of the other judgments by status, and the items left out by ``sample``.
+        The one place that answers "who chose what" for agreement, review and statistics."""
+        by_item: dict[str, dict[str, frozenset]] = {}
+        other: Counter = Counter()
+        outside: set[str] = set()
+        wanted = set(annotators) if annotators else None
+        parsed: dict[str, frozenset] = {}
+        for sid, who, labels, status in self.judgments():
+            if wanted is not None and who not in wanted:
+                continue
+            if sample is not None and sid not in sample:
+                outside.add(sid)
+                continue
+            if status != "done":
+                other[status] += 1
+                continue
+            tags = parsed.get(labels)
+            if tags is None:
+                tags = parsed[labels] = frozenset(json.loads(labels))
+            by_item.setdefault(sid, {})[who] = tags
+        return by_item, other, outside
 
     def item_judgments(self, sentence_id: str) -> dict[str, State]:
         cur = self.conn.execute(
