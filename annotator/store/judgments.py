@@ -236,8 +236,7 @@ class JudgmentsMixin:
             " FROM temp.staged_events s WHERE EXISTS (SELECT 1 FROM temp.staged_annotation t"
             "   WHERE t.sentence_id = s.sentence_id AND t.annotator = s.annotator)"
             " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.sentence_id = s.sentence_id"
-            "   AND e.annotator = s.annotator AND e.layer = 'annotation' AND e.at = s.at AND e.action = s.action)"
-            " ORDER BY s.at, s.rowid")
+            "   AND e.annotator = s.annotator AND e.layer = 'annotation' AND e.at = s.at AND e.action = s.action)")
         return cur.rowcount
 
     def untimed_done(self) -> dict[str, int]:
