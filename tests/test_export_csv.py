@@ -194,3 +194,20 @@ def test_card_counts_unresolved_units_by_reason(seeded_db, taxonomy, tmp_path):
         "skipped or flagged, none done": 1}
     summary = ex.export(store, taxonomy, tmp_path / "g.jsonl", source="gold")
     assert summary.unresolved == {"no adjudicated gold": n - 1, "gold still a draft": 1}
+
+
+def test_one_bootstrap_default_everywhere():
+    """agree, the review dashboard and the dataset card take the resamples and seed from one place."""
+    from annotator import bootstrap as boot
+
+    root = Path(__file__).resolve().parent.parent / "annotator"
+    literal = re.compile(r"(bootstrap|samples)\s*(:\s*int\s*)?=\s*\d|--bootstrap\", default=\d")
+    offenders = [f"{p.name}: {m.group(0)}" for p in root.rglob("*.py")
+                 for m in literal.finditer(p.read_text(encoding="utf-8"))]
+    assert offenders == [] and (boot.SAMPLES, boot.SEED) == (1000, 0)
+
+
+def test_prodigy_card_resolves_nothing(double_db, taxonomy, tmp_path):
+    store = Store(double_db)
+    summary = ex.export(store, taxonomy, tmp_path / "p.jsonl", fmt="prodigy")
+    assert ex.dataset_card(store, taxonomy, summary, ["annotator"], None)["unresolved"] is None
