@@ -136,9 +136,10 @@ def test_csv_splits_each_have_a_header_and_unknown_annotator_is_an_error(double_
 def test_column_names_are_valid_unique_and_short():
     taken: set[str] = set()
     got = [column_name(n, taken) for n in ["id", "ID", "labels_a b", "labels_a_b", "9x", "", "张三", "a" * 50,
-                                           "a" * 50, "consultation.grassroots", "-x-"]]
+                                           "a" * 50, "consultation.grassroots", "-x-", "next", "NA", "in", "int"]]
     assert got[:3] == ["id", "ID_2", "labels_a_b"] and got[3] == "labels_a_b_2"
     assert all(VALID.match(g) for g in got) and len({g.lower() for g in got}) == len(got)
+    assert got[-4:] == ["next_", "NA_", "in_", "int_"]  # R's read.csv would rename a reserved word
 
 
 def test_card_cites_version_time_command_bootstrap_and_matches_agree(double_db, tmp_path, monkeypatch):
