@@ -212,3 +212,12 @@ def test_prodigy_card_resolves_nothing(double_db, taxonomy, tmp_path):
     store = Store(double_db)
     summary = ex.export(store, taxonomy, tmp_path / "p.jsonl", fmt="prodigy")
     assert ex.dataset_card(store, taxonomy, summary, ["annotator"], None)["unresolved"] is None
+
+
+def test_resolved_csv_reads_with_integer_tag_columns(double_db, taxonomy, tmp_path):
+    out = tmp_path / "r.csv"
+    assert run("--db", double_db, "export", "--format", "csv", "--out", out, "--no-agreement").exit_code == 0
+    df = pd.read_csv(out)  # pandas defaults: the analyst's first try
+    tags = [column_name(t, set()) for t in taxonomy.tags]
+    assert all(str(df[t].dtype) == "int64" for t in tags) and set(df[tags].stack().unique()) <= {0, 1}
+    assert len(df) == ex.export(Store(double_db), taxonomy, tmp_path / "r.jsonl").records
