@@ -133,9 +133,10 @@ def test_csv_splits_each_have_a_header_and_unknown_annotator_is_an_error(double_
 def test_column_names_are_valid_unique_and_short():
     taken: set[str] = set()
     got = [column_name(n, taken) for n in ["id", "ID", "labels_a b", "labels_a_b", "9x", "", "张三", "a" * 50,
-                                           "a" * 50, "consultation.grassroots", "-x-"]]
+                                           "a" * 50, "consultation.grassroots", "-x-", "next", "NA", "in", "int"]]
     assert got[:3] == ["id", "ID_2", "labels_a_b"] and got[3] == "labels_a_b_2"
     assert all(VALID.match(g) for g in got) and len({g.lower() for g in got}) == len(got)
+    assert got[-4:] == ["next_", "NA_", "in_", "int_"]  # R's read.csv would rename a reserved word
 
 
 def test_card_cites_version_time_command_bootstrap_and_matches_agree(double_db, tmp_path, monkeypatch):
@@ -192,3 +193,28 @@ def test_card_counts_unresolved_units_by_reason(seeded_db, taxonomy, tmp_path):
         "skipped or flagged, none done": 1}
     summary = ex.export(store, taxonomy, tmp_path / "g.jsonl", source="gold")
     assert summary.unresolved == {"no adjudicated gold": n - 1, "gold still a draft": 1}
+
+
+def test_one_bootstrap_default_everywhere():
+    """agree, the review dashboard and the dataset card take the resamples and seed from one place."""
+    from annotator.measure import bootstrap as boot
+    root = Path(__file__).resolve().parent.parent / "annotator"
+    literal = re.compile(r"(bootstrap|samples)\s*(:\s*int\s*)?=\s*\d|--bootstrap\", default=\d")
+    offenders = [f"{p.name}: {m.group(0)}" for p in root.rglob("*.py")
+                 for m in literal.finditer(p.read_text(encoding="utf-8"))]
+    assert offenders == [] and (boot.SAMPLES, boot.SEED) == (1000, 0)
+
+
+def test_prodigy_card_resolves_nothing(double_db, taxonomy, tmp_path):
+    store = Store(double_db)
+    summary = ex.export(store, taxonomy, tmp_path / "p.jsonl", fmt="prodigy")
+    assert ex.dataset_card(store, taxonomy, summary, ["annotator"], None)["unresolved"] is None
+
+
+def test_resolved_csv_reads_with_integer_tag_columns(double_db, taxonomy, tmp_path):
+    out = tmp_path / "r.csv"
+    assert run("--db", double_db, "export", "--format", "csv", "--out", out, "--no-agreement").exit_code == 0
+    df = pd.read_csv(out)  # pandas defaults: the analyst's first try
+    tags = [column_name(t, set()) for t in taxonomy.tags]
+    assert all(str(df[t].dtype) == "int64" for t in tags) and set(df[tags].stack().unique()) <= {0, 1}
+    assert len(df) == ex.export(Store(double_db), taxonomy, tmp_path / "r.jsonl").records

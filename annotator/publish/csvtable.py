@@ -8,7 +8,8 @@ by ``;``), ``label_source`` (empty when unresolved); then one 0/1 column per tag
 
 Column names are made valid for R (``read.csv``), pandas, Stata and SQL alike: every run of
 characters other than ASCII letters, digits and ``_`` becomes ``_``; a name that would not start with
-a letter gets ``x`` in front; names are cut to 32 characters (Stata's limit); a name already taken
+a letter gets ``x`` in front; a reserved word of R or Stata (``if``, ``in``, ``next``, ``NA``, ``int``…)
+gets ``_`` after it (R's ``read.csv`` would otherwise rename it); names are cut to 32 characters (Stata's limit); a name already taken
 (compared without regard to case) gets ``_2``, ``_3``… The dataset card maps every column to what it
 holds, so an annotator called ``张三`` or ``text`` is never lost.
 """
@@ -23,6 +24,9 @@ from annotator.core.taxonomy import Taxonomy
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet may run a cell that begins so (CSV injection)
 NAME_MAX = 32
+# reserved words of R (read.csv's make.names renames them) and Stata; compared lower-cased
+RESERVED = frozenset("""if else repeat while function for next break true false null inf nan na na_integer_
+na_real_ na_character_ na_complex_ in byte int long float double str strl using with""".split())
 BOM = "\ufeff"
 
 
@@ -31,6 +35,8 @@ def column_name(raw: str, taken: set[str]) -> str:
     name = re.sub(r"[^A-Za-z0-9_]+", "_", raw)
     if not name or not name[0].isalpha():
         name = "x" + name
+    if name.lower() in RESERVED:
+        name += "_"
     name = name[:NAME_MAX]
     base, k = name, 1
     while name.lower() in taken:

@@ -239,7 +239,8 @@ class ExportSummary:
     per_label: Counter = field(default_factory=Counter)
     per_source: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)  # what the user should know (a split left empty…)
-    unresolved: Counter = field(default_factory=Counter)  # sentence units without labels, by reason
+    unresolved: Counter | None = field(default_factory=Counter)  # sentence units without labels, by reason
+    # (None for prodigy, which writes every judgment and resolves nothing)
     csv: dict | None = None  # csv only: column → meaning, BOM, formula-like cells
 
 
@@ -285,6 +286,8 @@ def export(store: Store, taxonomy: Taxonomy, out: Path | None, *, fmt: str = "js
     if excel and fmt != "csv":
         raise ExportError("--excel goes with --format csv")
     table = Table(store.annotators(), taxonomy, excel) if fmt == "csv" else None
+    if fmt == "prodigy":
+        summary.unresolved = None
     dataset = Path(store.path).stem
     splits = parse_split(split) if split else None
     if splits and out is None:
@@ -317,7 +320,7 @@ def export(store: Store, taxonomy: Taxonomy, out: Path | None, *, fmt: str = "js
         tally: dict[tuple, int] = {}  # (split, source, label set) → records; expanded once at the end
         write = files[""].write if list(files) == [""] else (buffer.write if buffer is not None else None)
         for doc, line, labels, label_source in records(store, taxonomy, fmt, source, include_all, dataset, table,
-                                                       summary.unresolved if fmt != "prodigy" else None):
+                                                       summary.unresolved):
             key = assignment[doc] if assignment is not None else ""
             if write is not None:
                 write(line)
@@ -397,7 +400,8 @@ def dataset_card(store: Store, taxonomy: Taxonomy, summary: ExportSummary, comma
         "records_per_split": summary.per_split,
         "records_per_label_source": dict(summary.per_source),
         "records_per_label": dict(sorted(summary.per_label.items())),
-        "unresolved": {"units": sum(summary.unresolved.values()), "reasons": dict(summary.unresolved.most_common())},
+        "unresolved": None if summary.unresolved is None else {
+            "units": sum(summary.unresolved.values()), "reasons": dict(summary.unresolved.most_common())},
         # gold whose judgments changed after adjudication: exported as adjudicated, worth a second look
         "stale_gold": len(store.stale_gold()),
         "agreement": agreement,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -113,11 +114,19 @@ def check_judgment(rec: dict, layer: str, where: str, taxonomy: Taxonomy, kinds:
     return row, problems
 
 
+STORE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")  # as store.now() writes it
+
+
 def utc_time(value) -> str | None:
     """An ISO 8601 time as the store writes it (UTC, milliseconds, Z), or None when it is not one."""
-    if not _iso(value):
+    if not isinstance(value, str):
         return None
-    t = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    try:
+        t = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if STORE_TIME.fullmatch(value):
+        return value
     if t.tzinfo is None:
         t = t.replace(tzinfo=timezone.utc)
     return t.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
