@@ -16,6 +16,8 @@ from annotator.annotate.adjudication import ReviewSession
 from annotator.core.model import ALPHA_GOOD, ALPHA_LOW
 from annotator.tui import render
 from annotator.tui.base import SentenceScreen
+from annotator.tui.messages import (AgreementReady, GoldStateReady, HighlighterReady, ProgressReady,
+                                     WorkerFailed)
 from annotator.tui.keys import REVIEW, REVIEW_TAG_KEYS_HELP, OrderedKeys, bindings, help_rows, keymap, spec
 from annotator.tui.modals import HelpScreen, PaletteScreen
 from annotator.tui.palette import review_entries
@@ -61,14 +63,16 @@ class ReviewScreen(SentenceScreen):
         self.opened()
 
     def start_worker(self) -> None:
-        self.load_highlighter()
+        self.load_highlighter(self.session.taxonomy)
 
     @work(thread=True, exclusive=True, group="highlight")
-    def load_highlighter(self) -> None:
+    def load_highlighter(self, taxonomy) -> None:
         from annotator.annotate.suggest import Highlighter
 
-        highlighter = Highlighter(self.session.taxonomy)
-        self.app.call_from_thread(self.highlighter_ready, highlighter)
+        self.post_message(HighlighterReady(Highlighter(taxonomy)))
+
+    def on_highlighter_ready(self, message: HighlighterReady) -> None:
+        self.highlighter_ready(message.highlighter)
 
     def refresh_view(self) -> None:
         s = self.session
@@ -188,33 +192,45 @@ class DashboardScreen(OrderedKeys, Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.compute()
+        self.compute(self.session.store, self.session.taxonomy)
 
     @work(thread=True, exclusive=True)
-    def compute(self) -> None:
+    def compute(self, store, taxonomy) -> None:
+        """Gold state, the plan's progress and agreement, each posted back as soon as it is known."""
         from annotator.measure.report import report, scope_of
 
-        own = self.session.store.path != ":memory:"
+        own = store.path != ":memory:"  # a thread gets its own connection
         try:
-            store = self.session.store.reopen() if own else self.session.store
+            db = store.reopen() if own else store
             try:
-                adjudicated = sum(g.status == "done" for g in store.gold_items().values())
-                self.app.call_from_thread(self.show_gold_state, adjudicated, len(store.stale_gold()))
-                if store.current_plan() is not None:
+                adjudicated = sum(g.status == "done" for g in db.gold_items().values())
+                self.post_message(GoldStateReady(adjudicated, len(db.stale_gold())))
+                if db.current_plan() is not None:
                     from annotator.measure.progress import progress
 
-                    self.app.call_from_thread(self.show_progress, progress(store))
-                sample, measured_on = scope_of(store)  # the items `annotator agree` uses
-                rep = report(store, self.session.taxonomy, sample=sample)
+                    self.post_message(ProgressReady(progress(db)))
+                sample, measured_on = scope_of(db)  # the items `annotator agree` uses
+                rep = report(db, taxonomy, sample=sample)
                 rep["measured_on"] = measured_on
             finally:
                 if own:
-                    store.close()
+                    db.close()
         except Exception as exc:
-            self.app.call_from_thread(self.notify, render.safe(f"Agreement unavailable: {exc}"),
-                                      severity="error", markup=False)
+            self.post_message(WorkerFailed(f"Agreement unavailable: {exc}", "error"))
             return
-        self.app.call_from_thread(self.show, rep)
+        self.post_message(AgreementReady(rep))
+
+    def on_gold_state_ready(self, message: GoldStateReady) -> None:
+        self.show_gold_state(message.adjudicated, message.stale)
+
+    def on_progress_ready(self, message: ProgressReady) -> None:
+        self.show_progress(message.report)
+
+    def on_agreement_ready(self, message: AgreementReady) -> None:
+        self.show(message.report)
+
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        self.notify(render.safe(message.text), severity=message.severity, markup=False)
 
     def show_progress(self, rep: dict) -> None:
         """The assignment plan's progress, as `annotator progress` prints it."""

@@ -9,6 +9,7 @@ from annotator.annotate.tagging import TaggingSession
 from annotator.tui import render
 from annotator.tui.base import SentenceScreen
 from annotator.tui.keys import TAG_KEYS_HELP, TAGGING, bindings, help_rows, keymap
+from annotator.tui.messages import HighlighterReady, SuggesterReady, WorkerFailed
 from annotator.tui.modals import DocsScreen, HelpScreen, NoteScreen, PaletteScreen, SearchScreen
 from annotator.tui.palette import tag_entries
 
@@ -38,43 +39,51 @@ class TagScreen(SentenceScreen):
         self.opened()
 
     def start_worker(self) -> None:
-        self.load_suggester()
+        self.train()
+
+    def train(self) -> None:
+        """Load or retrain suggestions in a worker, handing it what it needs now."""
+        s = self.session
+        self.load_suggester(s.store, s.taxonomy, s.annotator, self.highlighter, self.order)
 
     # ------------------------------------------------------------ workers
     @work(thread=True, exclusive=True, group="suggest")
-    def load_suggester(self) -> None:
-        """Load jieba with the taxonomy keywords and train on the database's judgments, off the UI thread."""
+    def load_suggester(self, store, taxonomy, annotator: str, highlighter, order: str) -> None:
+        """Load jieba with the taxonomy keywords and train on the database's judgments, off the UI thread;
+        the results come back as messages."""
         try:
-            self._load_suggester()
+            from annotator.annotate.suggest import Highlighter, for_store, uncertain_order
+
+            if highlighter is None:
+                highlighter = Highlighter(taxonomy)
+                self.post_message(HighlighterReady(highlighter))
+            own = store.path != ":memory:"  # a thread gets its own connection (closed below)
+            db = store.reopen() if own else store
+            try:
+                suggester = for_store(db, taxonomy, highlighter)  # the same training as `annotator suggest`
+                priority = []
+                if order == "uncertain" and suggester.model is not None:
+                    priority = uncertain_order(db, annotator, suggester)
+            finally:
+                if own:
+                    db.close()
         except Exception as exc:  # suggestions are a help: losing them must not close the screen
-            self.app.call_from_thread(self.notify, render.safe(f"Suggestions unavailable: {exc}"),
-                                      severity="warning", markup=False)
+            self.post_message(WorkerFailed(f"Suggestions unavailable: {exc}"))
+            return
+        self.post_message(SuggesterReady(suggester, priority))
 
-    def _load_suggester(self) -> None:
-        from annotator.annotate.suggest import Highlighter, for_store, uncertain_order
+    def on_highlighter_ready(self, message: HighlighterReady) -> None:
+        self.highlighter_ready(message.highlighter)
 
-        tax = self.session.taxonomy
-        highlighter = self.highlighter or Highlighter(tax)
-        self.app.call_from_thread(self.highlighter_ready, highlighter)
-        path = self.session.store.path
-        own = path != ":memory:"  # a thread gets its own connection (closed below)
-        store = self.session.store.reopen() if own else self.session.store
-        try:
-            suggester = for_store(store, tax, highlighter)  # the same training as `annotator suggest`
-            priority = []
-            if self.order == "uncertain" and suggester.model is not None:
-                priority = uncertain_order(store, self.session.annotator, suggester)
-        finally:
-            if own:
-                store.close()
-        self.app.call_from_thread(self.suggester_ready, suggester, priority)
-
-    def suggester_ready(self, suggester, priority: list[int]) -> None:
-        self.suggester = suggester
-        if priority:
-            self.session.priority = priority
+    def on_suggester_ready(self, message: SuggesterReady) -> None:
+        self.suggester = message.suggester
+        if message.priority:
+            self.session.priority = message.priority
         self.app.suggester_trainings += 1
         self.refresh_view()
+
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        self.notify(render.safe(message.text), severity=message.severity, markup=False)
 
     # ------------------------------------------------------------ view
     def refresh_view(self) -> None:
@@ -105,7 +114,7 @@ class TagScreen(SentenceScreen):
             return
         self._confirms += 1
         if self._confirms % self.RETRAIN_EVERY == 0 and self.highlighter is not None:
-            self.load_suggester()  # retrain in the background; the screen never waits for it
+            self.train()  # retrain in the background; the screen never waits for it
         if not moved and self.session.queue == "assigned":
             self.notify("Your assignment is finished. For anything else: ctrl+p, then the todo queue.", markup=False)
         elif not moved:
