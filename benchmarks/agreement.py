@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from _corpus import build  # noqa: E402
 
-from annotator import agreement as ag  # noqa: E402
+from annotator.measure import agreement as ag  # noqa: E402
 from annotator.core.resources import default_taxonomy_path  # noqa: E402
 from annotator.store import Store  # noqa: E402
 from annotator.core.taxonomy import load_taxonomy  # noqa: E402
