@@ -49,6 +49,7 @@ class SentenceScreen(OrderedKeys, Screen):
         self.highlighter = None  # set by a worker: jieba's dictionary loads off the keypress path
         self.collapsed = False  # the tag panel's facets collapsed to their keys (ctrl+t)
         self.plan: tagpanel.Plan | None = None
+        self.painter: tagpanel.Painter | None = None
         self.too_small = False
         self.small_message = ""
         self.reading_rows = 0
@@ -69,7 +70,7 @@ class SentenceScreen(OrderedKeys, Screen):
             yield Static(id="after", classes="context")
         if self.STATE:
             yield Static(id=self.STATE, classes="state")
-        yield Static(id="tags")
+        yield tagpanel.TagPanel(id="tags")
         yield Static(id="status")
         yield Footer()
         yield Static(id="too-small")
@@ -97,7 +98,8 @@ class SentenceScreen(OrderedKeys, Screen):
         avail = height - fixed
         max_rows = max(smallest.rows, min(int(avail * PANEL_SHARE), avail - MIN_READING))
         self.plan = tagpanel.plan(tax, width - 2, max_rows, cues=self.suggest_enabled, collapsed=self.collapsed)
-        self.query_one("#tags", Static).styles.height = self.plan.rows + 1
+        self.painter = tagpanel.Painter(tax, self.plan)
+        self.query_one("#tags").styles.height = self.plan.rows + 1
         self.reading_rows = avail - self.plan.rows
         self.text_width = max(1, width - READING_FRAME)
         context = max(2, min(MAX_CONTEXT, self.reading_rows // 2))
@@ -313,13 +315,12 @@ class SentenceScreen(OrderedKeys, Screen):
         return self._context_plan[1]
 
     def show_tags(self, labels: tuple[str, ...], matched: set[str], suggested: dict[str, float] | None = None) -> None:
-        if self.plan is None:
+        """The tag panel: only its rows that changed are repainted."""
+        if self.painter is None:
             return
         if not self.suggest_enabled:
             matched, suggested = set(), None
-        suggested = suggested or {}
-        key = (self.plan, tuple(labels), frozenset(matched), tuple(sorted(suggested.items())))
-        self.put("tags", key, lambda: tagpanel.lines(self.session.taxonomy, self.plan, labels, matched, suggested))
+        self.query_one("#tags", tagpanel.TagPanel).show(self.painter.rows(labels, matched, suggested))
 
     def show_status(self, key: object, build) -> None:
         self.put("status", key, build)

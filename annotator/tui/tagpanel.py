@@ -4,7 +4,8 @@ Four modes, from the most to the least room: ``full`` (key, mark, Chinese title,
 ``titles`` (no English), ``short`` (titles cut to a few characters, more columns) and ``keys``
 (facets collapsed: one line per facet with each tag's key and mark). ``plan`` picks the first mode
 that fits in the rows it is given; every cell has a fixed width (room for the ◆/★ cues is kept), so
-the panel's height never changes while tags are toggled and a redraw needs no new layout.
+the panel's height never changes while tags are toggled and a redraw needs no new layout. ``TagPanel``
+repaints only the rows whose text changed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
 
 from annotator.taxonomy import Facet, Tag, Taxonomy
 from annotator.textsafe import safe
@@ -134,33 +138,98 @@ def plan(taxonomy: Taxonomy, width: int, max_rows: int, english: bool = True, cu
     return Plan("keys", len(_keys_lines(taxonomy, width)), (), width, cues)
 
 
-def lines(taxonomy: Taxonomy, p: Plan, labels: tuple[str, ...] | frozenset = (),
-          matched: set[str] | frozenset = frozenset(), suggested: dict[str, float] | None = None) -> Text:
-    """The panel's text: exactly ``p.rows`` lines, each cell padded to its column's width."""
-    chosen = frozenset(labels)
-    suggested = suggested or {}
-    if p.mode == "keys":
-        out = _keys_lines(taxonomy, p.width, chosen, frozenset(matched), frozenset(suggested))
-    else:
-        cells = [_cell(taxonomy, f, t, p.mode, t is not None and t.id in chosen, t is not None and t.id in matched,
-                       suggested.get(t.id) if t is not None else None) for f, t in _items(taxonomy)]
+class Painter:
+    """The panel's rows for one plan, each row built once per combination of its cells' states."""
+
+    def __init__(self, taxonomy: Taxonomy, p: Plan):
+        self.taxonomy, self.plan = taxonomy, p
+        self.items = _items(taxonomy)
+        self._rows: dict[tuple, Text] = {}
+
+    def rows(self, labels: tuple[str, ...] | frozenset = (), matched: set[str] | frozenset = frozenset(),
+             suggested: dict[str, float] | None = None) -> list[Text]:
+        """Exactly ``plan.rows`` lines, each cell padded to its column's width."""
+        p, chosen, suggested = self.plan, frozenset(labels), suggested or {}
+        if p.mode == "keys":
+            return _keys_lines(self.taxonomy, p.width, chosen, frozenset(matched), frozenset(suggested))
+        states = [None if t is None else (t.id in chosen, t.id in matched, suggested.get(t.id)) for _f, t in self.items]
         out = []
         for r in range(p.rows):
-            row = Text()
-            for c, w in enumerate(p.widths):
-                i = c * p.rows + r
-                if i >= len(cells):
-                    break
-                cell = cells[i]
-                if cell.cell_len > w:
-                    cell.truncate(w)
-                if c:
-                    row.append(" " * GAP)
-                row.append_text(cell)
-                if c + 1 < len(p.widths) and c * p.rows + r + p.rows < len(cells):
-                    row.append(" " * (w - cell.cell_len))
+            idx = [c * p.rows + r for c in range(len(p.widths)) if c * p.rows + r < len(self.items)]
+            key = (r, *(states[i] for i in idx))
+            row = self._rows.get(key)
+            if row is None:
+                row = self._rows[key] = self._row(idx, states)
+                if len(self._rows) > 4096:  # bounded: a long session toggles many combinations
+                    self._rows.clear()
+                    self._rows[key] = row
             out.append(row)
-    text = Text("\n").join(out[:p.rows])
+        return out
+
+    def _row(self, idx: list[int], states: list) -> Text:
+        row = Text(no_wrap=True, overflow="crop")
+        for c, i in enumerate(idx):
+            facet, tag = self.items[i]
+            cell = _cell(self.taxonomy, facet, tag, self.plan.mode, *(states[i] or (False, False, None)))
+            w = self.plan.widths[c]
+            if cell.cell_len > w:
+                cell.truncate(w)
+            if c:
+                row.append(" " * GAP)
+            row.append_text(cell)
+            if c + 1 < len(idx):
+                row.append(" " * (w - cell.cell_len))
+        return row
+
+
+def lines(taxonomy: Taxonomy, p: Plan, labels: tuple[str, ...] | frozenset = (),
+          matched: set[str] | frozenset = frozenset(), suggested: dict[str, float] | None = None) -> Text:
+    """The whole panel as one text (``Painter.rows`` joined)."""
+    text = Text("\n").join(Painter(taxonomy, p).rows(labels, matched, suggested))
     text.no_wrap = True
     text.overflow = "crop"
     return text
+
+
+class TagPanel(Widget):
+    """The tag panel on screen: one row of text per line, and a change repaints only the rows that differ
+    (Textual's line API), so a tag key redraws one or two lines of the panel."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._lines: list[Text] = []
+        self._strips: dict[int, Strip] = {}
+
+    @property
+    def content(self) -> Text:
+        """Everything the panel shows, as one text."""
+        return Text("\n").join(self._lines)
+
+    def render(self) -> Text:
+        return self.content
+
+    def show(self, rows: list[Text]) -> None:
+        old, self._lines = self._lines, rows
+        if len(old) != len(rows):
+            self._strips.clear()
+            self.refresh()
+            return
+        top, width = self.gutter.top, self.size.width
+        changed = [y for y, (a, b) in enumerate(zip(old, rows)) if a is not b and a != b]
+        for y in changed:
+            self._strips.pop(y, None)
+        if changed:
+            self.refresh(*(Region(0, y + top, width, 1) for y in changed))
+
+    def on_resize(self) -> None:
+        self._strips.clear()
+
+    def render_line(self, y: int) -> Strip:
+        strip = self._strips.get(y)
+        width = self.content_size.width
+        if strip is None or strip.cell_length != width:
+            text = self._lines[y] if y < len(self._lines) else Text()
+            strip = Strip(list(text.render(self.app.console)), text.cell_len)
+            strip = strip.adjust_cell_length(width, self.rich_style)
+            self._strips[y] = strip
+        return strip
