@@ -26,6 +26,16 @@ MAX_CONTEXT = 12  # units of context on each side, at most
 READING_FRAME = 7  # columns around a line of the current sentence: padding, scrollbar, border, padding
 
 
+class Part(Static):
+    """A part of the reading area (context, current sentence, middle panel): its height follows its text.
+
+    When the screen's layout gives it a new size, the size is taken as it is: Textual would otherwise
+    ask for a second layout pass, drawn a frame (1/60 s) later, for every new sentence."""
+
+    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
+
+
 class SentenceScreen(OrderedKeys, Screen):
     """One sentence with its context, an optional middle panel (``MIDDLE`` id) in the reading area, an
     optional state line below it (``STATE`` id), the tag panel and a status line.
@@ -63,11 +73,11 @@ class SentenceScreen(OrderedKeys, Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="where")
         with Vertical(id="reading"):
-            yield Static(id="before", classes="context")
-            yield Static(id="current")
+            yield Part(id="before", classes="context")
+            yield Part(id="current")
             if self.MIDDLE:
-                yield Static(id=self.MIDDLE)
-            yield Static(id="after", classes="context")
+                yield Part(id=self.MIDDLE)
+            yield Part(id="after", classes="context")
         if self.STATE:
             yield Static(id=self.STATE, classes="state")
         yield tagpanel.TagPanel(id="tags")
