@@ -49,6 +49,7 @@ class ReviewSession:
         self.items = disagreements(store, tag, pair)
         self.pos = 0
         self.current: Sentence | None = None
+        self.context_size = 2  # units of context on each side (the screen asks for more when it has room)
         self.before: list[Sentence] = []
         self.after: list[Sentence] = []
         self.judgments: dict[str, State] = {}
@@ -77,7 +78,7 @@ class ReviewSession:
         self.pos = max(0, min(pos, len(self.items) - 1))
         sid = self.items[self.pos]
         self.current = self.store.sentence(sid)
-        self.before, self.after = self.store.context(self.current)
+        self.before, self.after = self.store.context(self.current, self.context_size, self.context_size)
         self.judgments = self.store.item_judgments(sid)
         self.gold = self.store.gold(sid) or UNTOUCHED
         doc = self.store.document(self.current.doc_id)

@@ -22,7 +22,7 @@ LOCK_PATIENCE = 30.0  # give up (nothing saved, keys typed meanwhile dropped) af
 MIN_WIDTH = 40  # columns below which the screen shows only the enlarge-the-terminal line
 MIN_READING = 5  # rows the reading area keeps at least (the current sentence's frame and 3 lines)
 PANEL_SHARE = 0.45  # of the rows left by the fixed lines, the tag panel takes at most this much
-MAX_CONTEXT = 12  # units of context on each side, at most
+MAX_CONTEXT = 25  # units of context on each side, at most
 READING_FRAME = 7  # columns around a line of the current sentence: padding, scrollbar, border, padding
 
 
@@ -113,7 +113,7 @@ class SentenceScreen(OrderedKeys, Screen):
         self.reading_rows = avail - self.plan.rows
         self.text_width = max(1, width - READING_FRAME)
         context = max(2, min(MAX_CONTEXT, self.reading_rows // 2))
-        if context != getattr(self.session, "context_size", 2):
+        if context != self.session.context_size:
             self.session.context_size = context
             if self.session.current is not None:
                 self.session.before, self.session.after = self.session.store.context(
