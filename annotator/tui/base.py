@@ -67,7 +67,9 @@ class SentenceScreen(OrderedKeys, Screen):
         self._drawn: dict[str, tuple] = {}  # widget id -> (key, content) it shows now (see ``put``)
         self._widgets: dict[str, Static] = {}
         self._cues: tuple = (None, [], set())  # (key, highlights, matched) of the current sentence
-        self._context_plan: tuple = (None, (0, 0))  # (key, lines before and after) of the current sentence
+        # (key, (lines before, lines after), the context before and after wrapped) of the current sentence
+        self._context_plan: tuple = (None, (0, 0), [], [])
+        self._wrapped: dict[tuple, list[Text]] = {}  # (unit id, width) -> the unit's lines
         self._shown_id: object = None  # the sentence the reading area was last scrolled for
 
     def compose(self) -> ComposeResult:
@@ -286,11 +288,11 @@ class SentenceScreen(OrderedKeys, Screen):
         self.show_context("after", after_k > 0)
         wide = self.text_width + 4  # context lines are as wide as the current sentence's frame
         self.put("before", (tuple(u.id for u in s.before), before_k, wide),
-                 lambda: render.context_lines(s.before, wide, before_k, self.app.console, last=True), layout=True)
+                 lambda: render.joined(self._context_plan[2][len(self._context_plan[2]) - before_k:]), layout=True)
         if self.put("current", (cur.id, tuple(highlights)), lambda: render.sentence_text(cur, highlights), layout=True):
             self.query_one("#current").border_title = f"{cur.doc_id[:8]} #{cur.idx}"
         self.put("after", (tuple(u.id for u in s.after), after_k, wide),
-                 lambda: render.context_lines(s.after, wide, after_k, self.app.console, last=False), layout=True)
+                 lambda: render.joined(self._context_plan[3][:after_k]), layout=True)
         if self._shown_id != cur.id:
             # the current sentence has priority: a new one is shown from its first line (the rest scrolls)
             self._shown_id = cur.id
@@ -314,15 +316,30 @@ class SentenceScreen(OrderedKeys, Screen):
         if self._context_plan[0] != key:
             console = self.app.console
             spare = self.reading_rows - render.wrapped_height(cur.text, width, console) - 2 - middle
-            before = render.context_height(s.before, width + 4, console)
-            after = render.context_height(s.after, width + 4, console)
+            before_lines = self.context_wrap(reversed(s.before), width + 4, max(spare, 0), reverse=True)
+            after_lines = self.context_wrap(s.after, width + 4, max(spare, 3))
+            before, after = len(before_lines), len(after_lines)
             if spare <= 0:
                 b, a = 0, min(after, 3)
             else:
                 b = min(before, max(spare // 2, spare - after))
                 a = min(after, spare - b)
-            self._context_plan = (key, (b, a))
+            self._context_plan = (key, (b, a), before_lines, after_lines)
         return self._context_plan[1]
+
+    def context_wrap(self, units, width: int, enough: int, reverse: bool = False) -> list[Text]:
+        """Lines of context units, nearest first, until ``enough`` lines (each unit wrapped once and kept)."""
+        out: list[Text] = []
+        for u in units:
+            if len(out) >= enough:
+                break
+            lines = self._wrapped.get((u.id, width))
+            if lines is None:
+                if len(self._wrapped) > 4096:
+                    self._wrapped.clear()
+                lines = self._wrapped[(u.id, width)] = render.context_wrapped([u], width, self.app.console)
+            out = lines + out if reverse else out + lines
+        return out
 
     def show_tags(self, labels: tuple[str, ...], matched: set[str], suggested: dict[str, float] | None = None) -> None:
         """The tag panel: only its rows that changed are repainted."""

@@ -35,18 +35,12 @@ def context_text(units: list[Sentence]) -> Text:
     return out
 
 
-def context_height(units: list[Sentence], width: int, console) -> int:
-    """Lines the context takes at ``width``."""
-    return len(context_text(units).wrap(console, width)) if units else 0
+def context_wrapped(units: list[Sentence], width: int, console) -> list[Text]:
+    """The context's lines when wrapped at ``width``."""
+    return list(context_text(units).wrap(console, width)) if units else []
 
 
-def context_lines(units: list[Sentence], width: int, keep: int, console, last: bool) -> Text:
-    """The context wrapped at ``width``, cut to ``keep`` lines: the last ones (the context before a
-    sentence, nearest to it) or the first ones (the context after it)."""
-    if not units or keep <= 0:
-        return Text()
-    lines = list(context_text(units).wrap(console, width))
-    lines = lines[-keep:] if last else lines[:keep]
+def joined(lines: list[Text]) -> Text:
     return Text("\n").join(lines)
 
 
