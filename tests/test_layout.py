@@ -60,3 +60,95 @@ def test_taxonomy_examples_are_validated_with_file_line():
     assert any("t.yaml:7" in p and "example" in p for p in e.value.problems)
     with pytest.raises(TaxonomyError):
         parse_taxonomy("name: t\ntags:\n  - id: a\n    title: 甲\n    en: A\n    examples: 句子\n", "t.yaml")
+
+
+async def test_too_small_shows_one_line_and_refuses_keys(tmp_path, taxonomy):
+    """Below the minimum size the screen asks for a larger terminal; a tag key typed meanwhile is refused
+    (nothing written: the user cannot see what it would change), and works once the terminal is larger."""
+    from annotator.tui.base import SentenceScreen
+
+    db = _db(tmp_path)
+    app = build_app(Store(db), taxonomy, "alice")
+    async with app.run_test(size=(30, 10)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SentenceScreen) and screen.too_small
+        message = str(screen.query_one("#too-small").render())
+        assert "Enlarge the terminal" in message and "at least 40×" in message
+        assert not screen.query_one("#current").display or not screen.query_one("#current").region
+        await pilot.press("c", "enter")
+        await pilot.pause()
+        assert app.session.state.labels == ()
+        assert "Ignored: enter" in str(screen.query_one("#too-small").render())
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert not screen.too_small and screen.query_one("#current").region
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.session.state.labels == ("consultation",)
+    saved = [a for a in Store(db).iter_annotations() if a["annotator"] == "alice"]
+    assert [a["labels"] for a in saved] == [["consultation"]]
+
+
+@pytest.mark.parametrize("size, modes", [((200, 50), {"full"}), ((120, 40), {"full", "titles"}),
+                                         ((120, 24), {"titles", "short"}), ((80, 24), {"titles", "short"}),
+                                         ((60, 18), {"keys"})])
+async def test_tag_panel_compacts_so_the_sentence_keeps_most_of_the_height(seeded_db, taxonomy, size, modes):
+    app = build_app(Store(seeded_db), taxonomy, "alice")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.plan.mode in modes
+        panel = screen.query_one("#tags").outer_size.height
+        reading = screen.query_one("#reading").size.height
+        assert panel - 1 <= max(screen.plan.rows, int((size[1] - 5) * 0.45)) and reading >= 5
+        assert reading > panel - 1 or screen.plan.mode == "keys"
+        shown = screen.query_one("#tags").content.plain
+        assert all(t.key in shown for t in taxonomy.tags.values() if t.key)  # every key stays on screen
+        await pilot.press("ctrl+t")  # facets collapsed to their keys: more rows for the sentence
+        await pilot.pause()
+        assert screen.plan.mode == "keys" and screen.query_one("#reading").size.height >= reading
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert screen.plan.mode in modes
+
+
+async def test_context_grows_with_the_height(seeded_db, taxonomy):
+    app = build_app(Store(seeded_db), taxonomy, "alice", queue="all")
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        for _ in range(8):  # away from the document's first sentences
+            await pilot.press("down")
+        await pilot.pause()
+        s, screen = app.session, app.screen
+        assert len(s.before) > 2 and len(s.after) > 2
+        reading = screen.query_one("#reading")
+        used = sum(w.outer_size.height for w in reading.children if w.display)
+        assert used >= reading.size.height - 2  # no block of empty rows under the sentence
+    app = build_app(Store(seeded_db), taxonomy, "alice", queue="all")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert len(app.session.before) <= 5
+
+
+async def test_a_tag_key_redraws_only_what_changed(seeded_db, taxonomy):
+    """A tag key leaves the reading area as it is (same content objects, nothing laid out again);
+    only the tag panel's changed rows, the state line and the status line may change."""
+    app = build_app(Store(seeded_db), taxonomy, "alice", suggestions=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        parts = ("where", "before", "current", "after")
+        shown = {p: screen.query_one(f"#{p}").content for p in parts}
+        panel = screen.query_one("#tags")
+        rows = list(panel._lines)
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.session.state.labels == ("consultation",)
+        assert all(screen.query_one(f"#{p}").content is shown[p] for p in parts)
+        changed = [y for y, (a, b) in enumerate(zip(rows, panel._lines)) if a is not b]
+        assert len(changed) == 1 and "■ 政治协商" in panel._lines[changed[0]].plain
+        assert "政治协商" in screen.query_one("#labels").content.plain
+        await pilot.press("down")  # a new sentence: now the reading area changes
+        await pilot.pause()
+        assert screen.query_one("#current").content is not shown["current"]

@@ -1,4 +1,5 @@
-"""Snapshots of the tagging and review screens at 80×24, 120×40 and 200×50 (long Chinese sentence).
+"""Snapshots of the tagging and review screens at 80×24, 120×40 and 200×50 (long Chinese sentence),
+and of a terminal below the minimum size.
 
 The background worker (jieba, model) is switched off so every snapshot is deterministic.
 Regenerate with: pytest tests/test_snapshots.py --snapshot-update
@@ -49,3 +50,8 @@ def test_tagging_screen(snap_compare, tmp_path, taxonomy, size):
 def test_review_screen(snap_compare, double_db, taxonomy, size):
     app = build_app(Store(double_db), taxonomy, "judge", mode="review")
     assert snap_compare(app, terminal_size=size, run_before=_quiet)
+
+
+def test_too_small_screen(snap_compare, tmp_path, taxonomy):
+    app = build_app(Store(_long_db(tmp_path)), taxonomy, "alice", suggestions=False)
+    assert snap_compare(app, terminal_size=(36, 10), press=["c"], run_before=_quiet)

@@ -30,6 +30,7 @@ class TaggingSession:
         self.suggestions_shown = suggestions_shown
         self.current: Sentence | None = None
         self.state: State = EMPTY
+        self.context_size = 2  # units of context on each side (the screen asks for more when it has room)
         self.before: list[Sentence] = []
         self.after: list[Sentence] = []
         self.doc_title = ""
@@ -163,7 +164,7 @@ class TaggingSession:
         if s is None:
             return
         self.current = s
-        self.before, self.after = self.store.context(s)
+        self.before, self.after = self.store.context(s, self.context_size, self.context_size)
         self.state = self.store.annotation(s.id, self.annotator) or EMPTY
         if self.plan is not None:
             self.assigned_here = self.store.assignment(s.n, self.annotator)

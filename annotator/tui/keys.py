@@ -58,6 +58,8 @@ TAGGING: list[KeySpec] = [
     spec("shift+down", "action_scroll_sentence", "scroll a long sentence (and its context) down", "", 1),
     spec("shift+up", "action_scroll_sentence", "scroll a long sentence (and its context) up", "", -1),
     spec("ctrl+g", "action_guidelines", "guidelines: every tag's description and examples"),
+    spec("ctrl+t", "action_collapse", "tag panel: collapse the facets to their keys (more room for the sentence), "
+         "or expand them"),
     spec("ctrl+p", "action_palette", "command palette: any tag by Chinese title, English name or id (also tags "
          "without a key), documents by title, queues, every command"),
     spec("question_mark", "action_help", "help: every key, including the taxonomy's", "Help", shown="?"),
@@ -79,6 +81,8 @@ REVIEW: list[KeySpec] = [
     spec("shift+down", "action_scroll_sentence", "scroll a long sentence (and its context) down", "", 1),
     spec("shift+up", "action_scroll_sentence", "scroll a long sentence (and its context) up", "", -1),
     spec("ctrl+g", "action_guidelines", "guidelines: every tag's description and examples"),
+    spec("ctrl+t", "action_collapse", "tag panel: collapse the facets to their keys (more room for the sentence), "
+         "or expand them"),
     spec("ctrl+p", "action_palette", "command palette: filter the queue by tag or annotator pair, every command"),
     spec("question_mark", "action_help", "help: every key, including the taxonomy's", "Help", shown="?"),
     spec("ctrl+q", "action_quit", "quit; every gold judgment is already saved"),

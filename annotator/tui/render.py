@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.columns import Columns
 from rich.console import Group
 from rich.text import Text
 
@@ -35,6 +34,38 @@ def context_text(units: list[Sentence]) -> Text:
     return out
 
 
+def context_wrapped(units: list[Sentence], width: int, console) -> list[Text]:
+    """The context's lines when wrapped at ``width``."""
+    return list(context_text(units).wrap(console, width)) if units else []
+
+
+def joined(lines: list[Text]) -> Text:
+    return Text("\n").join(lines)
+
+
+def wrapped_height(text: str, width: int, console) -> int:
+    """Lines a sentence takes when wrapped at ``width`` cells (as the screen wraps it)."""
+    return len(Text(safe(text)).wrap(console, width))
+
+
+def where_line(doc_title: str | None, cur: Sentence | None) -> Text:
+    """The title line: the document's title and the current sentence's section."""
+    where = plain(doc_title or "", style="bold")
+    if cur is not None and cur.section:
+        where.append("  ›  ", style="dim")
+        where.append(safe(cur.section))
+    where.no_wrap = True
+    where.overflow = "ellipsis"
+    return where
+
+
+def no_sentence(queue: str, queue_empty: bool) -> Text:
+    if queue_empty:
+        return plain(f"The {queue} queue is empty: nothing to tag here. "
+                     "Choose another queue or document (ctrl+p).", style="italic")
+    return Text("(no sentence)")
+
+
 def sentence_text(s: Sentence | None, highlights: list[tuple[int, int, str]] | None = None) -> Text:
     if s is None:
         return Text("(no sentence)")
@@ -65,36 +96,23 @@ def labels_line(taxonomy: Taxonomy, state: State) -> Text:
     return t
 
 
-def tag_panel(taxonomy: Taxonomy, labels: tuple[str, ...], matched: set[str] | frozenset = frozenset(),
-              suggested: dict[str, float] | None = None, english: bool = True) -> Columns:
-    """Every facet with its tags: key, state, Chinese title, English name; children indented.
+def state_line(taxonomy: Taxonomy, state: State) -> Text:
+    """The current sentence's status, tags and note on one line (a long note ends in …; ; shows it all)."""
+    t = labels_line(taxonomy, state)
+    t.no_wrap = True
+    t.overflow = "ellipsis"
+    return t
 
-    ``english=False`` (narrow terminals) leaves the English names to the help screen and palette."""
-    items: list[Text] = []
-    chosen = set(labels)
-    suggested = suggested or {}
-    for facet in taxonomy.facets:
-        head = plain(f"{facet.title} ", style="bold underline")
-        head.append("多选" if facet.multiple else "单选", style="dim")
-        items.append(head)
-        for tag in facet.tags:
-            on = tag.id in chosen
-            if facet.multiple:
-                mark = "■" if on else "□"
-            else:
-                mark = "●" if on else "○"
-            t = Text("  " * tag.depth)
-            t.append(f"{tag.key or ' '}", style="bold reverse" if tag.key else "dim")
-            t.append(f" {mark} ", style=f"bold {tag_colour(taxonomy, tag.id)}" if on else "dim")
-            t.append(safe(tag.title), style=f"bold {tag_colour(taxonomy, tag.id)}" if on else "")
-            if english:
-                t.append(safe(f" {tag.en}"), style="dim")
-            if tag.id in matched:
-                t.append(" ◆", style=tag_colour(taxonomy, tag.id))
-            if tag.id in suggested:
-                t.append(f" ★{suggested[tag.id]:.2f}", style="bold cyan")
-            items.append(t)
-    return Columns(items, column_first=True, padding=(0, 2), expand=False)
+
+def tag_panel(taxonomy: Taxonomy, labels: tuple[str, ...], matched: set[str] | frozenset = frozenset(),
+              suggested: dict[str, float] | None = None, english: bool = True, width: int = 120,
+              rows: int = 1000) -> Text:
+    """Every facet with its tags (key, state, Chinese title, English name), laid out by ``tagpanel``
+    for ``width`` columns and at most ``rows`` lines."""
+    from annotator.tui import tagpanel
+
+    p = tagpanel.plan(taxonomy, width, rows, english=english, cues=True)
+    return tagpanel.lines(taxonomy, p, labels, matched, suggested)
 
 
 def progress_bar(done: int, total: int, width: int = 20) -> Text:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from textual import work
-from textual.widgets import Static
 
 from annotator.annotate.tagging import TaggingSession
 from annotator.tui import render
@@ -15,6 +14,7 @@ from annotator.tui.palette import tag_entries
 
 
 class TagScreen(SentenceScreen):
+    STATE = "labels"
     BINDINGS = bindings(TAGGING)
     KEYMAP = keymap(TAGGING)
     RETRAIN_EVERY = 25
@@ -28,6 +28,8 @@ class TagScreen(SentenceScreen):
         self.order = order
         self.suggester = None
         self.suggestions: list = []
+        self._suggested_for: object = None
+        self._suggested: list = []
         self._confirms = 0
 
     def on_mount(self) -> None:
@@ -87,16 +89,29 @@ class TagScreen(SentenceScreen):
 
     # ------------------------------------------------------------ view
     def refresh_view(self) -> None:
+        """Redraw what changed: the reading area only for a new sentence (or highlighting), the tag
+        panel, the state line and the status line when their content differs."""
+        if self.too_small:
+            return
         s = self.session
         matched = self.show_sentence()
-        self.suggestions = []
-        if self.suggest_enabled and self.suggester is not None and s.current is not None:
-            self.suggestions = self.suggester.suggest(s.current.text)
+        self.suggestions = self.suggestions_for(s.current)
         s.suggestions_shown = bool(self.suggestions)
-        self.query_one("#labels", Static).update(render.labels_line(s.taxonomy, s.state))
+        self.put("labels", s.state, lambda: render.state_line(s.taxonomy, s.state))
         self.show_tags(s.state.labels, matched, {x.tag: x.score for x in self.suggestions})
-        self.query_one("#status", Static).update(render.status_text(
-            s.queue, s.position, s.total, s.done_total, s.done_doc, s.doc_total, s.annotator, s.queue_empty, s.plan))
+        plan = dict(s.plan) if s.plan is not None else None  # a copy: the session updates its counts in place
+        args = (s.queue, s.position, s.total, s.done_total, s.done_doc, s.doc_total, s.annotator, s.queue_empty, plan)
+        self.show_status(args, lambda: render.status_text(*args))
+
+    def suggestions_for(self, cur) -> list:
+        """The model's suggestions for a sentence, computed once per sentence and model."""
+        if not self.suggest_enabled or self.suggester is None or cur is None:
+            return []
+        key = (cur.id, id(self.suggester))
+        if self._suggested_for != key:
+            self._suggested_for = key
+            self._suggested = self.suggester.suggest(cur.text)
+        return self._suggested
 
     # ------------------------------------------------------------ keys (see keys.TAGGING)
     async def on_tag_key(self, tag_id: str) -> None:
