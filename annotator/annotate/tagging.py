@@ -19,15 +19,13 @@ from annotator.core.model import TAG_QUEUES as QUEUES
 
 
 class TaggingSession:
-    def __init__(self, store: Store, taxonomy: Taxonomy, annotator: str, queue: str = "todo",
-                 suggestions_shown: bool = False):
+    def __init__(self, store: Store, taxonomy: Taxonomy, annotator: str, queue: str = "todo"):
         if queue not in QUEUES:
             raise ValueError(f"unknown queue '{queue}' (choose from {', '.join(QUEUES)})")
         self.store = store
         self.taxonomy = taxonomy
         self.annotator = annotator
         self.queue = queue
-        self.suggestions_shown = suggestions_shown
         self.current: Sentence | None = None
         self.state: State = EMPTY
         self.context_size = 2  # units of context on each side (the screen asks for more when it has room)
@@ -177,7 +175,7 @@ class TaggingSession:
         self._mark = time.monotonic()
 
     # ------------------------------------------------------------ judgments
-    def _write(self, action: str, change) -> State:
+    def _write(self, action: str, change, shown: bool = False) -> State:
         """Write one judgment: ``change`` maps the row as it is inside the write transaction to the new
         state. The row must still be what this screen shows (else JudgmentChanged, nothing written),
         and the database must still use this session's taxonomy (else TaxonomyMoved)."""
@@ -188,7 +186,7 @@ class TaggingSession:
             before, after = self.store.change(
                 "annotation", self.current.id, self.annotator, action, compute=lambda row: change(row or EMPTY),
                 expect=self.state, taxonomy=self.taxonomy.hash, seconds=spent,
-                suggestions_shown=self.suggestions_shown, record=self._record,
+                suggestions_shown=shown, record=self._record,
                 allowed_taxonomies=self._taxonomies)
         except JudgmentChanged as exc:
             self._adopt(exc.current)
@@ -212,12 +210,14 @@ class TaggingSession:
             self.plan["done"] += delta
             self.plan["sample_done"] += delta if self.assigned_here else 0
 
-    def toggle(self, tag_id: str) -> State:
+    # Every write says whether suggestions were on screen when it was made (``shown``): the judgment
+    # records it, so agreement can tell suggested rounds from independent ones.
+    def toggle(self, tag_id: str, shown: bool = False) -> State:
         return self._write(f"toggle:{tag_id}",
-                           lambda row: replace(row, labels=tuple(self.taxonomy.toggle(row.labels, tag_id))))
+                           lambda row: replace(row, labels=tuple(self.taxonomy.toggle(row.labels, tag_id))), shown)
 
-    def set_labels(self, labels: list[str], action: str = "set") -> State:
-        return self._write(action, lambda row: replace(row, labels=tuple(sorted(set(labels)))))
+    def set_labels(self, labels: list[str], action: str = "set", shown: bool = False) -> State:
+        return self._write(action, lambda row: replace(row, labels=tuple(sorted(set(labels)))), shown)
 
     def accept(self, tag_ids: list[str]) -> State:
         """Add suggested tags (one explicit action); a single-choice facet keeps the first offered."""
@@ -232,11 +232,11 @@ class TaggingSession:
                 labels = self.taxonomy.toggle(labels, tag_id)
             return replace(row, labels=tuple(labels))
 
-        return self._write("accept-suggestions", add)
+        return self._write("accept-suggestions", add, True)  # accepting suggestions: they were shown
 
-    def confirm(self) -> bool:
+    def confirm(self, shown: bool = False) -> bool:
         """Mark done (an empty label set means 'none of these') and go to the next in the queue."""
-        self._write("confirm", lambda row: replace(row, status="done"))
+        self._write("confirm", lambda row: replace(row, status="done"), shown)
         return self.advance()
 
     def advance(self) -> bool:
@@ -264,17 +264,17 @@ class TaggingSession:
             self._show(s)
         return s is not None
 
-    def toggle_flag(self) -> State:
+    def toggle_flag(self, shown: bool = False) -> State:
         flag = self.state.status != "flagged"
         return self._write("flag" if flag else "unflag",
-                           lambda row: replace(row, status="flagged" if flag else "draft"))
+                           lambda row: replace(row, status="flagged" if flag else "draft"), shown)
 
-    def skip(self) -> bool:
-        self._write("skip", lambda row: replace(row, status="skipped"))
+    def skip(self, shown: bool = False) -> bool:
+        self._write("skip", lambda row: replace(row, status="skipped"), shown)
         return self.advance()
 
-    def set_note(self, note: str) -> State:
-        return self._write("note", lambda row: replace(row, note=note))
+    def set_note(self, note: str, shown: bool = False) -> State:
+        return self._write("note", lambda row: replace(row, note=note), shown)
 
     def undo(self) -> bool:
         return self._undo_redo(redo=False)

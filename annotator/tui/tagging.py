@@ -88,6 +88,11 @@ class TagScreen(SentenceScreen):
         self.notify(render.safe(message.text), severity=message.severity, markup=False)
 
     # ------------------------------------------------------------ view
+    @property
+    def shown(self) -> bool:
+        """Whether suggestions are on screen now: each judgment records it (passed to the write)."""
+        return bool(self.suggestions)
+
     def refresh_view(self) -> None:
         """Redraw what changed: the reading area only for a new sentence (or highlighting), the tag
         panel, the state line and the status line when their content differs."""
@@ -96,7 +101,6 @@ class TagScreen(SentenceScreen):
         s = self.session
         matched = self.show_sentence()
         self.suggestions = self.suggestions_for(s.current)
-        s.suggestions_shown = bool(self.suggestions)
         self.put("labels", s.state, lambda: render.state_line(s.taxonomy, s.state))
         self.show_tags(s.state.labels, matched, {x.tag: x.score for x in self.suggestions})
         plan = dict(s.plan) if s.plan is not None else None  # a copy: the session updates its counts in place
@@ -115,16 +119,16 @@ class TagScreen(SentenceScreen):
 
     # ------------------------------------------------------------ keys (see keys.TAGGING)
     async def on_tag_key(self, tag_id: str) -> None:
-        await self.act("toggle", self.session.toggle, tag_id)
+        await self.act("toggle", self.session.toggle, tag_id, self.shown)
 
     async def toggle_tag(self, tag_id: str) -> None:
-        await self.act("toggle", self.session.toggle, tag_id)
+        await self.act("toggle", self.session.toggle, tag_id, self.shown)
 
     async def action_confirm(self) -> None:
         if self.session.current is None:
             self.notify("There is no sentence here to confirm.", markup=False)
             return
-        moved = await self.act("confirm", self.session.confirm)
+        moved = await self.act("confirm", self.session.confirm, self.shown)
         if moved is None:
             return
         self._confirms += 1
@@ -165,10 +169,10 @@ class TagScreen(SentenceScreen):
             self.notify("Nothing to redo.", markup=False)
 
     async def action_flag(self) -> None:
-        await self.act("flag", self.session.toggle_flag)
+        await self.act("flag", self.session.toggle_flag, self.shown)
 
     async def action_skip(self) -> None:
-        await self.act("skip", self.session.skip)
+        await self.act("skip", self.session.skip, self.shown)
 
     async def action_note(self) -> None:
         if self.session.current is None:
@@ -177,7 +181,7 @@ class TagScreen(SentenceScreen):
 
         async def save(note: str) -> None:
             if note != self.session.state.note:
-                await self.act("note", self.session.set_note, note)
+                await self.act("note", self.session.set_note, note, self.shown)
 
         await self.app.push_screen(NoteScreen(self.session.state.note, save))
 
