@@ -31,31 +31,15 @@ def _seen(state: State | None) -> State:
     return state if state is not None else State()
 
 
-class ExportRow(NamedTuple):
-    """One unit joined with one judgment (annotator None: no judgment) and the unit's gold (labels None: none)."""
-
-    n: int
-    id: str
-    doc_id: str
-    idx: int
-    kind: str
-    text: str
-    section: str | None
-    annotator: str | None
-    labels: str | None  # JSON, as stored
-    status: str | None
-    note: str | None
-    updated_at: str | None
-    created_at: str | None
-    taxonomy: str | None
-    seconds: float | None
-    suggestions_shown: int | None
-    gold_labels: str | None
-    gold_status: str | None
-    adjudicator: str | None
-    gold_note: str | None
-    gold_updated_at: str | None
-    gold_taxonomy: str | None
+# One unit joined with one judgment (annotator None: no judgment) and the unit's gold (gold_labels None:
+# none); labels are the stored JSON.
+ExportRow = NamedTuple("ExportRow", [
+    ("n", int), ("id", str), ("doc_id", str), ("idx", int), ("kind", str), ("text", str), ("section", "str | None"),
+    ("annotator", "str | None"), ("labels", "str | None"), ("status", "str | None"), ("note", "str | None"),
+    ("updated_at", "str | None"), ("created_at", "str | None"), ("taxonomy", "str | None"),
+    ("seconds", "float | None"), ("suggestions_shown", "int | None"),
+    ("gold_labels", "str | None"), ("gold_status", "str | None"), ("adjudicator", "str | None"),
+    ("gold_note", "str | None"), ("gold_updated_at", "str | None"), ("gold_taxonomy", "str | None")])
 
 
 class JudgmentsMixin:
