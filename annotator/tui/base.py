@@ -239,6 +239,8 @@ class SentenceScreen(OrderedKeys, Screen):
     def after_first_paint(self) -> None:
         """The first sentence is on screen: only now start the heavy worker (jieba holds the GIL while loading)."""
         self.app.mark_first_paint()
+        if self.MIDDLE:  # the middle panel's height is known now: share the context rows again
+            self.refresh_view()
         self.start_worker()
 
     def start_worker(self) -> None:
