@@ -1,6 +1,7 @@
 """The current sentence has priority: a 1,000-character sentence can be read to its last character."""
 
 import pytest
+from textual import events
 
 from annotator.store import Store
 from annotator.tui.app import build_app
@@ -152,3 +153,16 @@ async def test_a_tag_key_redraws_only_what_changed(seeded_db, taxonomy):
         await pilot.press("down")  # a new sentence: now the reading area changes
         await pilot.pause()
         assert screen.query_one("#current").content is not shown["current"]
+
+
+async def test_a_burst_of_scroll_keys_scrolls_by_each_key(tmp_path, taxonomy):
+    """shift+down typed fast (before the screen redraws) scrolls once per key, none lost."""
+    app = build_app(Store(_db(tmp_path)), taxonomy, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        reading = app.screen.query_one("#reading")
+        assert reading.scroll_offset.y == 0 and reading.max_scroll_y >= 6
+        for _ in range(5):
+            await app.screen.handle_key(events.Key("shift+down", None))
+        await pilot.pause()
+        assert reading.scroll_offset.y == 5

@@ -185,7 +185,7 @@ class SentenceScreen(OrderedKeys, Screen):
         reading = self.query_one("#reading")
         if abs(delta) >= 1000:  # a page
             delta = (1 if delta > 0 else -1) * max(1, reading.size.height - 1)
-        reading.scroll_relative(y=delta, animate=False)
+        reading.scroll_relative(y=delta, animate=False, immediate=True)  # a burst adds up
 
     async def act(self, name: str, fn, *args):
         """Run one key's session operation to completion, then redraw (its duration goes to the app's
@@ -239,6 +239,8 @@ class SentenceScreen(OrderedKeys, Screen):
     def after_first_paint(self) -> None:
         """The first sentence is on screen: only now start the heavy worker (jieba holds the GIL while loading)."""
         self.app.mark_first_paint()
+        if self.MIDDLE:  # the middle panel's height is known now: share the context rows again
+            self.refresh_view()
         self.start_worker()
 
     def start_worker(self) -> None:
@@ -298,7 +300,7 @@ class SentenceScreen(OrderedKeys, Screen):
             self._shown_id = cur.id
             reading = self.query_one("#reading")
             if reading.scroll_y:
-                reading.scroll_to(y=0, animate=False)
+                reading.scroll_to(y=0, animate=False, immediate=True)  # in the same frame
         return matched
 
     def show_context(self, wid: str, shown: bool) -> None:
