@@ -73,6 +73,7 @@ def test_quotas_sum_and_stay_proportional(sizes, fraction, seed):
     (Settings(("a", "b"), per_item=3), "at most"),
     (Settings(("a",)), "two annotators or more"),
     (Settings(("a", " b")), "surrounding spaces"),
+    (Settings(("a", "b\x1b]0;x\x07")), "printable"),
 ])
 def test_bad_settings_are_one_clear_error(bad, message):
     with pytest.raises(AnnotatorError, match=message):

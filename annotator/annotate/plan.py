@@ -35,6 +35,8 @@ class Settings:
             raise AnnotatorError("--annotators needs at least one name: a,b,c")
         if any(not n or n != n.strip() or "," in n for n in names):
             raise AnnotatorError("annotator names must be non-empty, without commas or surrounding spaces")
+        if any(not n.isprintable() for n in names):
+            raise AnnotatorError("annotator names must be printable text (no control characters)")
         if len(set(names)) != len(names):
             raise AnnotatorError("an annotator is named twice in --annotators")
         if not 0 <= self.overlap <= 1:
