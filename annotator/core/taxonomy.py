@@ -121,6 +121,19 @@ class _Validator:
             line = self.lines.get(where)
         self.problems.append(f"{self.path}:{line or 1}: {msg}")
 
+    def strings(self, raw: dict, w: tuple, tid: str, field: str, one: str, what: str) -> list[str]:
+        """An optional list of non-empty strings (keywords, examples): each bad entry is one problem."""
+        values = raw.get(field, [])
+        if values is None:
+            return []
+        if not isinstance(values, list):
+            self.err(w + (field,), f"'{field}' must be a list of {what}")
+            return []
+        for j, v in enumerate(values):
+            if not isinstance(v, str) or not v.strip():
+                self.err(w + (field, j), f"{one} {v!r} of '{tid}' must be a non-empty string")
+        return [v for v in values if isinstance(v, str) and v.strip()]
+
     def text(self, obj: dict, where: tuple, key: str, required: bool = True) -> str:
         value = obj.get(key)
         if value is None:
@@ -167,26 +180,8 @@ class _Validator:
                     self.err(w + ("key",), f"duplicate key '{key}' ('{tid}' and '{self.keys[key]}')")
                 else:
                     self.keys[key] = tid
-            kws = raw.get("keywords", [])
-            if kws is None:
-                kws = []
-            if not isinstance(kws, list):
-                self.err(w + ("keywords",), "'keywords' must be a list of words")
-                kws = []
-            for j, kw in enumerate(kws):
-                if not isinstance(kw, str) or not kw.strip():
-                    self.err(w + ("keywords", j), f"keyword {kw!r} of '{tid}' must be a non-empty string")
-            kws = [kw for kw in kws if isinstance(kw, str) and kw.strip()]
-            exs = raw.get("examples", [])
-            if exs is None:
-                exs = []
-            if not isinstance(exs, list):
-                self.err(w + ("examples",), "'examples' must be a list of sentences")
-                exs = []
-            for j, ex in enumerate(exs):
-                if not isinstance(ex, str) or not ex.strip():
-                    self.err(w + ("examples", j), f"example {ex!r} of '{tid}' must be a non-empty string")
-            exs = [ex for ex in exs if isinstance(ex, str) and ex.strip()]
+            kws = self.strings(raw, w, tid, "keywords", "keyword", "words")
+            exs = self.strings(raw, w, tid, "examples", "example", "sentences")
             desc = self.text(raw, w, "description", required=False)
             out.append(Tag(tid, title, en, facet, key, desc, tuple(kws), parent, depth, tuple(exs)))
             if "children" in raw:
