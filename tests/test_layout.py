@@ -25,16 +25,18 @@ async def test_a_long_sentence_is_readable_first_to_last(tmp_path, taxonomy, siz
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         screen = app.screen
-        reading, current = screen.query_one("#reading"), screen.query_one("#current")
+        reading = screen.query_one("#reading")
         assert reading.size.height >= 3
-        top = current.virtual_region.y
-        assert reading.scroll_offset.y <= top < reading.scroll_offset.y + reading.size.height  # first line shown
+        top, bottom = reading.current_span()
+        assert bottom - top > reading.size.height  # taller than the area
+        assert reading.scroll_offset.y == top  # shown from its first line
         for _ in range(200):
             screen.action_scroll_sentence(1)
             await pilot.pause()
-            if reading.scroll_offset.y + reading.size.height >= current.virtual_region.bottom:
+            if reading.scroll_offset.y + reading.size.height >= bottom:
                 break
-        assert reading.scroll_offset.y + reading.size.height >= current.virtual_region.bottom  # last line shown
+        assert reading.scroll_offset.y + reading.size.height >= bottom  # last line shown
+        assert "。" in reading.render_line(bottom - 1 - reading.scroll_offset.y).text
 
 
 async def test_guideline_panel_shows_descriptions(seeded_db, taxonomy):
@@ -76,14 +78,14 @@ async def test_too_small_shows_one_line_and_refuses_keys(tmp_path, taxonomy):
         assert isinstance(screen, SentenceScreen) and screen.too_small
         message = str(screen.query_one("#too-small").render())
         assert "Enlarge the terminal" in message and "at least 40×" in message
-        assert not screen.query_one("#current").display or not screen.query_one("#current").region
+        assert not screen.query_one("#reading").display or not screen.query_one("#reading").region
         await pilot.press("c", "enter")
         await pilot.pause()
         assert app.session.state.labels == ()
         assert "Ignored: enter" in str(screen.query_one("#too-small").render())
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
-        assert not screen.too_small and screen.query_one("#current").region
+        assert not screen.too_small and screen.query_one("#reading").region
         await pilot.press("c")
         await pilot.pause()
         assert app.session.state.labels == ("consultation",)
@@ -122,37 +124,50 @@ async def test_context_grows_with_the_height(seeded_db, taxonomy):
             await pilot.press("down")
         await pilot.pause()
         s, screen = app.session, app.screen
-        assert len(s.before) > 2 and len(s.after) > 2
         reading = screen.query_one("#reading")
-        used = sum(w.outer_size.height for w in reading.children if w.display)
-        assert used >= reading.size.height - 2  # no block of empty rows under the sentence
+        i = [u.id for u in reading.units].index(s.current.id)
+        assert i > 2 and len(reading.units) - i > 3
+        assert reading.virtual_size.height >= reading.size.height  # no block of empty rows under the sentence
+        assert all(reading.render_line(y).text.strip() for y in range(reading.size.height))
     app = build_app(Store(seeded_db), taxonomy, "alice", queue="all")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert len(app.session.before) <= 5
+        reading = app.screen.query_one("#reading")
+        assert reading.virtual_size.height >= reading.size.height
 
 
 async def test_a_tag_key_redraws_only_what_changed(seeded_db, taxonomy):
-    """A tag key leaves the reading area as it is (same content objects, nothing laid out again);
-    only the tag panel's changed rows, the state line and the status line may change."""
-    app = build_app(Store(seeded_db), taxonomy, "alice", suggestions=False)
+    """A tag key leaves the reading area as it is; only the tag panel's changed rows, the state line and
+    the status line may change. A move to a sentence already on screen repaints the lines of the two
+    sentences involved, and nothing else of the reading area."""
+    app = build_app(Store(seeded_db), taxonomy, "alice", suggestions=False, queue="all")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
-        parts = ("where", "before", "current", "after")
-        shown = {p: screen.query_one(f"#{p}").content for p in parts}
+        reading = screen.query_one("#reading")
+        where = screen.query_one("#where").content
         panel = screen.query_one("#tags")
         rows = list(panel._lines)
         await pilot.press("c")
         await pilot.pause()
         assert app.session.state.labels == ("consultation",)
-        assert all(screen.query_one(f"#{p}").content is shown[p] for p in parts)
+        assert reading.painted == [] and screen.query_one("#where").content is where
         changed = [y for y, (a, b) in enumerate(zip(rows, panel._lines)) if a is not b]
         assert len(changed) == 1 and "■ 政治协商" in panel._lines[changed[0]].plain
         assert "政治协商" in screen.query_one("#labels").content.plain
-        await pilot.press("down")  # a new sentence: now the reading area changes
+        old = reading.current_span()
+        await pilot.press("down")  # the next sentence is on screen: two sentences' lines repainted
         await pilot.pause()
-        assert screen.query_one("#current").content is not shown["current"]
+        new = reading.current_span()
+        assert new[0] >= old[1] and reading.painted is not None
+        assert sorted(reading.painted) == [(old[0], old[1] - old[0]), (new[0], new[1] - new[0])]
+        assert "▌" in reading.render_line(new[0] - reading.scroll_offset.y).text
+        assert "▌" not in reading.render_line(old[0] - reading.scroll_offset.y).text
+        for _ in range(40):  # on and on: the view scrolls (and is redrawn) only when the sentence leaves it
+            await pilot.press("down")
+            await pilot.pause()
+            top, bottom = reading.current_span()
+            assert reading.scroll_offset.y <= top and bottom <= reading.scroll_offset.y + reading.size.height
 
 
 async def test_a_burst_of_scroll_keys_scrolls_by_each_key(tmp_path, taxonomy):
@@ -161,8 +176,9 @@ async def test_a_burst_of_scroll_keys_scrolls_by_each_key(tmp_path, taxonomy):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         reading = app.screen.query_one("#reading")
-        assert reading.scroll_offset.y == 0 and reading.max_scroll_y >= 6
+        start = reading.scroll_offset.y
+        assert start == reading.current_span()[0] and reading.max_scroll_y >= start + 6
         for _ in range(5):
             await app.screen.handle_key(events.Key("shift+down", None))
         await pilot.pause()
-        assert reading.scroll_offset.y == 5
+        assert reading.scroll_offset.y == start + 5

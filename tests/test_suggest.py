@@ -251,7 +251,7 @@ def _plain(widget) -> tuple[str, list]:
     from rich.console import Console
     from rich.text import Text
 
-    content = widget.content
+    content = widget if isinstance(widget, Text) else widget.content
     if isinstance(content, Text):
         return content.plain, list(content.spans)
     console = Console(width=120, record=True, file=open("/dev/null", "w"))
@@ -269,7 +269,7 @@ async def test_no_suggest_hides_every_cue(tmp_path, tax):
         assert "苹果" in app.session.current.text
         panel, _ = _plain(screen.query_one("#tags"))
         assert "◆" not in panel and "★" not in panel and "水果" in panel
-        text, spans = _plain(screen.query_one("#current"))
+        text, spans = _plain(screen.query_one("#reading").current_text())
         assert "苹果" in text and not any("苹果" in text[s.start:s.end] for s in spans)
         await pilot.press("equals_sign")
         await pilot.pause()
@@ -282,7 +282,7 @@ async def test_no_suggest_hides_every_cue(tmp_path, tax):
         await pilot.pause()
         panel, _ = _plain(app.screen.query_one("#tags"))
         assert "◆" in panel and "★" in panel
-        text, spans = _plain(app.screen.query_one("#current"))
+        text, spans = _plain(app.screen.query_one("#reading").current_text())
         assert any("苹果" in text[s.start:s.end] for s in spans)
 
 

@@ -56,9 +56,6 @@ class ReviewSession:
         self.items = review_items(store, queue, tag, pair)
         self.pos = 0
         self.current: Sentence | None = None
-        self.context_size = 2  # units of context on each side (the screen asks for more when it has room)
-        self.before: list[Sentence] = []
-        self.after: list[Sentence] = []
         self.judgments: dict[str, State] = {}
         self.gold: State = EMPTY
         self.stale_by: list[str] = []  # who changed a judgment on this item since its gold was adjudicated
@@ -86,7 +83,6 @@ class ReviewSession:
         self.pos = max(0, min(pos, len(self.items) - 1))
         sid = self.items[self.pos]
         self.current = self.store.sentence(sid)
-        self.before, self.after = self.store.context(self.current, self.context_size, self.context_size)
         self.judgments = self.store.item_judgments(sid)
         self.gold = self.store.gold(sid) or UNTOUCHED
         self.stale_by = self.store.stale_gold_annotators(sid)

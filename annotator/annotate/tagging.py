@@ -28,9 +28,6 @@ class TaggingSession:
         self.queue = queue
         self.current: Sentence | None = None
         self.state: State = EMPTY
-        self.context_size = 2  # units of context on each side (the screen asks for more when it has room)
-        self.before: list[Sentence] = []
-        self.after: list[Sentence] = []
         self.doc_title = ""
         self.total = store.count_units("sentence")
         self.done_total = store.count_status(annotator, "done")
@@ -68,7 +65,7 @@ class TaggingSession:
         self.queue_empty = s is None
         if s is None:  # an empty queue shows no sentence, so nothing can be tagged by mistake
             self.current = None
-            self.before, self.after, self.state = [], [], EMPTY
+            self.state = EMPTY
             return None
         self._show(s)
         return s
@@ -156,13 +153,12 @@ class TaggingSession:
             self._show(s)
         else:  # an empty queue: no sentence to tag
             self.current = None
-            self.before, self.after, self.state = [], [], EMPTY
+            self.state = EMPTY
 
     def _show(self, s: Sentence | None) -> None:
         if s is None:
             return
         self.current = s
-        self.before, self.after = self.store.context(s, self.context_size, self.context_size)
         self.state = self.store.annotation(s.id, self.annotator) or EMPTY
         if self.plan is not None:
             self.assigned_here = self.store.assignment(s.n, self.annotator)

@@ -7,46 +7,37 @@ from time import monotonic, perf_counter
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from annotator.core.errors import AnnotatorError, JudgmentChanged, StoreBusy
 from annotator.tui import render, tagpanel
 from annotator.tui.keys import OrderedKeys, key_label
+from annotator.tui.line import TextLine
+from annotator.tui.reader import Reader
 
 LOCK_RETRY = 0.003  # seconds between tries while another process holds the write lock (bulk writers pause
 # a few milliseconds between their short transactions; a try every few milliseconds catches that gap)
 LOCK_PATIENCE = 30.0  # give up (nothing saved, keys typed meanwhile dropped) after this long
 
 MIN_WIDTH = 40  # columns below which the screen shows only the enlarge-the-terminal line
-MIN_READING = 5  # rows the reading area keeps at least (the current sentence's frame and 3 lines)
+MIN_READING = 5  # rows the reading area keeps at least
 PANEL_SHARE = 0.45  # of the rows left by the fixed lines, the tag panel takes at most this much
-MAX_CONTEXT = 25  # units of context on each side, at most
-READING_FRAME = 7  # columns around a line of the current sentence: padding, scrollbar, border, padding
-
-
-class Part(Static):
-    """A part of the reading area (context, current sentence, middle panel): its height follows its text.
-
-    When the screen's layout gives it a new size, the size is taken as it is: Textual would otherwise
-    ask for a second layout pass, drawn a frame (1/60 s) later, for every new sentence."""
-
-    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
 
 class SentenceScreen(OrderedKeys, Screen):
-    """One sentence with its context, an optional middle panel (``MIDDLE`` id) in the reading area, an
-    optional state line below it (``STATE`` id), the tag panel and a status line.
+    """One sentence in the flow of its document (the reading area, ``reader.Reader``), an optional
+    middle panel below it (``MIDDLE`` id), an optional state line (``STATE`` id), the tag panel and a
+    status line.
 
     The layout is planned for the terminal's size (``fit``): the tag panel takes what it needs in the
     most detailed mode that leaves the reading area most of the height, the context grows with the
     rows left over, and below a minimum size one line asks for a larger terminal (keys are refused
     meanwhile: nothing is written blindly). Each redraw updates only the widgets whose content
-    changed (``put``); a tag key touches the tag panel, the state line and the status line.
+    changed (``put``); a tag key touches the tag panel, the state line and the status line, and a
+    move to a sentence already on screen repaints the lines of the two sentences involved.
 
-    Subclasses set ``session`` (with ``taxonomy``, ``current``, ``before``, ``after``, ``doc_title``) and
+    Subclasses set ``session`` (with ``store``, ``taxonomy``, ``current``, ``doc_title``) and
     implement ``on_tag_key(tag_id)`` and ``refresh_view()``."""
 
     MIDDLE: str | None = None
@@ -63,27 +54,19 @@ class SentenceScreen(OrderedKeys, Screen):
         self.too_small = False
         self.small_message = ""
         self.reading_rows = 0
-        self.text_width = 0  # cells of a line of the current sentence
         self._drawn: dict[str, tuple] = {}  # widget id -> (key, content) it shows now (see ``put``)
-        self._widgets: dict[str, Static] = {}
+        self._widgets: dict = {}  # id -> the widget (looked up once)
         self._cues: tuple = (None, [], set())  # (key, highlights, matched) of the current sentence
-        # (key, (lines before, lines after), the context before and after wrapped) of the current sentence
-        self._context_plan: tuple = (None, (0, 0), [], [])
-        self._wrapped: dict[tuple, list[Text]] = {}  # (unit id, width) -> the unit's lines
-        self._shown_id: object = None  # the sentence the reading area was last scrolled for
 
     def compose(self) -> ComposeResult:
-        yield Static(id="where")
-        with Vertical(id="reading"):
-            yield Part(id="before", classes="context")
-            yield Part(id="current")
-            if self.MIDDLE:
-                yield Part(id=self.MIDDLE)
-            yield Part(id="after", classes="context")
+        yield TextLine(id="where")
+        yield Reader(id="reading")
+        if self.MIDDLE:
+            yield Static(id=self.MIDDLE, classes="middle")
         if self.STATE:
-            yield Static(id=self.STATE, classes="state")
+            yield TextLine(id=self.STATE, classes="state")
         yield tagpanel.TagPanel(id="tags")
-        yield Static(id="status")
+        yield TextLine(id="status")
         yield Footer()
         yield Static(id="too-small")
 
@@ -113,13 +96,6 @@ class SentenceScreen(OrderedKeys, Screen):
         self.painter = tagpanel.Painter(tax, self.plan)
         self.query_one("#tags").styles.height = self.plan.rows + 1
         self.reading_rows = avail - self.plan.rows
-        self.text_width = max(1, width - READING_FRAME)
-        context = max(2, min(MAX_CONTEXT, self.reading_rows // 2))
-        if context != self.session.context_size:
-            self.session.context_size = context
-            if self.session.current is not None:
-                self.session.before, self.session.after = self.session.store.context(
-                    self.session.current, context, context)
         self._drawn.clear()
         self.refresh_view()
 
@@ -148,7 +124,7 @@ class SentenceScreen(OrderedKeys, Screen):
         ``layout=False`` for widgets of a fixed height: their redraw then touches nothing else."""
         widget = self._widgets.get(wid)
         if widget is None:
-            widget = self._widgets[wid] = self.query_one(f"#{wid}", Static)
+            widget = self._widgets[wid] = self.query_one(f"#{wid}")
         drawn = self._drawn.get(wid)
         if drawn is not None and drawn[0] == key and drawn[1] is widget.content:
             return False  # (a widget updated elsewhere, e.g. the waiting notice, no longer matches)
@@ -182,7 +158,7 @@ class SentenceScreen(OrderedKeys, Screen):
     def action_scroll_sentence(self, delta: int) -> None:
         """Scroll the reading area (context and current sentence) by ``delta`` lines
         (proposed keys: shift+up / shift+down, and shift+pageup / shift+pagedown for a page)."""
-        reading = self.query_one("#reading")
+        reading = self.query_one("#reading", Reader)
         if abs(delta) >= 1000:  # a page
             delta = (1 if delta > 0 else -1) * max(1, reading.size.height - 1)
         reading.scroll_relative(y=delta, animate=False, immediate=True)  # a burst adds up
@@ -226,7 +202,7 @@ class SentenceScreen(OrderedKeys, Screen):
         self.refresh_view()
 
     def show_waiting(self) -> None:
-        self.query_one("#status", Static).update(Text(
+        self.query_one("#status", TextLine).update(Text(
             " waiting for the database: another process is writing — your keys are kept, in order ",
             style="bold black on yellow"))
 
@@ -239,8 +215,6 @@ class SentenceScreen(OrderedKeys, Screen):
     def after_first_paint(self) -> None:
         """The first sentence is on screen: only now start the heavy worker (jieba holds the GIL while loading)."""
         self.app.mark_first_paint()
-        if self.MIDDLE:  # the middle panel's height is known now: share the context rows again
-            self.refresh_view()
         self.start_worker()
 
     def start_worker(self) -> None:
@@ -264,84 +238,21 @@ class SentenceScreen(OrderedKeys, Screen):
             self._cues = (key, highlights, matched)
         return self._cues[1], self._cues[2]
 
-    def middle_rows(self) -> int:
-        """Rows the middle panel takes in the reading area (as last laid out)."""
-        return self.query_one(f"#{self.MIDDLE}").outer_size.height if self.MIDDLE else 0
-
     def show_sentence(self) -> set[str]:
-        """Draw the title/section line, the context and the current sentence (keywords highlighted).
-        Nothing is redrawn while the sentence stays the same.
+        """Draw the title/section line and the reading area: the current sentence (keywords highlighted)
+        in the flow of its document. A sentence already on screen is only restyled (see ``Reader``).
 
         Returns the tags whose keywords matched, for the tag panel."""
         s = self.session
         cur = s.current
         self.put("where", (s.doc_title, cur.section if cur else None), lambda: render.where_line(s.doc_title, cur))
         highlights, matched = self.keyword_cues()
+        reader = self.query_one("#reading", Reader)
         if cur is None:
-            empty = getattr(s, "queue_empty", False)
-            self.show_context("before", False)
-            self.show_context("after", False)
-            if self.put("current", ("none", empty, getattr(s, "queue", "")),
-                        lambda: render.no_sentence(getattr(s, "queue", ""), empty), layout=True):
-                self.query_one("#current").border_title = "empty queue" if empty else ""
-            return matched
-        before_k, after_k = self.context_lines(cur)
-        self.show_context("before", before_k > 0)
-        self.show_context("after", after_k > 0)
-        wide = self.text_width + 4  # context lines are as wide as the current sentence's frame
-        self.put("before", (tuple(u.id for u in s.before), before_k, wide),
-                 lambda: render.joined(self._context_plan[2][len(self._context_plan[2]) - before_k:]), layout=True)
-        if self.put("current", (cur.id, tuple(highlights)), lambda: render.sentence_text(cur, highlights), layout=True):
-            self.query_one("#current").border_title = f"{cur.doc_id[:8]} #{cur.idx}"
-        self.put("after", (tuple(u.id for u in s.after), after_k, wide),
-                 lambda: render.joined(self._context_plan[3][:after_k]), layout=True)
-        if self._shown_id != cur.id:
-            # the current sentence has priority: a new one is shown from its first line (the rest scrolls)
-            self._shown_id = cur.id
-            reading = self.query_one("#reading")
-            if reading.scroll_y:
-                reading.scroll_to(y=0, animate=False, immediate=True)  # in the same frame
+            reader.show_message(render.no_sentence(getattr(s, "queue", ""), getattr(s, "queue_empty", False)))
+        else:
+            reader.show(cur, tuple(highlights), s.store.context)
         return matched
-
-    def show_context(self, wid: str, shown: bool) -> None:
-        widget = self.query_one(f"#{wid}")
-        if widget.display != shown:
-            widget.display = shown
-
-    def context_lines(self, cur) -> tuple[int, int]:
-        """How many lines of context go before and after the current sentence: as many as the reading
-        area has rows to spare, shared between the two sides (none before a sentence that does not fit,
-        so it is shown from its first line). Computed once per sentence and layout."""
-        s, width = self.session, self.text_width
-        middle = self.middle_rows()
-        key = (cur.id, width, self.reading_rows, middle, tuple(u.id for u in s.before), tuple(u.id for u in s.after))
-        if self._context_plan[0] != key:
-            console = self.app.console
-            spare = self.reading_rows - render.wrapped_height(cur.text, width, console) - 2 - middle
-            before_lines = self.context_wrap(reversed(s.before), width + 4, max(spare, 0), reverse=True)
-            after_lines = self.context_wrap(s.after, width + 4, max(spare, 3))
-            before, after = len(before_lines), len(after_lines)
-            if spare <= 0:
-                b, a = 0, min(after, 3)
-            else:
-                b = min(before, max(spare // 2, spare - after))
-                a = min(after, spare - b)
-            self._context_plan = (key, (b, a), before_lines, after_lines)
-        return self._context_plan[1]
-
-    def context_wrap(self, units, width: int, enough: int, reverse: bool = False) -> list[Text]:
-        """Lines of context units, nearest first, until ``enough`` lines (each unit wrapped once and kept)."""
-        out: list[Text] = []
-        for u in units:
-            if len(out) >= enough:
-                break
-            lines = self._wrapped.get((u.id, width))
-            if lines is None:
-                if len(self._wrapped) > 4096:
-                    self._wrapped.clear()
-                lines = self._wrapped[(u.id, width)] = render.context_wrapped([u], width, self.app.console)
-            out = lines + out if reverse else out + lines
-        return out
 
     def show_tags(self, labels: tuple[str, ...], matched: set[str], suggested: dict[str, float] | None = None) -> None:
         """The tag panel: only its rows that changed are repainted."""

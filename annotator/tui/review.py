@@ -16,6 +16,8 @@ from annotator.annotate.adjudication import ReviewSession
 from annotator.core.model import ALPHA_GOOD, ALPHA_LOW
 from annotator.tui import render
 from annotator.tui.base import SentenceScreen
+from annotator.tui.line import TextLine
+from annotator.tui.reader import Reader
 from annotator.tui.messages import (AgreementReady, GoldStateReady, HighlighterReady, ProgressReady,
                                      WorkerFailed)
 from annotator.tui.keys import REVIEW, REVIEW_TAG_KEYS_HELP, OrderedKeys, bindings, help_rows, keymap, spec
@@ -80,8 +82,8 @@ class ReviewScreen(SentenceScreen):
         if cur is None:
             empty = ("No disagreements to adjudicate." if s.queue == "disagreements"
                      else "No stale gold: every adjudicated item still matches its judgments.")
-            self.query_one("#current", Static).update(Text(empty))
-            self.query_one("#status", Static).update(
+            self.query_one("#reading", Reader).show_message(Text(empty))
+            self.query_one("#status", TextLine).update(
                 render.plain(f" review · {s.queue} · 0 items · 👤 {s.adjudicator}"))
             return
         matched = self.show_sentence()
@@ -102,7 +104,7 @@ class ReviewScreen(SentenceScreen):
         status.append(render.safe(f"👤 {s.adjudicator}"))
         if s.store.read_only:
             status.append("   read-only: browsing only", style="bold yellow")
-        self.query_one("#status", Static).update(status)
+        self.query_one("#status", TextLine).update(status)
 
     async def on_tag_key(self, tag_id: str) -> None:
         await self.act("gold_toggle", self.session.toggle, tag_id)
