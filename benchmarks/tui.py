@@ -1,16 +1,17 @@
 """Tagging-screen speed on 1,000 and 1,000,000 sentences.
 
-Keypress-to-screen in a real terminal: the real app (``python -m annotator tag``) and a minimal Textual
-app that updates one Static on every key run side by side in one tmux server, each in its own window
-of the same size. A tmux control-mode client sends one key at a time, alternating between the two
-apps, and timestamps the pane output each key causes: the figure is the time from sending the key to
+Keypress-to-screen in a real terminal: the real app (``python -m annotator tag``), a minimal Textual
+app that updates one Static on every key, and a second floor that redraws ``--lines`` lines of styled
+Chinese per key (as many as a move to the next sentence changes) run side by side in one tmux server,
+each in its own window of the same size. A tmux control-mode client sends one key at a time, in turn
+to each app, and timestamps the pane output each key causes: the figure is the time from sending the key to
 the last byte of the redraw (the output is then quiet for ``--gap`` ms). Keys: a tag key (toggle,
 writes the database) and down/up (the next/previous sentence, no write).
 
 ``--inapp`` adds the older in-app figures: launch to first sentence and handler time of toggle,
 confirm-and-advance and undo (p50/p99), measured inside the app through Textual's test pilot.
 
-Run: python benchmarks/tui.py [--keys 100] [--sizes 1000,1000000] [--cache DIR] [--inapp]
+Run: python benchmarks/tui.py [--keys 100] [--sizes 1000,1000000] [--lines 6] [--cache DIR] [--inapp N]
 """
 
 from __future__ import annotations
@@ -58,6 +59,36 @@ def minimal_app() -> None:
             self.query_one("#n", Static).update(f"key {self.n}: {event.key}")
 
     Minimal().run()
+
+
+LINE = "按照区委下发的《关于加强新时代人民政协党的建设工作的实施意见》,加强政协党的建设,严格党内政治生活,落实制度"
+
+
+def lines_app(lines: int) -> None:
+    """A second floor: one Static whose ``lines`` lines of styled Chinese all change on every key (what a
+    move to the next sentence redraws: both sentences' lines, the tag rows whose marks change, and part
+    of the status line, about 6 lines)."""
+    from rich.text import Text
+    from textual.app import App
+    from textual.widgets import Static
+
+    class Lines(App):
+        def compose(self):
+            yield Static("ready", id="n")
+
+        def on_key(self, event) -> None:
+            if event.key == "ctrl+q":
+                self.exit()
+                return
+            self.n = getattr(self, "n", 0) + 1
+            text = Text()
+            for i in range(lines):
+                text.append(f"{self.n} ", style="bold")
+                text.append(LINE[self.n % 7:], style="bold underline #61afef" if i % 2 else "italic")
+                text.append("\n")
+            self.query_one("#n", Static).update(text)
+
+    Lines().run()
 
 
 # ------------------------------------------------------------------ tmux in control mode
@@ -141,24 +172,28 @@ class Tmux:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
 
 
-def terminal_figures(db: Path, keys: int, size: tuple[int, int], gap: float) -> dict:
+APPS = ("minimal", "lines", "annotator")
+
+
+def terminal_figures(db: Path, keys: int, size: tuple[int, int], gap: float, lines: int) -> dict:
     env = {"PYTHONPATH": str(ROOT), "TERM": "xterm-256color", "USER": "bench"}
     tmux = Tmux(size)
     try:
         tmux.open("minimal", [sys.executable, str(Path(__file__).resolve()), "--minimal-app"], env)
+        tmux.open("lines", [sys.executable, str(Path(__file__).resolve()), "--lines-app", str(lines)], env)
         tmux.open("annotator", [sys.executable, "-m", "annotator", "--db", str(db), "tag", "-a", "bench"], env)
         tmux.attach()
         tmux.settle(quiet=3.0, limit=90.0)  # start-up, jieba and the model worker
         screen = tmux.capture("annotator")
         if "todo" not in screen:
             raise SystemExit("the tagging screen did not open:\n" + screen)
-        for name in ("minimal", "annotator"):  # warm-up: first draws of each kind
+        for name in APPS:  # warm-up: first draws of each kind
             for k in ("c", "c", "Down", "Up"):
                 tmux.key(name, k, gap)
         out: dict[str, list[float]] = {}
         plan = [("toggle", "c")] * keys + [("move", "Down" if i % 2 == 0 else "Up") for i in range(keys)]
         for what, k in plan:
-            for name in ("minimal", "annotator"):  # side by side: the same load for both
+            for name in APPS:  # side by side: the same load for all
                 r = tmux.key(name, k, gap)
                 if r is not None:
                     out.setdefault(f"{name}_{what}", []).append(r[1] * 1000)
@@ -217,10 +252,15 @@ def main() -> None:
     ap.add_argument("--gap", type=float, default=30.0, help="ms of quiet output that end a redraw")
     ap.add_argument("--cache", help="keep the built databases here (reused by later runs)")
     ap.add_argument("--inapp", type=int, default=0, metavar="N", help="also N in-app actions of each kind")
+    ap.add_argument("--lines", type=int, default=6, help="lines the second floor app redraws per key")
     ap.add_argument("--minimal-app", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--lines-app", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.minimal_app:
         minimal_app()
+        return
+    if args.lines_app:
+        lines_app(args.lines_app)
         return
     if not shutil.which("tmux"):
         raise SystemExit("tmux is needed")
@@ -236,7 +276,7 @@ def main() -> None:
             for p in cache.glob(f"run{n}.db*"):
                 p.unlink()
             shutil.copy(db, work)
-            fig = terminal_figures(work, args.keys, size, args.gap / 1000)
+            fig = terminal_figures(work, args.keys, size, args.gap / 1000, args.lines)
             for what in ("toggle", "move"):
                 m, a = fig.get(f"minimal_{what}", []), fig.get(f"annotator_{what}", [])
                 if not m or not a:
@@ -250,6 +290,10 @@ def main() -> None:
                 rows.setdefault(f"{what}: annotator first byte p50", {})[n] = f"{statistics.median(f):.1f} ms"
                 rows.setdefault(f"{what}: ratio of p50 (n)", {})[n] = \
                     f"{statistics.median(a) / statistics.median(m):.2f} ({len(a)})"
+                w = fig.get(f"lines_{what}", [])
+                if w:
+                    rows.setdefault(f"{what}: floor redrawing {args.lines} lines p50, annotator's ratio to it", {})[n] = \
+                        f"{statistics.median(w):.1f} ms, {statistics.median(a) / statistics.median(w):.2f}"
             if args.inapp:
                 for p in cache.glob(f"run{n}.db*"):
                     p.unlink()

@@ -163,11 +163,15 @@ async def test_a_tag_key_redraws_only_what_changed(seeded_db, taxonomy):
         assert sorted(reading.painted) == [(old[0], old[1] - old[0]), (new[0], new[1] - new[0])]
         assert "▌" in reading.render_line(new[0] - reading.scroll_offset.y).text
         assert "▌" not in reading.render_line(old[0] - reading.scroll_offset.y).text
-        for _ in range(40):  # on and on: the view scrolls (and is redrawn) only when the sentence leaves it
-            await pilot.press("down")
+        redrawn = 0
+        for key in ["down"] * 40 + ["up"] * 40:  # the view scrolls (redrawn whole) only when the sentence leaves it
+            await pilot.press(key)
             await pilot.pause()
             top, bottom = reading.current_span()
             assert reading.scroll_offset.y <= top and bottom <= reading.scroll_offset.y + reading.size.height
+            assert app.session.current.id == reading.current_id
+            redrawn += reading.painted is None
+        assert 0 < redrawn < 40  # most moves repaint two sentences only
 
 
 async def test_a_burst_of_scroll_keys_scrolls_by_each_key(tmp_path, taxonomy):

@@ -22,7 +22,11 @@ def no_real_terminal_app():
 
 @pytest.fixture(autouse=True)
 def no_worker(monkeypatch):
-    monkeypatch.setattr(SentenceScreen, "start_worker", lambda self: None)
+    from annotator.tui.review import ReviewScreen
+    from annotator.tui.tagging import TagScreen
+
+    for screen in (SentenceScreen, TagScreen, ReviewScreen):  # each screen's own worker, too
+        monkeypatch.setattr(screen, "start_worker", lambda self: None)
 
 
 def _long_db(tmp_path):

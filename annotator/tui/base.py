@@ -22,6 +22,7 @@ LOCK_PATIENCE = 30.0  # give up (nothing saved, keys typed meanwhile dropped) af
 
 MIN_WIDTH = 40  # columns below which the screen shows only the enlarge-the-terminal line
 MIN_READING = 5  # rows the reading area keeps at least
+PREFETCH_AFTER = 0.01  # seconds after a move (the frame is out by then): the next sentences' keyword spans
 PANEL_SHARE = 0.45  # of the rows left by the fixed lines, the tag panel takes at most this much
 
 
@@ -56,7 +57,8 @@ class SentenceScreen(OrderedKeys, Screen):
         self.reading_rows = 0
         self._drawn: dict[str, tuple] = {}  # widget id -> (key, content) it shows now (see ``put``)
         self._widgets: dict = {}  # id -> the widget (looked up once)
-        self._cues: tuple = (None, [], set())  # (key, highlights, matched) of the current sentence
+        self._prefetch = None  # the timer of the next ``prefetch_cues``
+        self._cues: dict[tuple, tuple[list, set]] = {}  # (unit id, highlighter, on) -> (highlights, matched)
 
     def compose(self) -> ComposeResult:
         yield TextLine(id="where")
@@ -224,19 +226,30 @@ class SentenceScreen(OrderedKeys, Screen):
         self.highlighter = highlighter
         self.refresh_view()
 
-    def keyword_cues(self) -> tuple[list[tuple[int, int, str]], set[str]]:
-        """Keyword spans of the current sentence (with their tag's colour) and the tags they match,
-        computed once per sentence and highlighter."""
-        cur = self.session.current
+    def keyword_cues(self, unit=None) -> tuple[list[tuple[int, int, str]], set[str]]:
+        """Keyword spans of a sentence (the current one by default), with their tag's colour, and the
+        tags they match; computed once per sentence and highlighter."""
+        cur = self.session.current if unit is None else unit
         key = (cur.id if cur else None, id(self.highlighter), self.suggest_enabled)
-        if self._cues[0] != key:
+        cues = self._cues.get(key)
+        if cues is None:
             highlights, matched = [], set()
             if self.suggest_enabled and self.highlighter is not None and cur is not None:
                 for start, end, _kw, tags in self.highlighter.matches(cur.text):
                     highlights.append((start, end, render.tag_colour(self.session.taxonomy, tags[0])))
                     matched.update(tags)
-            self._cues = (key, highlights, matched)
-        return self._cues[1], self._cues[2]
+            if len(self._cues) > 1024:
+                self._cues.clear()
+            cues = self._cues[key] = (highlights, matched)
+        return cues
+
+    def prefetch_cues(self) -> None:
+        """Once a sentence is drawn: the keyword spans of the next sentences on screen, so that moving
+        on does not wait for them."""
+        if self.highlighter is None or not self.suggest_enabled:
+            return
+        for unit in self.query_one("#reading", Reader).following(2):
+            self.keyword_cues(unit)
 
     def show_sentence(self) -> set[str]:
         """Draw the title/section line and the reading area: the current sentence (keywords highlighted)
@@ -251,7 +264,12 @@ class SentenceScreen(OrderedKeys, Screen):
         if cur is None:
             reader.show_message(render.no_sentence(getattr(s, "queue", ""), getattr(s, "queue_empty", False)))
         else:
+            shown = reader.current_id
             reader.show(cur, tuple(highlights), s.store.context)
+            if reader.current_id != shown:  # when the frame is out and keys are quiet (jieba holds the GIL)
+                if self._prefetch is not None:
+                    self._prefetch.stop()
+                self._prefetch = self.set_timer(PREFETCH_AFTER, self.prefetch_cues)
         return matched
 
     def show_tags(self, labels: tuple[str, ...], matched: set[str], suggested: dict[str, float] | None = None) -> None:

@@ -140,6 +140,13 @@ class Reader(ScrollView, can_focus=False):
         i = self._index.get(self.current_id)
         return None if i is None else (self._tops[i], self._end(i))
 
+    def following(self, count: int) -> list[Sentence]:
+        """Up to ``count`` sentence units after the current one, among those loaded."""
+        i = self._index.get(self.current_id)
+        if i is None:
+            return []
+        return [u for u in self.units[i + 1:i + 1 + 4 * count] if u.kind == "sentence"][:count]
+
     def current_text(self) -> Text:
         """The current sentence as shown (with its keyword highlights), unwrapped."""
         i = self._index.get(self.current_id)

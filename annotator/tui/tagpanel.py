@@ -20,6 +20,7 @@ from textual.widget import Widget
 
 from annotator.core.taxonomy import Facet, Tag, Taxonomy
 from annotator.core.textsafe import safe
+from annotator.tui.line import changed_span
 from annotator.tui.render import tag_colour as colour
 
 MODES = ("full", "titles", "short", "keys")
@@ -209,17 +210,26 @@ class TagPanel(Widget):
         return self.content
 
     def show(self, rows: list[Text]) -> None:
+        """Show these rows: of a row that changed, only the cells that differ are redrawn."""
         old, self._lines = self._lines, rows
         if len(old) != len(rows):
             self._strips.clear()
             self.refresh()
             return
-        top, width = self.gutter.top, self.size.width
-        changed = [y for y, (a, b) in enumerate(zip(old, rows)) if a is not b and a != b]
-        for y in changed:
-            self._strips.pop(y, None)
-        if changed:
-            self.refresh(*(Region(0, y + top, width, 1) for y in changed))
+        width = self.content_size.width
+        regions = []  # relative to the content region (inside the border and padding)
+        for y, (a, b) in enumerate(zip(old, rows)):
+            if a is b or a == b:
+                continue
+            before = self._strips.pop(y, None)
+            if before is None or before.cell_length != width:
+                regions.append(Region(0, y, width, 1))
+                continue
+            span = changed_span(before, self._render(y, width))
+            if span is not None:
+                regions.append(Region(span[0], y, span[1] - span[0], 1))
+        if regions:
+            self.refresh(*regions)
 
     def on_resize(self) -> None:
         self._strips.clear()
@@ -228,8 +238,11 @@ class TagPanel(Widget):
         strip = self._strips.get(y)
         width = self.content_size.width
         if strip is None or strip.cell_length != width:
-            text = self._lines[y] if y < len(self._lines) else Text()
-            strip = Strip(list(text.render(self.app.console)), text.cell_len)
-            strip = strip.adjust_cell_length(width, self.rich_style)
-            self._strips[y] = strip
+            strip = self._render(y, width)
+        return strip
+
+    def _render(self, y: int, width: int) -> Strip:
+        text = self._lines[y] if y < len(self._lines) else Text()
+        strip = Strip(list(text.render(self.app.console)), text.cell_len)
+        strip = self._strips[y] = strip.adjust_cell_length(width, self.rich_style)
         return strip
