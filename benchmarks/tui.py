@@ -42,37 +42,19 @@ def pct(values: list[float], p: float) -> float:
 
 
 # ------------------------------------------------------------------ the minimal app
-def minimal_app() -> None:
-    """The floor: one Static, updated with a counter on every key (ctrl+q quits)."""
-    from textual.app import App
-    from textual.widgets import Static
-
-    class Minimal(App):
-        def compose(self):
-            yield Static("ready", id="n")
-
-        def on_key(self, event) -> None:
-            if event.key == "ctrl+q":
-                self.exit()
-                return
-            self.n = getattr(self, "n", 0) + 1
-            self.query_one("#n", Static).update(f"key {self.n}: {event.key}")
-
-    Minimal().run()
-
-
 LINE = "按照区委下发的《关于加强新时代人民政协党的建设工作的实施意见》,加强政协党的建设,严格党内政治生活,落实制度"
 
 
-def lines_app(lines: int) -> None:
-    """A second floor: one Static whose ``lines`` lines of styled Chinese all change on every key (what a
-    move to the next sentence redraws: both sentences' lines, the tag rows whose marks change, and part
-    of the status line, about 6 lines)."""
+def floor_app(lines: int) -> None:
+    """A floor: one Static updated on every key (ctrl+q quits). ``lines`` 0: one short line with a
+    counter (the minimal app); else that many lines of styled Chinese that all change (what a move to
+    the next sentence redraws: both sentences' lines, the tag rows whose marks change, and part of the
+    status line, about 6 lines)."""
     from rich.text import Text
     from textual.app import App
     from textual.widgets import Static
 
-    class Lines(App):
+    class Floor(App):
         def compose(self):
             yield Static("ready", id="n")
 
@@ -81,14 +63,13 @@ def lines_app(lines: int) -> None:
                 self.exit()
                 return
             self.n = getattr(self, "n", 0) + 1
-            text = Text()
+            text = Text("" if lines else f"key {self.n}: {event.key}")
             for i in range(lines):
-                text.append(f"{self.n} ", style="bold")
+                text.append(f"\n{self.n} " if i else f"{self.n} ", style="bold")
                 text.append(LINE[self.n % 7:], style="bold underline #61afef" if i % 2 else "italic")
-                text.append("\n")
             self.query_one("#n", Static).update(text)
 
-    Lines().run()
+    Floor().run()
 
 
 # ------------------------------------------------------------------ tmux in control mode
@@ -256,11 +237,8 @@ def main() -> None:
     ap.add_argument("--minimal-app", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--lines-app", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if args.minimal_app:
-        minimal_app()
-        return
-    if args.lines_app:
-        lines_app(args.lines_app)
+    if args.minimal_app or args.lines_app:
+        floor_app(args.lines_app)
         return
     if not shutil.which("tmux"):
         raise SystemExit("tmux is needed")
