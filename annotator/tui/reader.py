@@ -92,6 +92,9 @@ class Reader(ScrollView, can_focus=False):
                 self._extend()
                 return
         self.message, self.current_id, self.highlights = None, current.id, highlights
+        if not self.scrollable_content_region.height:  # not laid out yet: ``on_resize`` loads and draws
+            self.units, self._index, self._width, self._height = [current], {current.id: 0}, 0, 0
+            return
         self._width, self._height = width, height
         self._load(current)
         self._layout(place=True)
@@ -133,6 +136,9 @@ class Reader(ScrollView, can_focus=False):
         if self.message is not None and self.message == text:
             return
         self.message, self.units, self.current_id, self.highlights = text, [], None, ()
+        if not self.scrollable_content_region.height:  # not laid out yet: ``on_resize`` draws it
+            self._index, self._width, self._height = {}, 0, 0
+            return
         self._layout(place=True)
 
     def current_span(self) -> tuple[int, int] | None:
@@ -191,7 +197,7 @@ class Reader(ScrollView, can_focus=False):
         if place:
             target = self._placement()
             if round(self.scroll_y) != target:
-                self.scroll_to(y=target, animate=False, immediate=True)
+                self.scroll_to(y=target, animate=False, immediate=True, force=True)  # scrollbars may not be known yet
         self.refresh()
 
     def _end(self, i: int) -> int:
