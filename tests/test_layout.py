@@ -186,3 +186,21 @@ async def test_a_burst_of_scroll_keys_scrolls_by_each_key(tmp_path, taxonomy):
             await app.screen.handle_key(events.Key("shift+down", None))
         await pilot.pause()
         assert reading.scroll_offset.y == start + 5
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_a_jump_places_the_sentence_in_view(seeded_db, taxonomy, size):
+    """A jump (end/home of the document, another document) loads the units around the new sentence and
+    places it in view, with context above when it fits."""
+    app = build_app(Store(seeded_db), taxonomy, "alice", queue="all")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        reading = app.screen.query_one("#reading")
+        for key in ("end", "home", "end", "down", "down", "end"):
+            await pilot.press(key)
+            await pilot.pause()
+            top, bottom = reading.current_span()
+            assert app.session.current.id == reading.current_id
+            assert reading.scroll_offset.y <= top and bottom <= reading.scroll_offset.y + reading.size.height
+            if top > 0 and bottom - top < reading.size.height - 3:
+                assert reading.scroll_offset.y < top  # a line of context above
