@@ -76,7 +76,7 @@ def test_model_learns_known_answer_and_evaluation_is_exact(tmp_path, tax, hl):
     p = dict(zip(sug.model.tags, sug.model.predict(hl.words("我们吃苹果吧。"), "我们吃苹果吧。")))
     assert p["fruit"] > 0.5 and p["sport"] < 0.5
     assert not sug.model.trained[sug.model.tags.index("member")]  # no example of it: keywords only
-    from annotator.annotate.suggest import evaluate
+    from annotator.annotate.evaluate import evaluate
 
     result = evaluate([("d", t, labels) for t, labels in examples], tax, hl, folds=5, by="sentence")
     assert result["keywords"]["per_tag"]["fruit"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 20}

@@ -159,7 +159,8 @@ def _load_labels(path: str) -> list[tuple[str, str, list[str]]]:
 
 def _evaluate(store, taxonomy, labels_file, folds, seed, threshold, by, as_json):
     from annotator.publish.export import iter_units, select
-    from annotator.annotate.suggest import Highlighter, evaluate
+    from annotator.annotate.evaluate import evaluate
+    from annotator.annotate.suggest import Highlighter
 
     if labels_file:
         examples = _load_labels(labels_file)

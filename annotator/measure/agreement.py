@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from annotator.core.scores import prf
 from annotator.measure import bootstrap as boot
+
 MISSING = -1
 DISTANCES = ("nominal", "masi", "jaccard")
 
@@ -505,27 +507,18 @@ def closure(c: Codes, up: np.ndarray) -> Codes:
 
 
 def precision_recall_f1(pred: np.ndarray, true: np.ndarray) -> dict:
-    """Multi-label scores of (items × tags) boolean matrices: micro over every tag decision, and macro as
-    the mean of per-tag scores over the tags chosen in ``pred`` or ``true`` (a 0/0 per-tag score counts 0,
-    as scikit-learn's zero_division=0). A micro score with a zero denominator is None."""
+    """Multi-label scores of (items × tags) boolean matrices (``core.scores.prf``): micro over every tag
+    decision, and macro as the mean of per-tag scores over the tags chosen in ``pred`` or ``true`` (an
+    undefined per-tag score counts 0, as scikit-learn's zero_division=0)."""
     pred, true = pred.astype(bool), true.astype(bool)
-    tp = (pred & true).sum(axis=0).astype(np.float64)
-    fp = (pred & ~true).sum(axis=0).astype(np.float64)
-    fn = (~pred & true).sum(axis=0).astype(np.float64)
-
-    def ratio(a, b):
-        return a / b if b else None
-
-    mp, mr = ratio(tp.sum(), tp.sum() + fp.sum()), ratio(tp.sum(), tp.sum() + fn.sum())
-    mf = ratio(2 * tp.sum(), 2 * tp.sum() + fp.sum() + fn.sum())
-    used = (tp + fp + fn) > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = np.where(tp + fp > 0, tp / np.maximum(tp + fp, 1), 0.0)[used]
-        r = np.where(tp + fn > 0, tp / np.maximum(tp + fn, 1), 0.0)[used]
-        f = np.where(2 * tp + fp + fn > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0.0)[used]
-    macro = ({"precision": float(p.mean()), "recall": float(r.mean()), "f1": float(f.mean())} if used.any()
-             else {"precision": None, "recall": None, "f1": None})
-    return {"micro": {"precision": mp, "recall": mr, "f1": mf}, "macro": macro, "tags": int(used.sum())}
+    tp = (pred & true).sum(axis=0)
+    fp = (pred & ~true).sum(axis=0)
+    fn = (~pred & true).sum(axis=0)
+    used = np.flatnonzero((tp + fp + fn) > 0)
+    per_tag = [prf(tp[i], fp[i], fn[i]) for i in used]
+    macro = {k: float(np.mean([d[k] or 0.0 for d in per_tag])) if per_tag else None
+             for k in ("precision", "recall", "f1")}
+    return {"micro": prf(tp.sum(), fp.sum(), fn.sum()), "macro": macro, "tags": len(used)}
 
 
 @dataclass
