@@ -11,6 +11,7 @@ import pandas as pd
 from click.testing import CliRunner
 
 from annotator import __version__
+from annotator.publish import card as cards
 from annotator.publish import export as ex
 from annotator.cli import cli
 from annotator.publish.csvtable import column_name
@@ -165,7 +166,7 @@ def test_card_plan_is_recorded_when_given(double_db, taxonomy, tmp_path):
     store = Store(double_db)
     summary = ex.export(store, taxonomy, tmp_path / "p.jsonl")
     plan = {"annotators": ["alice", "bob"], "overlap": 0.2, "seed": 0}
-    card = ex.dataset_card(store, taxonomy, summary, ["annotator", "export"], None, plan=plan)
+    card = cards.dataset_card(store, taxonomy, summary, ["annotator", "export"], None, plan=plan)
     assert card["plan"] == plan and card["bootstrap"] is None
 
 
@@ -184,7 +185,7 @@ def test_card_counts_unresolved_units_by_reason(seeded_db, taxonomy, tmp_path):
     store.change("annotation", s[5], "a", "confirm", done(()))
     store.change("annotation", s[5], "b", "confirm", done(()))  # agreed on none: resolved
     summary = ex.export(store, taxonomy, tmp_path / "u.jsonl")
-    card = ex.dataset_card(store, taxonomy, summary, ["annotator"], None)
+    card = cards.dataset_card(store, taxonomy, summary, ["annotator"], None)
     n = store.count_units("sentence")
     assert card["unresolved"]["units"] == n - 2 == n - summary.records
     assert card["unresolved"]["reasons"] == {
@@ -208,7 +209,7 @@ def test_one_bootstrap_default_everywhere():
 def test_prodigy_card_resolves_nothing(double_db, taxonomy, tmp_path):
     store = Store(double_db)
     summary = ex.export(store, taxonomy, tmp_path / "p.jsonl", fmt="prodigy")
-    assert ex.dataset_card(store, taxonomy, summary, ["annotator"], None)["unresolved"] is None
+    assert cards.dataset_card(store, taxonomy, summary, ["annotator"], None)["unresolved"] is None
 
 
 def test_resolved_csv_reads_with_integer_tag_columns(double_db, taxonomy, tmp_path):

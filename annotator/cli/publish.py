@@ -14,7 +14,8 @@ from annotator.cli.group import cli
 from annotator.core.files import FileSet, terminate_cleanly
 from annotator.core.textsafe import to_json
 from annotator.measure import bootstrap as boot
-from annotator.publish.export import ExportError, FORMATS, dataset_card, export, manifest_path, run_id
+from annotator.publish.card import dataset_card
+from annotator.publish.export import ExportError, FORMATS, export, manifest_path, run_id
 
 
 @click.command("export")
