@@ -11,6 +11,7 @@ from annotator.store.assignments import AssignmentsMixin
 from annotator.store.corpus import CorpusMixin
 from annotator.store.judgments import JudgmentsMixin, document_of
 from annotator.store.labels import LabelsMixin, describe_usage
+from annotator.store.staging import StagingMixin
 from annotator.store.schema import SCHEMA_VERSION
 
 
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Iterator
 
 
-class Store(CorpusMixin, JudgmentsMixin, AssignmentsMixin, LabelsMixin, StoreBase):
+class Store(CorpusMixin, JudgmentsMixin, StagingMixin, AssignmentsMixin, LabelsMixin, StoreBase):
     """One database: corpus, judgments, gold, events and assignment plans."""
 
 

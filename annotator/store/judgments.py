@@ -1,4 +1,5 @@
-"""Judgments, gold, the event log with undo/redo, bulk import and rows for export."""
+"""Judgments, gold, the event log with undo/redo, stale gold and rows for export (merges and bulk
+imports: ``staging.py``)."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ ExportRow = NamedTuple("ExportRow", [
 
 class JudgmentsMixin:
     """Judgments and gold: writes computed inside their transaction, the event log with undo/redo,
-    staged merges, stale gold, rows for export; the resume frontier (``pull_frontier``, used by
+    stale gold, rows for export; the resume frontier (``pull_frontier``, used by
     LabelsMixin when a migration reopens judgments).
 
     Uses StoreBase (``conn``, ``transaction``, ``record_taxonomy_once``, ``get_meta``) and
@@ -198,73 +199,6 @@ class JudgmentsMixin:
                                   current)
         return sid, current, target
 
-    def import_judgments(self, rows: list[dict], layer: str = "annotation", action: str = "import") -> dict:
-        """Upsert many judgments in one transaction (see ``stage_judgments``); fields left out take their
-        defaults (status done, empty note, now)."""
-        at = now()
-        self.stage_judgments([{"status": "done", "note": "", **r, "updated_at": r.get("updated_at") or at}
-                              for r in rows], layer)
-        with self.transaction():
-            return self.apply_staged(layer, action)
-
-    def source_judgments(self, layer: str) -> Iterator[dict]:
-        """Every judgment (or gold judgment) exactly as stored, labels as the stored text: for merging
-        this database into another, which validates every field itself."""
-        if layer == "gold":
-            sql = ("SELECT sentence_id, adjudicator AS annotator, labels, status, note, taxonomy, updated_at"
-                   " FROM gold ORDER BY sentence_n")
-        else:
-            sql = ("SELECT sentence_id, annotator, labels, status, note, taxonomy, suggestions_shown, seconds,"
-                   " created_at, updated_at FROM annotations ORDER BY sentence_n, annotator")
-        cur = self.conn.execute(sql)
-        cols = [c[0] for c in cur.description]
-        for r in cur:
-            yield dict(zip(cols, r))
-
-    def source_events(self) -> Iterator[dict]:
-        """Every tagging event (annotation layer, bookkeeping left out) as stored: for merging this
-        database into another, so the merged judgments keep the times they were made at."""
-        cur = self.conn.execute(
-            "SELECT at, annotator, sentence_id, action, before, after FROM events WHERE layer = 'annotation'"
-            f" AND action NOT IN ({_BOOKKEEPING_SQL}) ORDER BY id")
-        cols = [c[0] for c in cur.description]
-        for r in cur:
-            yield dict(zip(cols, r))
-
-    def stage_events(self, rows: list[dict]) -> None:
-        """Put validated tagging events from a merge source in a temporary table (no lock taken);
-        ``apply_staged_events`` copies those of the staged judgments."""
-        c = self.conn
-        c.execute("DROP TABLE IF EXISTS temp.staged_events")
-        c.execute("CREATE TEMP TABLE staged_events (at TEXT, annotator TEXT, sentence_id TEXT, action TEXT,"
-                  " before TEXT, after TEXT)")
-        # one deferred transaction that only writes temporary tables: no lock on the database, and one
-        # commit instead of one per row (6 s → 0.5 s for 300,000 events beside 100,000 staged judgments)
-        c.execute("BEGIN")
-        try:
-            c.executemany("INSERT INTO temp.staged_events VALUES (?,?,?,?,?,?)",
-                          [(r["at"], r["annotator"], r["sentence_id"], r["action"], r["before"], r["after"])
-                           for r in rows])
-            c.execute("COMMIT")
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
-        # the copy looks each event's judgment up: an index, or every event scans every staged judgment
-        c.execute("CREATE INDEX IF NOT EXISTS temp.staged_annotation_key ON staged_annotation(sentence_id, annotator)")
-
-    def apply_staged_events(self) -> int:
-        """Inside the caller's transaction: copy the staged events of every staged judgment (same
-        sentence and annotator) that this database lacks (same time and action), not undoable here.
-        Returns how many were copied."""
-        cur = self.conn.execute(
-            "INSERT INTO events(at, annotator, layer, sentence_id, action, before, after, undo_state)"
-            " SELECT s.at, s.annotator, 'annotation', s.sentence_id, s.action, s.before, s.after, -1"
-            " FROM temp.staged_events s WHERE EXISTS (SELECT 1 FROM temp.staged_annotation t"
-            "   WHERE t.sentence_id = s.sentence_id AND t.annotator = s.annotator)"
-            " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.sentence_id = s.sentence_id"
-            "   AND e.annotator = s.annotator AND e.layer = 'annotation' AND e.at = s.at AND e.action = s.action)")
-        return cur.rowcount
-
     def untimed_done(self) -> dict[str, int]:
         """Per annotator, done judgments with no tagging event here (merged from an export, imported):
         their working time is unknown."""
@@ -276,78 +210,6 @@ class JudgmentsMixin:
     def unit_kinds(self) -> dict[str, str]:
         """Unit id → kind (sentence, heading, caption…)."""
         return dict(self.conn.execute("SELECT id, kind FROM sentences"))
-
-    def stage_judgments(self, rows: list[dict], layer: str) -> None:
-        """Put validated judgments in a temporary table, outside any write transaction (temporary tables
-        take no lock on the database), resolving their sentence numbers; ``apply_staged`` writes them.
-        Rows: sentence_id, annotator (the adjudicator for gold), labels, status, note, updated_at, and
-        optionally taxonomy, suggestions_shown, seconds, created_at."""
-        c, table = self.conn, f"temp.staged_{layer}"
-        c.execute(f"DROP TABLE IF EXISTS {table}")
-        c.execute(f"CREATE TEMP TABLE staged_{layer} (sentence_id TEXT, annotator TEXT, labels TEXT, status TEXT,"
-                  " note TEXT, taxonomy TEXT, suggestions_shown INT, seconds REAL, created_at TEXT, updated_at TEXT,"
-                  " n INT, doc_id TEXT, idx INT, old_labels TEXT, old_status TEXT, old_note TEXT, old_at TEXT,"
-                  " old_created TEXT, fate TEXT)")
-        c.executemany(
-            f"INSERT INTO {table}(sentence_id, annotator, labels, status, note, taxonomy, suggestions_shown,"
-            " seconds, created_at, updated_at, doc_id, idx) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(r["sentence_id"], r["annotator"], json.dumps(sorted(r["labels"]), ensure_ascii=False), r["status"],
-              r.get("note") or "", r.get("taxonomy"), int(bool(r.get("suggestions_shown"))),
-              float(r.get("seconds") or 0), r.get("created_at") or r["updated_at"], r["updated_at"],
-              *_id_parts(r["sentence_id"])) for r in rows])
-        self._resolve_staged(table)
-
-    def _resolve_staged(self, table: str) -> None:
-        # a stable id is '<doc id>-<idx>': it resolves through the document (as sentence_n does)
-        self.conn.execute(f"UPDATE {table} AS s SET n = (SELECT d.first_n + s.idx FROM documents d"
-                          " WHERE d.id = s.doc_id AND s.idx < d.n_units) WHERE n IS NULL")
-
-    def apply_staged(self, layer: str, action: str = "merge") -> dict:
-        """Write staged judgments with a few set-based statements, inside the caller's transaction: the
-        row as it is now is read here, the later ``updated_at`` wins on conflict, and each change is
-        logged in ``events`` with both versions (not undoable). Returns {annotator: {added, updated,
-        unchanged}}."""
-        c = self.conn
-        gold = layer == "gold"
-        table, target = f"temp.staged_{layer}", ("gold" if gold else "annotations")
-        match = "t.sentence_id = s.sentence_id" + ("" if gold else " AND t.annotator = s.annotator")
-        self._resolve_staged(table)  # documents the same source brought along
-        missing = c.execute(f"SELECT sentence_id FROM {table} WHERE n IS NULL LIMIT 1").fetchone()
-        if missing:
-            raise StoreError(f"no sentence with id '{missing[0]}'")
-        created = "NULL" if gold else "t.created_at"
-        c.execute(f"UPDATE {table} AS s SET (old_labels, old_status, old_note, old_at, old_created) ="
-                  f" (SELECT t.labels, t.status, t.note, t.updated_at, {created} FROM {target} t WHERE {match})")
-        c.execute(f"UPDATE {table} SET fate = CASE WHEN old_labels IS NULL THEN 'added'"
-                  " WHEN (labels = old_labels AND status = old_status AND note = old_note)"
-                  " OR coalesce(old_at, '') >= coalesce(updated_at, '') THEN 'unchanged' ELSE 'updated' END")
-        c.execute(
-            "INSERT INTO events(at, annotator, layer, sentence_id, action, before, after, undo_state)"
-            " SELECT ?, annotator, ?, sentence_id, ?, CASE WHEN old_labels IS NULL THEN NULL ELSE"
-            " json_object('labels', json(old_labels), 'status', old_status, 'note', old_note) END,"
-            " json_object('labels', json(labels), 'status', status, 'note', note), -1"
-            f" FROM {table} WHERE fate != 'unchanged' ORDER BY rowid", (now(), layer, action))
-        if gold:
-            c.execute("INSERT OR REPLACE INTO gold(sentence_id, sentence_n, labels, status, adjudicator, note, taxonomy,"
-                      " updated_at) SELECT sentence_id, n, labels, status, annotator, note, taxonomy, updated_at"
-                      f" FROM {table} WHERE fate != 'unchanged' ORDER BY rowid")
-        else:
-            finished = ", ".join(f"'{x}'" for x in FINISHED)
-            c.execute("UPDATE meta SET value = CAST(p.m - 1 AS TEXT) FROM (SELECT 'frontier:' || annotator AS k,"
-                      f" min(n) AS m FROM {table} WHERE fate != 'unchanged' AND status NOT IN"
-                      f" ({finished}) GROUP BY annotator) AS p WHERE meta.key = p.k AND CAST(meta.value AS INTEGER) >= p.m")
-            c.execute("INSERT OR REPLACE INTO annotations(sentence_id, annotator, sentence_n, labels, status, note,"
-                      " taxonomy, suggestions_shown, seconds, created_at, updated_at) SELECT sentence_id, annotator, n,"
-                      " labels, status, note, taxonomy, suggestions_shown, seconds, coalesce(old_created, created_at),"
-                      f" updated_at FROM {table} WHERE fate != 'unchanged' ORDER BY rowid")
-        counts: dict[str, dict[str, int]] = {}
-        for who, fate, k in c.execute(f"SELECT annotator, fate, count(*) FROM {table} GROUP BY annotator, fate"):
-            counts.setdefault(who, {"added": 0, "updated": 0, "unchanged": 0})[fate] = k
-        return counts
-
-    def drop_staged(self) -> None:
-        for layer in ("annotation", "gold", "events"):
-            self.conn.execute(f"DROP TABLE IF EXISTS temp.staged_{layer}")
 
     def count_status(self, annotator: str, status: str = "done") -> int:
         return self.conn.execute(
