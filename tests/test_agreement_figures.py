@@ -16,6 +16,7 @@ from irrCAC.raw import CAC
 from sklearn.metrics import precision_recall_fscore_support
 
 from annotator.measure import agreement as ag
+from annotator.measure import breakdown, hierarchy
 from annotator.measure.report import hierarchy_matrix, report
 from annotator.store import State, Store
 from test_agreement import codes_from_matrix, random_sets
@@ -85,7 +86,7 @@ def test_alpha_by_group_equals_alpha_on_each_group(kind, max_pairs):
     rows = random_sets(random.Random(600), 90, 3, missing=0.3)
     c = codes_from_matrix(rows)
     groups = np.array([u * 7 // 90 for u in range(90)])
-    ga = ag.alpha_by_group(c, groups, 7, kind, max_pairs=max_pairs)
+    ga = breakdown.alpha_by_group(c, groups, 7, kind, max_pairs=max_pairs)
     for g in range(7):
         ref = ag.alpha(ag.Codes(c.codes[groups == g], c.sets, c.bits), kind).value
         assert ga.value[g] == pytest.approx(ref, abs=1e-12)
@@ -112,7 +113,7 @@ def test_precision_recall_f1_match_sklearn(seed):
 def hierarchy_delta(taxonomy, a: set, b: set) -> float:
     vocab = list(taxonomy.tags)
     c = ag.encode([{"x": frozenset(a), "y": frozenset(b)}], vocab)
-    h = ag.closure(c, hierarchy_matrix(taxonomy, vocab))
+    h = hierarchy.closure(c, hierarchy_matrix(taxonomy, vocab))
     return float(ag.distance(h.bits, h.codes[:, 0], h.codes[:, 1], "jaccard")[0])
 
 
@@ -132,7 +133,7 @@ def test_hierarchy_distance_is_a_bounded_pseudometric(taxonomy):
     sets = [frozenset(t for t in pool if rng.random() < 0.35) for _ in range(40)]
     vocab = list(taxonomy.tags)
     c = ag.encode([{f"s{i}": s for i, s in enumerate(sets)}], vocab, annotators=[f"s{i}" for i in range(40)])
-    h = ag.closure(c, hierarchy_matrix(taxonomy, vocab))
+    h = hierarchy.closure(c, hierarchy_matrix(taxonomy, vocab))
     idx = h.codes[0]
     d = ag.distance(h.bits, idx[:, None], idx[None, :], "jaccard")
     assert ((d >= 0) & (d <= 1)).all() and np.allclose(d, d.T) and np.allclose(np.diag(d), 0)
@@ -158,7 +159,7 @@ def test_alpha_hierarchy_matches_krippendorff_package_with_the_same_metric(taxon
     vocab = list(taxonomy.tags)
     judgments = [{f"c{a}": v for a, v in enumerate(row) if v is not None} for row in rows]
     c = ag.encode(judgments, vocab, annotators=["c0", "c1", "c2"])
-    ours = ag.alpha(ag.closure(c, hierarchy_matrix(taxonomy, vocab)), "jaccard").value
+    ours = ag.alpha(hierarchy.closure(c, hierarchy_matrix(taxonomy, vocab)), "jaccard").value
     sets = c.sets
     data = [[np.nan if v < 0 else v for v in c.codes[:, a]] for a in range(3)]
     metric = np.vectorize(lambda x, y: hierarchy_delta(taxonomy, sets[int(x)], sets[int(y)]))
@@ -358,7 +359,7 @@ def test_hierarchy_distance_on_a_deeper_tree_is_a_bounded_pseudometric():
 
     # 0 ← 1 ← 2 ← 3 (a chain), 0 ← 4, 5 ← 6, 7 alone
     parents = [None, 0, 1, 2, 0, None, 5, None]
-    up = ag.ancestors(parents)
+    up = hierarchy.ancestors(parents)
     vocab = [f"t{i}" for i in range(8)]
     subsets = st.frozensets(st.sampled_from(vocab), max_size=4)
 
@@ -366,7 +367,7 @@ def test_hierarchy_distance_on_a_deeper_tree_is_a_bounded_pseudometric():
     @given(subsets, subsets, subsets)
     def check(a, b, c):
         codes = ag.encode([{"a": a, "b": b, "c": c}], vocab, annotators=["a", "b", "c"])
-        h = ag.closure(codes, up)
+        h = hierarchy.closure(codes, up)
         i = h.codes[0]
         d = ag.distance(h.bits, i[:, None], i[None, :], "jaccard")
         assert ((d >= 0) & (d <= 1 + 1e-12)).all() and np.allclose(d, d.T) and np.allclose(np.diag(d), 0)
@@ -376,7 +377,7 @@ def test_hierarchy_distance_on_a_deeper_tree_is_a_bounded_pseudometric():
 
     check()
     one = ag.encode([{"a": frozenset(["t0"]), "b": frozenset(["t1"])}], vocab)
-    h = ag.closure(one, up)
+    h = hierarchy.closure(one, up)
     assert ag.distance(h.bits, h.codes[:, 0], h.codes[:, 1], "jaccard")[0] == 0.5  # parent against child
 
 
@@ -386,7 +387,7 @@ def test_per_tag_binary_equals_the_one_tag_at_a_time_figures(seed, coders, missi
     rows[0] = [frozenset({"a"})] + [None] * (coders - 1)  # an item with one judgment
     c = codes_from_matrix(rows)
     vocab = sorted({t for j in rows for v in j if v for t in v}) + ["never-chosen"]
-    figs = ag.per_tag_binary(c, len(vocab))
+    figs = breakdown.per_tag_binary(c, len(vocab))
     tm = ag.tag_matrix(c, len(vocab))
     for t in range(len(vocab)):
         bc = binary_codes(np.where(c.codes >= 0, tm[np.maximum(c.codes, 0), t].astype(np.int64), -1).tolist())

@@ -10,6 +10,7 @@ import numpy as np
 from annotator.core.errors import AnnotatorError
 from annotator.measure import agreement as ag
 from annotator.measure import bootstrap as boot
+from annotator.measure import breakdown, hierarchy
 from annotator.store import Store, document_of
 from annotator.core.taxonomy import Taxonomy
 from annotator.core.textsafe import to_json as _to_json
@@ -34,7 +35,7 @@ def hierarchy_matrix(taxonomy: Taxonomy, vocabulary: list[str]) -> np.ndarray:
     pos = {t: i for i, t in enumerate(vocabulary)}
     parents = [pos.get(taxonomy.tags[t].parent) if t in taxonomy.tags and taxonomy.tags[t].parent else None
                for t in vocabulary]
-    return ag.ancestors(parents)
+    return hierarchy.ancestors(parents)
 
 
 def figures(codes: ag.Codes, bootstrap: int, seed: int, up: np.ndarray | None = None) -> dict:
@@ -57,7 +58,7 @@ def figures(codes: ag.Codes, bootstrap: int, seed: int, up: np.ndarray | None = 
             ci = ag.bootstrap_alpha(a, bootstrap, seed)
             out["alpha_masi_ci95"] = list(ci) if ci else None
     if up is not None:
-        a = ag.alpha(ag.closure(codes, up), "jaccard", keep_pairs=True)
+        a = ag.alpha(hierarchy.closure(codes, up), "jaccard", keep_pairs=True)
         out["alpha_hierarchy"] = a.value
         ci = ag.bootstrap_alpha(a, bootstrap, seed)
         out["alpha_hierarchy_ci95"] = list(ci) if ci else None
@@ -88,7 +89,7 @@ def per_tag(codes: ag.Codes, vocabulary: list[str]) -> dict:
         np.zeros(codes.codes.shape + (len(vocabulary),), dtype=bool)
     support = chosen[pairable].sum(axis=(0, 1))
     with_tag = chosen[pairable].any(axis=1).sum(axis=0)
-    figs = ag.per_tag_binary(codes, len(vocabulary))
+    figs = breakdown.per_tag_binary(codes, len(vocabulary))
     two = codes.codes.shape[1] == 2
 
     def value(v):
@@ -131,7 +132,7 @@ def pairs(codes: ag.Codes, up: np.ndarray | None = None) -> list[dict]:
         ac1, acr = ag.gwet_ac1(sub)
         row.update(alpha_masi=al.value, cohen_kappa=kappa, gwet_ac1=ac1, reason=al.reason or kr or acr)
         if up is not None:
-            row["alpha_hierarchy"] = ag.alpha(ag.closure(sub, up), "jaccard").value
+            row["alpha_hierarchy"] = ag.alpha(hierarchy.closure(sub, up), "jaccard").value
         out.append(row)
     return out
 
@@ -143,8 +144,8 @@ def per_document(codes: ag.Codes, titles: dict[str, str], up: np.ndarray | None 
     groups = np.array([docs.setdefault(document_of(sid), len(docs)) for sid in codes.items], dtype=np.int64)
     if not docs:
         return {}
-    masi = ag.alpha_by_group(codes, groups, len(docs), "masi")
-    hier = ag.alpha_by_group(ag.closure(codes, up), groups, len(docs), "jaccard") if up is not None else None
+    masi = breakdown.alpha_by_group(codes, groups, len(docs), "masi")
+    hier = breakdown.alpha_by_group(hierarchy.closure(codes, up), groups, len(docs), "jaccard") if up is not None else None
     out = {}
     for doc, g in docs.items():
         n = int(masi.units[g])
