@@ -233,7 +233,9 @@ def test_panel_marks_keyword_matches_and_suggestions(tax):
     console.print(render.tag_panel(tax, ("sport",), matched={"fruit"}, suggested={"member": 0.87}))
     text = console.export_text()
     assert "水果 Fruit ◆" in text and "★0.87" in text and "■ 运动" in text
-    t = render.sentence_text(type("S", (), {"text": "吃苹果[b]"})(), [(1, 3, "red")])
+    from annotator.tui.reader import unit_text
+
+    t = unit_text(type("S", (), {"text": "吃苹果[b]", "kind": "sentence"})(), ((1, 3, "red"),))
     assert t.plain == "吃苹果[b]" and t.spans and (t.spans[0].start, t.spans[0].end) == (1, 3)
 
 

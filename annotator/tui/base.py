@@ -56,7 +56,7 @@ class SentenceScreen(OrderedKeys, Screen):
         self.small_message = ""
         self.reading_rows = 0
         self._drawn: dict[str, tuple] = {}  # widget id -> (key, content) it shows now (see ``put``)
-        self._widgets: dict = {}  # id -> the widget (looked up once)
+        self._widgets: dict[str, TextLine] = {}  # id -> the widget (looked up once)
         self._prefetch = None  # the timer of the next ``prefetch_cues``
         self._cues: dict[tuple, tuple[list, set]] = {}  # (unit id, highlighter, on) -> (highlights, matched)
 
@@ -120,18 +120,17 @@ class SentenceScreen(OrderedKeys, Screen):
         self.collapsed = not self.collapsed
         self.fit()
 
-    def put(self, wid: str, key: object, build, layout: bool = False) -> bool:
-        """Show ``build()`` in widget ``wid`` unless it already shows the content ``key`` stands for.
-
-        ``layout=False`` for widgets of a fixed height: their redraw then touches nothing else."""
+    def put(self, wid: str, key: object, build) -> bool:
+        """Show ``build()`` in the one-line widget ``wid`` unless it already shows the content ``key``
+        stands for (only the cells that change are redrawn, see ``TextLine``)."""
         widget = self._widgets.get(wid)
         if widget is None:
-            widget = self._widgets[wid] = self.query_one(f"#{wid}")
+            widget = self._widgets[wid] = self.query_one(f"#{wid}", TextLine)
         drawn = self._drawn.get(wid)
         if drawn is not None and drawn[0] == key and drawn[1] is widget.content:
             return False  # (a widget updated elsewhere, e.g. the waiting notice, no longer matches)
         content = build()
-        widget.update(content, layout=layout)
+        widget.update(content)
         self._drawn[wid] = (key, content)
         return True
 

@@ -53,7 +53,7 @@ class TextLine(Widget):
         self.content: Text = Text()
         self._strip: Strip | None = None
 
-    def update(self, content: Text, layout: bool = False) -> None:
+    def update(self, content: Text) -> None:
         """Show ``content``; only the cells that changed are redrawn."""
         old, self.content, self._strip = self._strip, content, None
         width = self.content_size.width

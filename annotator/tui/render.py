@@ -15,37 +15,12 @@ def plain(text: str, style: str = "") -> Text:
     return Text(safe(text), style=style)
 
 
-KIND_MARK = {"heading": "§ ", "caption": "▣ ", "meta": "· ", "sentence": ""}
 TAG_COLOURS = ["#e5c07b", "#61afef", "#98c379", "#c678dd", "#e06c75", "#56b6c2", "#d19a66", "#abb2bf"]
 
 
 def tag_colour(taxonomy: Taxonomy, tag_id: str) -> str:
     ids = list(taxonomy.tags)
     return TAG_COLOURS[ids.index(tag_id) % len(TAG_COLOURS)] if tag_id in taxonomy.tags else "white"
-
-
-def context_text(units: list[Sentence]) -> Text:
-    out = Text()
-    for i, u in enumerate(units):
-        if i:
-            out.append("\n")
-        out.append(KIND_MARK.get(u.kind, ""), style="bold" if u.kind == "heading" else "")
-        out.append(safe(u.text), style="dim italic" if u.kind == "meta" else "")  # plain: '[b]' stays '[b]'
-    return out
-
-
-def context_wrapped(units: list[Sentence], width: int, console) -> list[Text]:
-    """The context's lines when wrapped at ``width``."""
-    return list(context_text(units).wrap(console, width)) if units else []
-
-
-def joined(lines: list[Text]) -> Text:
-    return Text("\n").join(lines)
-
-
-def wrapped_height(text: str, width: int, console) -> int:
-    """Lines a sentence takes when wrapped at ``width`` cells (as the screen wraps it)."""
-    return len(Text(safe(text)).wrap(console, width))
 
 
 def where_line(doc_title: str | None, cur: Sentence | None) -> Text:
@@ -64,15 +39,6 @@ def no_sentence(queue: str, queue_empty: bool) -> Text:
         return plain(f"The {queue} queue is empty: nothing to tag here. "
                      "Choose another queue or document (ctrl+p).", style="italic")
     return Text("(no sentence)")
-
-
-def sentence_text(s: Sentence | None, highlights: list[tuple[int, int, str]] | None = None) -> Text:
-    if s is None:
-        return Text("(no sentence)")
-    t = plain(s.text)
-    for start, end, colour in highlights or ():
-        t.stylize(f"bold underline {colour}", start, end)
-    return t
 
 
 def labels_line(taxonomy: Taxonomy, state: State) -> Text:
