@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from annotator.cli import cli
 from annotator.ingest.importer import import_paths
 from annotator.core.resources import seeds_dir
 from annotator.store import State, Store
+from annotator.store.base import now
 
 
 def run(*args):
@@ -212,6 +214,9 @@ def test_merge_conflict_keeps_later_and_logs_both(tmp_path, seeded_db):
     here, there = Store(seeded_db), Store(other)
     sid = next(here.iter_units("sentence")).id
     here.change("annotation", sid, "alice", "confirm", State(("study",), "done"))
+    first = next(r["updated_at"] for r in here.source_judgments("annotation") if r["sentence_id"] == sid)
+    while now() <= first:  # times have millisecond resolution: the second edit must be strictly later
+        time.sleep(0.001)
     there.change("annotation", sid, "alice", "confirm", State(("research",), "done"))  # later
     r = run("--db", seeded_db, "merge", other)
     assert r.exit_code == 0 and "1 updated" in r.output
