@@ -93,7 +93,7 @@ class Reader(ScrollView, can_focus=False):
                 return
         self.message, self.current_id, self.highlights = None, current.id, highlights
         if not self.scrollable_content_region.height:  # not laid out yet: ``on_resize`` loads and draws
-            self.units, self._index, self._width, self._height = [current], {current.id: 0}, 0, 0
+            self.units, self._index, self._tops, self._width, self._height = [current], {current.id: 0}, [], 0, 0
             return
         self._width, self._height = width, height
         self._load(current)
@@ -144,7 +144,7 @@ class Reader(ScrollView, can_focus=False):
     def current_span(self) -> tuple[int, int] | None:
         """The current sentence's first line and the line after its last."""
         i = self._index.get(self.current_id)
-        return None if i is None else (self._tops[i], self._end(i))
+        return None if i is None or i >= len(self._tops) else (self._tops[i], self._end(i))  # (not laid out)
 
     def following(self, count: int) -> list[Sentence]:
         """Up to ``count`` sentence units after the current one, among those loaded."""
