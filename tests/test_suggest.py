@@ -227,10 +227,10 @@ async def test_no_suggest_hides_and_records(tmp_path, tax):
 def test_panel_marks_keyword_matches_and_suggestions(tax):
     from rich.console import Console
 
-    from annotator.tui import render
+    from annotator.tui import tagpanel
 
     console = Console(width=120, record=True, file=open("/dev/null", "w"))
-    console.print(render.tag_panel(tax, ("sport",), matched={"fruit"}, suggested={"member": 0.87}))
+    console.print(tagpanel.panel_text(tax, ("sport",), matched={"fruit"}, suggested={"member": 0.87}))
     text = console.export_text()
     assert "水果 Fruit ◆" in text and "★0.87" in text and "■ 运动" in text
     from annotator.tui.reader import unit_text

@@ -11,11 +11,17 @@ from rich.text import Text
 from annotator.annotate.tagging import QUEUES
 from annotator.annotate.workspace import default_annotator, ensure_seeded, resolve_taxonomy
 from annotator.cli.context import console, open_store, say, shared_options, taxonomy_path
-from annotator.cli.group import cli
+from annotator.cli.group import cli, default_command
 from annotator.cli.tables import fmt3, print_table
 from annotator.cli.terminal import keys_as_typed
 from annotator.core.errors import AnnotatorError
 from annotator.core.textsafe import to_json
+
+
+@default_command
+def embedded_default() -> None:
+    """`annotator` alone: the bundled seeds into an empty database, then the tagging screen."""
+    run_tag(annotator=None, doc=None, queue=None, seed=True)
 
 
 @keys_as_typed()

@@ -12,6 +12,15 @@ from annotator.core.errors import AnnotatorError, TaxonomyError
 from annotator.store import damaged
 
 
+_DEFAULT: list = []  # what runs with no command: registered by the stage module that owns it (cli/annotate.py)
+
+
+def default_command(f):
+    """Register what ``annotator`` with no command runs (the group imports no stage module)."""
+    _DEFAULT[:] = [f]
+    return f
+
+
 class DomainErrors(click.Group):
     """Turn domain errors into a one-line message and a non-zero exit, never a traceback."""
 
@@ -41,9 +50,7 @@ def cli(ctx: click.Context):
     With no command: open the tagging screen; an empty database first gets the bundled seed
     reports and the bundled taxonomy (the embedded default)."""
     if ctx.invoked_subcommand is None:
-        from annotator.cli.annotate import run_tag
-
-        run_tag(annotator=None, doc=None, queue=None, seed=True)
+        _DEFAULT[0]()
 
 
 def main() -> None:

@@ -29,6 +29,10 @@ class InputError(AnnotatorError):
         super().__init__(f"{path}: {reason}")
 
 
+class ExportError(AnnotatorError):
+    """An export cannot be written as asked (options, destination, stored data)."""
+
+
 class StoreError(AnnotatorError):
     """The database cannot be used as asked."""
 

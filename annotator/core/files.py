@@ -22,12 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import ExportError
 from annotator.core.textsafe import to_json
-
-
-class ExportError(AnnotatorError):
-    pass
 
 
 def umask_mode() -> int:

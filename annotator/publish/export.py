@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from annotator.publish.csvtable import Table
-from annotator.core.files import ExportError, FileSet
+from annotator.core.errors import ExportError
+from annotator.core.files import FileSet
 from annotator.store import Store
 from annotator.core.taxonomy import Taxonomy
 from annotator.core.textsafe import to_json

@@ -70,17 +70,6 @@ def state_line(taxonomy: Taxonomy, state: State) -> Text:
     return t
 
 
-def tag_panel(taxonomy: Taxonomy, labels: tuple[str, ...], matched: set[str] | frozenset = frozenset(),
-              suggested: dict[str, float] | None = None, english: bool = True, width: int = 120,
-              rows: int = 1000) -> Text:
-    """Every facet with its tags (key, state, Chinese title, English name), laid out by ``tagpanel``
-    for ``width`` columns and at most ``rows`` lines."""
-    from annotator.tui import tagpanel
-
-    p = tagpanel.plan(taxonomy, width, rows, english=english, cues=True)
-    return tagpanel.lines(taxonomy, p, labels, matched, suggested)
-
-
 def progress_bar(done: int, total: int, width: int = 20) -> Text:
     frac = done / total if total else 0.0
     full = int(frac * width)

@@ -246,3 +246,11 @@ class TagPanel(Widget):
         strip = Strip(list(text.render(self.app.console)), text.cell_len)
         strip = self._strips[y] = strip.adjust_cell_length(width, self.rich_style)
         return strip
+
+
+def panel_text(taxonomy: Taxonomy, labels: tuple[str, ...], matched: set[str] | frozenset = frozenset(),
+               suggested: dict[str, float] | None = None, english: bool = True, width: int = 120,
+               rows: int = 1000) -> Text:
+    """Every facet with its tags (key, state, Chinese title, English name) as one Text, laid out for
+    ``width`` columns and at most ``rows`` lines (what the panel widget draws, for printing)."""
+    return lines(taxonomy, plan(taxonomy, width, rows, english=english, cues=True), labels, matched, suggested)
