@@ -67,6 +67,34 @@ def say(message: str, err: bool = False) -> None:
     click.echo(safe(message), err=err)
 
 
+class TerminalText:
+    """Text written to a terminal, passed through ``safe`` on its way (a CSV row's CR LF ends as a line
+    end): exports to ``--out -`` on a terminal cannot act on it. Pipes and files get the data unchanged."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self._cr = ""  # a CR at the end of one write may be the first half of a CR LF
+
+    def write(self, text: str) -> int:
+        chunk = self._cr + text
+        self._cr = ""
+        if chunk.endswith("\r"):
+            chunk, self._cr = chunk[:-1], "\r"
+        self.stream.write(safe(chunk.replace("\r\n", "\n")))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._cr:
+            self.stream.write(safe(self._cr))
+            self._cr = ""
+        self.stream.flush()
+
+
+def stdout_for_data():
+    """Where a command writes data meant for stdout: sanitised on a terminal, exact into a pipe or a file."""
+    return TerminalText(sys.stdout) if sys.stdout.isatty() else sys.stdout
+
+
 class SafeConsole(Console):
     """Rich output for tables: styling stays, control codes inside the text become stand-ins."""
 
