@@ -42,7 +42,10 @@ def shared_options(f):
 
 
 def db_path() -> str:
-    return click.get_current_context().find_root().ensure_object(dict).get("db") or default_db_path()
+    path = click.get_current_context().find_root().ensure_object(dict).get("db") or default_db_path()
+    if path == ":memory:" or path.startswith("file:"):  # SQLite would take it as an in-memory or URI database
+        raise StoreError(f"--db takes a file path, not a URI: {path} (for a file named like that, write ./{path})")
+    return path
 
 
 def taxonomy_path() -> str | None:

@@ -188,9 +188,10 @@ class StoreBase:
             raise StoreError(f"cannot back up {self.path} to {target}: {exc}") from None
         except OSError as exc:
             raise StoreError(f"cannot write {target}: {exc.strerror or exc}") from None
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        finally:  # the partial copy and whatever SQLite left beside it (a full disk stops it mid-way)
+            for leftover in (tmp, f"{tmp}-journal", f"{tmp}-wal", f"{tmp}-shm"):
+                if os.path.exists(leftover):
+                    os.unlink(leftover)
         return counts
 
     def journal_mode(self) -> str:
@@ -332,7 +333,7 @@ def _writable(path: str) -> bool:
 class _Batch:
     def __init__(self, store: "StoreBase"):
         self.store = store
-        self.tx = _Tx(store.conn)
+        self.tx = _Tx(store.conn, store.path)
 
     def __enter__(self):
         self.tx.__enter__()
