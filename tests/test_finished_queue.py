@@ -151,3 +151,52 @@ def test_a_replan_that_ends_the_assignment_under_an_open_screen(seeded_db, taxon
     rows = judgments(seeded_db, "ann")
     assert list(rows.values()) == [((c,), "done", "")], rows
     assert events(seeded_db, "ann") == 2
+
+
+def test_the_session_past_its_last_sentence_has_nothing_live(tmp_path, taxonomy):
+    import pytest
+
+    from annotator.annotate.tagging import TaggingSession
+    from annotator.core.errors import AnnotatorError
+
+    db, (s1, s2) = two_sentences(tmp_path)
+    store = Store(db)
+    try:
+        s = TaggingSession(store, taxonomy, "alice")
+        s.start()
+        assert s.confirm() and not s.confirm()
+        assert s.finished and s.current is None and s.queue_empty
+        for write in (lambda: s.toggle(tag(taxonomy, "c")), s.toggle_flag, s.skip, s.confirm,
+                      lambda: s.set_note("x"), lambda: s.accept([tag(taxonomy, "c")])):
+            with pytest.raises(AnnotatorError, match="no sentence"):
+                write()
+        assert not s.move(1) and not s.queue_step() and s.current is None
+        assert s.move(-1) and s.current.n == s2 and not s.finished  # ↑: the last sentence, live again
+        assert not s.confirm() and s.finished
+        assert s.queue_step(backwards=True) and s.current.n == s2  # PgUp
+        assert not s.confirm()
+        s.doc_edge(last=False)  # Home: the document's first sentence
+        assert s.current.n == s1
+    finally:
+        store.close()
+
+
+def test_the_review_session_past_its_last_item_has_nothing_live(double_db, taxonomy):
+    import pytest
+
+    from annotator.annotate.adjudication import ReviewSession
+    from annotator.core.errors import AnnotatorError
+
+    store = Store(double_db)
+    try:
+        s = ReviewSession(store, taxonomy, "judge")
+        s.start()
+        s.show(len(s.items) - 1)
+        s.toggle(tag(taxonomy, "c"))
+        assert not s.save() and s.finished and s.current is None
+        for write in (lambda: s.toggle(tag(taxonomy, "v")), s.save, s.save_none, s.skip):
+            with pytest.raises(AnnotatorError, match="no item"):
+                write()
+        assert not s.step(1) and s.step(-1) and s.current.id == s.items[-1] and not s.finished
+    finally:
+        store.close()

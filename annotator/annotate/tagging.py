@@ -62,6 +62,10 @@ class TaggingSession:
         self.current = None
         self.state = EMPTY
         self.queue_empty = True
+        if self.queue == "assigned":  # a re-plan may have ended the assignment: the status line shows the plan now
+            has = self.store.has_assignment(self.annotator)
+            self.plan = self.store.assignment_counts(self.annotator) if has else None
+            self.assigned_here = None
 
     # ------------------------------------------------------------ positioning
     def start(self, doc_ref: str | None = None) -> Sentence | None:
