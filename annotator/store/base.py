@@ -285,8 +285,9 @@ def damaged(exc: sqlite3.DatabaseError) -> str:
 def _connect_read_only(path: str) -> sqlite3.Connection:
     """A connection that cannot write (SQLite ``mode=ro``). A WAL database needs its ``-shm`` file even to
     be read; in a folder this process cannot write, SQLite cannot create it. Then, and only when there is
-    no write-ahead log with changes (so no writer has the database open and nothing is missing from the
-    file), the file is read as ``immutable``; a log with changes nobody can read is refused in one line."""
+    no write-ahead log with changes and no hot rollback journal (so no writer has the database open and
+    nothing is missing from the file), the file is read as ``immutable``; a log or journal nobody can
+    apply is refused in one line."""
     uri = Path(path).resolve().as_uri()
 
     def connect(options: str) -> sqlite3.Connection:
@@ -309,6 +310,12 @@ def _connect_read_only(path: str) -> sqlite3.Connection:
                 f"them needs {shm.name}, which cannot be created in {folder} (not writable): open it once where "
                 "the folder can be written (or ask its owner to), or copy the database with its -wal file to a "
                 "folder you can write; nothing was changed") from None
+        journal = Path(f"{path}-journal")
+        if journal.exists() and journal.stat().st_size > 0:  # a writer stopped mid-transaction: the file is half-way
+            raise StoreError(
+                f"{path}: an interrupted write left {journal.name}, which must be rolled back before the database "
+                f"can be read, and {folder} is not writable: open it once where the folder can be written (or ask "
+                "its owner to); nothing was changed") from None
     return connect("mode=ro&immutable=1")
 
 
