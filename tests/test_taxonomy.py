@@ -92,3 +92,53 @@ def test_load_reads_file_and_hash_changes_with_content(tmp_path):
     h1 = load_taxonomy(p).hash
     p.write_text(GOOD_FLAT.replace("小分类", "小分类2"), encoding="utf-8")
     assert load_taxonomy(p).hash != h1
+
+
+@pytest.mark.parametrize("src,needle,line", [
+    # a second facets: block would silently drop the first facet
+    ("name: x\nfacets:\n  - {id: f, title: F, tags: [{id: a, title: 甲, en: A}]}\n"
+     "facets:\n  - {id: g, title: G, tags: [{id: b, title: 乙, en: B}]}\n", "duplicate key 'facets'", 4),
+    # a second id: or key: would silently win
+    ("name: x\ntags:\n  - id: a\n    title: 甲\n    en: A\n    id: b\n", "duplicate key 'id'", 6),
+    ("name: x\ntags:\n  - id: a\n    title: 甲\n    en: A\n    key: a\n    key: b\n", "duplicate key 'key'", 7),
+    ("name: x\nname: y\ntags:\n  - {id: a, title: 甲, en: A}\n", "duplicate key 'name' in one mapping (first at line 1)",
+     2),
+    ("name: x\ntags:\n  - {id: a, title: 甲, en: A, title: 乙}\n", "duplicate key 'title'", 3),
+])
+def test_duplicate_mapping_keys_are_errors_with_their_line(src, needle, line):
+    found = [p for p in problems(src) if needle in p]
+    assert found, problems(src)
+    assert found[0].startswith(f"t.yaml:{line}:")
+
+
+@pytest.mark.parametrize("value,shown", [('"t1\\n"', "t1\\n"), ('"t 1"', "t 1"), ('"t1\\t"', "t1\\t"),
+                                         ('"t1\\x1b"', "t1\\x1b"), ('"t1\\u200b"', "t1\\u200b")])
+def test_ids_and_keys_with_whitespace_or_control_characters_are_refused(value, shown):
+    (p,) = problems(f"name: x\ntags:\n  - id: {value}\n    title: 甲\n    en: A\n")
+    assert p.startswith("t.yaml:3:") and f"tag id '{shown}'" in p and "\n" not in p and "\x1b" not in p
+    (p,) = problems(f"name: x\ntags:\n  - {{id: a, title: 甲, en: A, key: {value.replace('t1', 'a')}}}\n")
+    assert p.startswith("t.yaml:3:") and "must be one letter" in p and "\n" not in p
+    (p,) = problems(f"name: x\nfacets:\n  - id: {value}\n    title: F\n    tags: [{{id: a, title: 甲, en: A}}]\n")
+    assert p.startswith("t.yaml:3:") and "facet id" in p and "\n" not in p
+
+
+def test_merge_keys_keep_their_meaning():
+    src = "name: x\ntags:\n  - &a {id: a, title: 甲, en: A}\n  - {<<: *a, id: b, title: 乙}\n"
+    tax = parse_taxonomy(src, "t.yaml")
+    assert [t.id for t in tax.tags.values()] == ["a", "b"] and tax.tags["b"].title == "乙"
+
+
+def test_taxonomy_check_exits_2_listing_every_duplicate(tmp_path):
+    from click.testing import CliRunner
+
+    from annotator.cli import cli
+
+    p = tmp_path / "t.yaml"
+    p.write_text("name: x\nfacets:\n  - {id: f, title: F, tags: [{id: a, title: 甲, en: A, key: a}]}\n"
+                 "facets:\n  - id: g\n    title: G\n    tags:\n      - {id: \"b\\n\", title: 乙, en: B, key: b, key: c}\n",
+                 encoding="utf-8")
+    r = CliRunner().invoke(cli, ["taxonomy", "check", str(p)])
+    assert r.exit_code == 2, r.output
+    assert f"{p}:4: duplicate key 'facets'" in r.output
+    assert f"{p}:8: duplicate key 'key'" in r.output
+    assert f"{p}:8: tag id 'b\\n'" in r.output

@@ -60,6 +60,7 @@ class ReviewSession:
         self.gold: State = EMPTY
         self.stale_by: list[str] = []  # who changed a judgment on this item since its gold was adjudicated
         self.doc_title = ""
+        self.finished = False  # went past the last item: nothing is live until a move back
         self._taxonomies = frozenset(x for x in (store.get_meta("taxonomy"), taxonomy.hash) if x)
         self._record = TaxonomyRecord(taxonomy.name, taxonomy.version, taxonomy.hash, taxonomy.path, taxonomy.source)
 
@@ -77,6 +78,7 @@ class ReviewSession:
         return self.show(0)
 
     def show(self, pos: int) -> bool:
+        self.finished = False
         if not self.items:
             self.current = None
             return False
@@ -130,25 +132,41 @@ class ReviewSession:
     def save(self) -> bool:
         """enter: the gold set is adjudicated; move to the next item. An empty gold set is refused here:
         "none of these" is its own explicit key (``save_none``), never what an untouched item gets."""
+        if self.current is None:
+            raise AnnotatorError("no item to adjudicate here")
         if not self.gold.labels:
             raise AnnotatorError("the gold set is empty: press ctrl+n to save \"none of these\", "
                                  "or - to skip this item without saving gold")
         self._write("gold-save", lambda row: replace(row, status="done"))
-        return self.step(1)
+        return self._next_or_finish()
 
     def save_none(self) -> bool:
         """An explicit "none of these": gold with no tags, adjudicated; move to the next item."""
         self._write("gold-none", lambda row: replace(row, labels=(), status="done"))
-        return self.step(1)
+        return self._next_or_finish()
 
     def skip(self) -> bool:
         """Go to the next item without writing gold."""
-        return self.step(1)
+        if self.current is None:
+            raise AnnotatorError("no item to skip here")
+        return self._next_or_finish()
 
     def step(self, delta: int) -> bool:
-        if not self.items or not 0 <= self.pos + delta < len(self.items):
+        """Move by ``delta`` items. From a finished queue, back shows the last item again."""
+        if self.current is None:
+            return bool(self.finished and delta < 0 and self.items) and self.show(len(self.items) - 1)
+        if not 0 <= self.pos + delta < len(self.items):
             return False
         return self.show(self.pos + delta)
+
+    def _next_or_finish(self) -> bool:
+        """After a save or a skip: the next item, or past the last one — the queue is finished and no item
+        is live, so keys typed after it write nothing."""
+        if self.step(1):
+            return True
+        self.current, self.judgments, self.gold, self.stale_by = None, {}, EMPTY, []
+        self.finished = True
+        return False
 
     def undo(self) -> bool:
         return self._undo_redo(False)

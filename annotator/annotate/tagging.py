@@ -39,6 +39,8 @@ class TaggingSession:
         self._record = TaxonomyRecord(taxonomy.name, taxonomy.version, taxonomy.hash, taxonomy.path, taxonomy.source)
         self._mark = time.monotonic()
         self.queue_empty = False
+        # the sentence shown when the queue finished (then nothing is live): ↑ / PgUp / Home go back to it
+        self.last: Sentence | None = None
         self.priority: list[int] = []  # sentence n's to visit first (uncertainty order), filled by the app
         # this annotator's share of the assignment plan: counts for the status line, and whether the
         # sentence shown is assigned to them (None: not assigned; True: in the overlap sample)
@@ -47,6 +49,23 @@ class TaggingSession:
         if queue == "assigned" and self.plan is None:
             raise AnnotatorError(f"nothing is assigned to {annotator}: see `annotator progress`, or tag "
                                  "with --queue todo")
+
+    @property
+    def finished(self) -> bool:
+        """The queue ran out under this screen: no sentence is live, so no key can write."""
+        return self.current is None and self.last is not None
+
+    def _finish(self) -> None:
+        """Nothing left in the queue: the screen shows that and no live sentence; moving back revives one."""
+        if self.current is not None:
+            self.last = self.current
+        self.current = None
+        self.state = EMPTY
+        self.queue_empty = True
+        if self.queue == "assigned":  # a re-plan may have ended the assignment: the status line shows the plan now
+            has = self.store.has_assignment(self.annotator)
+            self.plan = self.store.assignment_counts(self.annotator) if has else None
+            self.assigned_here = None
 
     # ------------------------------------------------------------ positioning
     def start(self, doc_ref: str | None = None) -> Sentence | None:
@@ -88,8 +107,12 @@ class TaggingSession:
         self._show(sentence)
 
     def move(self, delta: int) -> bool:
-        """Next/previous sentence unit in corpus order (any status)."""
+        """Next/previous sentence unit in corpus order (any status). From a finished queue, back shows
+        the sentence it finished on."""
         if not self.current:
+            if delta < 0 and self.last is not None:
+                self._show(self.last)
+                return True
             return False
         s = self.current
         for _ in range(abs(delta)):
@@ -99,9 +122,16 @@ class TaggingSession:
         return s is not None
 
     def queue_step(self, backwards: bool = False) -> bool:
-        """Next/previous sentence in the current queue, without confirming."""
+        """Next/previous sentence in the current queue, without confirming. From a finished queue, back
+        shows the queue's last sentence (or the one it finished on, when the queue holds none now)."""
         if not self.current:
-            return False
+            if not backwards or self.last is None:
+                return False
+            s = None
+            if self.queue != "assigned":
+                s = self.store.next_in_queue(self.annotator, self.queue, self.last.n + 1, backwards=True)
+            self._show(s or self.last)
+            return True
         if self.queue == "assigned":
             s = self._next_assigned(backwards)
         else:
@@ -131,9 +161,10 @@ class TaggingSession:
         return None
 
     def doc_edge(self, last: bool) -> None:
-        if not self.current:
+        here = self.current or self.last  # from a finished queue: the edges of the document it ended in
+        if here is None:
             return
-        bounds = self.store.doc_sentence_bounds(self.current.doc_id)
+        bounds = self.store.doc_sentence_bounds(here.doc_id)
         if bounds:
             self._show(self.store.sentence_at(bounds[1] if last else bounds[0]))
 
@@ -143,6 +174,7 @@ class TaggingSession:
         if queue == "assigned" and self.plan is None:
             raise AnnotatorError(f"nothing is assigned to {self.annotator} (see `annotator assign`)")
         self.queue = queue
+        previous = self.current or self.last
         if queue == "assigned":
             self.current, self.assigned_here = None, None  # start from the overlap sample
             s = self._next_assigned()
@@ -151,9 +183,8 @@ class TaggingSession:
         self.queue_empty = s is None
         if s:
             self._show(s)
-        else:  # an empty queue: no sentence to tag
-            self.current = None
-            self.state = EMPTY
+        else:  # an empty queue: no sentence to tag (↑ still goes back to the one shown before)
+            self.current, self.state, self.last = None, EMPTY, previous
 
     def _show(self, s: Sentence | None) -> None:
         if s is None:
@@ -244,21 +275,25 @@ class TaggingSession:
                 return True
         if self.current is None:
             return False
-        if self.queue == "assigned":
+        if self.queue == "assigned":  # (the plan as it is now: a re-plan may have ended the assignment)
             s = self._next_assigned()
-            self.queue_empty = s is None
-            if s:
-                self._show(s)
-            return s is not None
+            if s is None:
+                self._finish()
+                return False
+            self.queue_empty = False
+            self._show(s)
+            return True
         s = self.store.next_in_queue(self.annotator, self.queue, self.current.n)
         if s is None and self.queue == "todo":  # wrap to earlier unfinished sentences before saying finished
             s = self.store.next_in_queue(self.annotator, self.queue, 0)
             if s is not None and s.n == self.current.n and self.state.status != "draft":
                 s = None
-        self.queue_empty = s is None
-        if s:
-            self._show(s)
-        return s is not None
+        if s is None:
+            self._finish()
+            return False
+        self.queue_empty = False
+        self._show(s)
+        return True
 
     def toggle_flag(self, shown: bool = False) -> State:
         flag = self.state.status != "flagged"

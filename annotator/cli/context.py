@@ -42,7 +42,10 @@ def shared_options(f):
 
 
 def db_path() -> str:
-    return click.get_current_context().find_root().ensure_object(dict).get("db") or default_db_path()
+    path = click.get_current_context().find_root().ensure_object(dict).get("db") or default_db_path()
+    if path == ":memory:" or path.startswith("file:"):  # SQLite would take it as an in-memory or URI database
+        raise StoreError(f"--db takes a file path, not a URI: {path} (for a file named like that, write ./{path})")
+    return path
 
 
 def taxonomy_path() -> str | None:
@@ -65,6 +68,34 @@ def open_store(create: bool = True, write: bool = False, read: bool = False) -> 
 def say(message: str, err: bool = False) -> None:
     """Every line the CLI prints goes through here: user text in it cannot act on the terminal."""
     click.echo(safe(message), err=err)
+
+
+class TerminalText:
+    """Text written to a terminal, passed through ``safe`` on its way (a CSV row's CR LF ends as a line
+    end): exports to ``--out -`` on a terminal cannot act on it. Pipes and files get the data unchanged."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self._cr = ""  # a CR at the end of one write may be the first half of a CR LF
+
+    def write(self, text: str) -> int:
+        chunk = self._cr + text
+        self._cr = ""
+        if chunk.endswith("\r"):
+            chunk, self._cr = chunk[:-1], "\r"
+        self.stream.write(safe(chunk.replace("\r\n", "\n")))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._cr:
+            self.stream.write(safe(self._cr))
+            self._cr = ""
+        self.stream.flush()
+
+
+def stdout_for_data():
+    """Where a command writes data meant for stdout: sanitised on a terminal, exact into a pipe or a file."""
+    return TerminalText(sys.stdout) if sys.stdout.isatty() else sys.stdout
 
 
 class SafeConsole(Console):

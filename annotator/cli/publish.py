@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from annotator.annotate.workspace import resolve_taxonomy
-from annotator.cli.context import open_store, progress_printer, say, shared_options, taxonomy_path
+from annotator.cli.context import open_store, progress_printer, say, shared_options, stdout_for_data, taxonomy_path
 from annotator.cli.group import cli
 from annotator.core.files import FileSet, terminate_cleanly
 from annotator.core.textsafe import to_json
@@ -52,8 +52,10 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement, 
     total = store.count_units(None if include_all else "sentence")
     if target is None:
         with progress_printer("exporting", 0) as bar:
+            stdout = stdout_for_data()  # a terminal gets the one sanitiser; a pipe gets the data exactly
             summary = export(store, taxonomy, None, fmt=fmt, source=source, include_all=include_all, seed=seed,
-                             stdout=sys.stdout, progress=bar.update, excel=excel)
+                             stdout=stdout, progress=bar.update, excel=excel)
+            stdout.flush()
         for note in summary.notes:
             say(f"note: {note}", err=True)
         return

@@ -1,4 +1,5 @@
-"""YAML taxonomies: load with ``yaml.safe_load`` only, validate with file:line messages."""
+"""YAML taxonomies: load with ``yaml.safe_load``'s semantics only (plus: a key twice in one mapping is an
+error, never "the last one wins"), validate with file:line messages."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from annotator.core.errors import TaxonomyError
 TOP_FIELDS = {"name", "version", "description", "facets", "tags"}
 FACET_FIELDS = {"id", "title", "multiple", "tags", "description"}
 TAG_FIELDS = {"id", "title", "en", "key", "description", "keywords", "examples", "children"}
-ID_RE = re.compile(r"^[a-z0-9_.-]+$")
-KEY_RE = re.compile(r"^[a-zA-Z0-9]$")
+ID_RE = re.compile(r"[a-z0-9_.-]+")  # matched whole (fullmatch): "t1\n" is not an id
+KEY_RE = re.compile(r"[a-zA-Z0-9]")
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,46 @@ class Taxonomy:
         return lines
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """``yaml.safe_load``'s loader, except that a key given twice in one mapping (a second ``facets:``,
+    ``id:`` or ``key:``) is recorded as a problem instead of silently replacing the first. Merge keys
+    (``<<``) keep their meaning: the mapping's own keys override what they bring."""
+
+    def __init__(self, stream, origin: str):
+        super().__init__(stream)
+        self.origin = origin
+        self.duplicates: list[str] = []
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen: dict = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
+                    continue
+                key = self.construct_object(key_node)
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    self.duplicates.append(f"{self.origin}:{line}: duplicate key '{_shown(key)}' in one mapping "
+                                           f"(first at line {seen[key]}): remove one of them")
+                else:
+                    seen[key] = line
+        return super().construct_mapping(node, deep)
+
+
+def _shown(value) -> str:
+    """A YAML key as a problem line shows it: control characters escaped, never raw."""
+    return str(value).encode("unicode_escape").decode("ascii") if isinstance(value, str) else repr(value)
+
+
+def _safe_load(source: str, path: str):
+    """``yaml.safe_load(source)``, and the duplicate keys found on the way."""
+    loader = _StrictLoader(source, path)
+    try:
+        return loader.get_single_data(), loader.duplicates
+    finally:
+        loader.dispose()
+
+
 def _line_index(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict:
     """Map each path (tuple of keys / list indexes) to its 1-based line in the file."""
     if out is None:
@@ -148,7 +189,7 @@ class _Validator:
     def unknown_fields(self, obj: dict, where: tuple, allowed: set, what: str) -> None:
         for k in obj:
             if k not in allowed:
-                self.err(where + (k, "__key__"), f"unknown field '{k}' in {what} (allowed: {', '.join(sorted(allowed))})")
+                self.err(where + (k, "__key__"), f"unknown field '{_shown(k)}' in {what} (allowed: {', '.join(sorted(allowed))})")
 
     def tags(self, items, where: tuple, facet: str, parent: str | None, depth: int) -> list[Tag]:
         out: list[Tag] = []
@@ -162,8 +203,10 @@ class _Validator:
                 continue
             self.unknown_fields(raw, w, TAG_FIELDS, "tag")
             tid = self.text(raw, w, "id")
-            if tid and not ID_RE.match(tid):
-                self.err(w + ("id",), f"tag id '{tid}' may only contain a-z 0-9 _ . -")
+            if tid and not ID_RE.fullmatch(tid):
+                self.err(w + ("id",), f"tag id '{_shown(tid)}' may only contain a-z 0-9 _ . - "
+                                      "(no spaces, line breaks or control characters)")
+                tid = _shown(tid)
             if tid in self.ids:
                 self.err(w + ("id",), f"duplicate tag id '{tid}' (first at line {self.ids[tid]})")
             elif tid:
@@ -173,7 +216,7 @@ class _Validator:
             key = raw.get("key")
             if key is not None:
                 key = str(key) if isinstance(key, (str, int)) and not isinstance(key, bool) else None
-                if key is None or not KEY_RE.match(key):
+                if key is None or not KEY_RE.fullmatch(key):
                     self.err(w + ("key",), f"key {raw.get('key')!r} of '{tid}' must be one letter a-z/A-Z or digit")
                     key = None
                 elif key in self.keys:
@@ -239,7 +282,7 @@ def parse_taxonomy(source: str, path: str = "<taxonomy>") -> Taxonomy:
     """Parse and validate YAML text; raise TaxonomyError listing every problem."""
     try:
         node = _check_shape(source, path)
-        data = yaml.safe_load(source)
+        data, duplicates = _safe_load(source, path)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else 1
@@ -250,6 +293,7 @@ def parse_taxonomy(source: str, path: str = "<taxonomy>") -> Taxonomy:
     if not isinstance(data, dict):
         raise TaxonomyError(path, [f"{path}:1: a taxonomy must be a mapping with 'name' and 'facets' or 'tags'"])
     v = _Validator(path, _line_index(node))
+    v.problems.extend(duplicates)
     v.unknown_fields(data, (), TOP_FIELDS, "taxonomy")
     name = v.text(data, (), "name")
     version = v.text(data, (), "version", required=False)
@@ -273,8 +317,10 @@ def parse_taxonomy(source: str, path: str = "<taxonomy>") -> Taxonomy:
                     continue
                 v.unknown_fields(raw, w, FACET_FIELDS, "facet")
                 fid = v.text(raw, w, "id")
-                if fid and not ID_RE.match(fid):
-                    v.err(w + ("id",), f"facet id '{fid}' may only contain a-z 0-9 _ . -")
+                if fid and not ID_RE.fullmatch(fid):
+                    v.err(w + ("id",), f"facet id '{_shown(fid)}' may only contain a-z 0-9 _ . - "
+                                       "(no spaces, line breaks or control characters)")
+                    fid = _shown(fid)
                 if fid in seen:
                     v.err(w + ("id",), f"duplicate facet id '{fid}'")
                 seen.add(fid)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from annotator.core.errors import InputError
+from annotator.core.errors import InputError, StoreError
 from annotator.ingest.segmenter import SEGMENTER_VERSION, doc_id_for, segment_rows
 from annotator.store import Store
 from annotator.ingest.decoding import MAX_BYTES, DecodedText, file_problem, read_text, scan
@@ -34,6 +34,21 @@ class ImportReport:
     sentences: int = 0
     units: int = 0
     bytes: int = 0
+
+    def snapshot(self) -> tuple:
+        return (len(self.added), len(self.unchanged), len(self.refused), len(self.empty), self.sentences,
+                self.units, self.bytes)
+
+    def restore(self, snap: tuple) -> None:
+        """Back to a snapshot: a batch that was rolled back saved none of its documents."""
+        added, unchanged, refused, empty, self.sentences, self.units, self.bytes = snap
+        del self.added[added:], self.unchanged[unchanged:], self.refused[refused:], self.empty[empty:]
+
+    def stopped_summary(self, files: int, stored: int) -> str:
+        """What an import that stopped part-way saved, and what it did not."""
+        return (f"{len(self.added)} of {files} documents saved ({self.sentences} sentences), "
+                f"{len(self.unchanged)} already there; {files - stored} not saved: make room and run the same "
+                "import again (saved documents are skipped)")
 
     def summary(self) -> str:
         return (
@@ -114,6 +129,7 @@ def import_paths(store: Store, paths: list[str | Path], progress: Callable[[str]
     else:
         _init_worker(known, max_bytes)
         prepared = map(_prepare, files)
+    stored = 0  # files whose batch is committed (added, unchanged, refused or empty)
     try:
         pending: list[_Prepared] = []
         size = 0
@@ -121,9 +137,15 @@ def import_paths(store: Store, paths: list[str | Path], progress: Callable[[str]
             pending.append(prep)
             size += prep.size
             if size >= BATCH_BYTES:
-                _write_batch(store, pending, report, progress)
+                stored += _write_batch(store, pending, report, progress)
                 pending, size = [], 0
-        _write_batch(store, pending, report, progress)
+        stored += _write_batch(store, pending, report, progress)
+    except StoreError as exc:  # the disk filled up, the file became read-only…: say what is saved and what not
+        if pool is not None:
+            pool.terminate()
+            pool = None
+        raise StoreError(f"{exc}".removesuffix("; nothing was saved") + f" — {report.stopped_summary(len(files), stored)}"
+                         ) from None
     finally:
         if pool is not None:
             pool.close()
@@ -132,12 +154,18 @@ def import_paths(store: Store, paths: list[str | Path], progress: Callable[[str]
 
 
 def _write_batch(store: Store, batch: list[_Prepared], report: ImportReport,
-                 progress: Callable[[str], None] | None) -> None:
-    """One short transaction for documents already read, decoded and segmented."""
+                 progress: Callable[[str], None] | None) -> int:
+    """One short transaction for documents already read, decoded and segmented. If it fails, the report
+    is as it was before it (nothing of the batch was saved). Returns how many files it took."""
     if any(p.units for p in batch):
-        with store.batch():
-            for prep in batch:
-                _store_one(store, prep, report)
+        before = report.snapshot()
+        try:
+            with store.batch():
+                for prep in batch:
+                    _store_one(store, prep, report)
+        except BaseException:
+            report.restore(before)
+            raise
         time.sleep(YIELD_SECONDS)  # SQLite's lock is not fair: without a gap, the next batch would take it again
     else:
         for prep in batch:
@@ -145,6 +173,7 @@ def _write_batch(store: Store, batch: list[_Prepared], report: ImportReport,
     if progress:
         for prep in batch:
             progress(prep.path)
+    return len(batch)
 
 
 def _store_one(store: Store, prep: _Prepared, report: ImportReport) -> None:

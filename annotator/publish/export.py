@@ -312,7 +312,7 @@ def export(store: Store, taxonomy: Taxonomy, out: Path | None, *, fmt: str = "js
     try:
         files = {name: fileset.open(path) for name, path in targets.items()} if targets else {}
         if not files:
-            buffer = tempfile.SpooledTemporaryFile(max_size=64_000_000, mode="w+", encoding="utf-8")
+            buffer = tempfile.SpooledTemporaryFile(max_size=64_000_000, mode="w+", encoding="utf-8", newline="")
         if table is not None:  # every file starts with the header
             for f in (files.values() if files else [buffer]):
                 f.write(table.header())

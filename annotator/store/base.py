@@ -91,8 +91,7 @@ class StoreBase:
         self.read_only = bool(read_only)
         try:
             if self.read_only:
-                conn = sqlite3.connect(f"{Path(self.path).resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_SECONDS,
-                                       isolation_level=None, check_same_thread=False)
+                conn = _connect_read_only(self.path)
             else:
                 conn = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
@@ -189,9 +188,10 @@ class StoreBase:
             raise StoreError(f"cannot back up {self.path} to {target}: {exc}") from None
         except OSError as exc:
             raise StoreError(f"cannot write {target}: {exc.strerror or exc}") from None
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        finally:  # the partial copy and whatever SQLite left beside it (a full disk stops it mid-way)
+            for leftover in (tmp, f"{tmp}-journal", f"{tmp}-wal", f"{tmp}-shm"):
+                if os.path.exists(leftover):
+                    os.unlink(leftover)
         return counts
 
     def journal_mode(self) -> str:
@@ -282,6 +282,43 @@ def damaged(exc: sqlite3.DatabaseError) -> str:
             "backup with `annotator restore BACKUP`")
 
 
+def _connect_read_only(path: str) -> sqlite3.Connection:
+    """A connection that cannot write (SQLite ``mode=ro``). A WAL database needs its ``-shm`` file even to
+    be read; in a folder this process cannot write, SQLite cannot create it. Then, and only when there is
+    no write-ahead log with changes and no hot rollback journal (so no writer has the database open and
+    nothing is missing from the file), the file is read as ``immutable``; a log or journal nobody can
+    apply is refused in one line."""
+    uri = Path(path).resolve().as_uri()
+
+    def connect(options: str) -> sqlite3.Connection:
+        return sqlite3.connect(f"{uri}?{options}", uri=True, timeout=BUSY_SECONDS, isolation_level=None,
+                               check_same_thread=False)
+
+    conn = connect("mode=ro")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the first read opens the WAL index
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        folder = Path(path).resolve().parent
+        shm, wal = Path(f"{path}-shm"), Path(f"{path}-wal")
+        if os.access(folder, os.W_OK | os.X_OK) or shm.exists():
+            raise  # not the missing -shm: the caller reports what SQLite said
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StoreError(
+                f"{path}: its write-ahead log {wal.name} holds changes not yet in the database file, and reading "
+                f"them needs {shm.name}, which cannot be created in {folder} (not writable): open it once where "
+                "the folder can be written (or ask its owner to), or copy the database with its -wal file to a "
+                "folder you can write; nothing was changed") from None
+        journal = Path(f"{path}-journal")
+        if journal.exists() and journal.stat().st_size > 0:  # a writer stopped mid-transaction: the file is half-way
+            raise StoreError(
+                f"{path}: an interrupted write left {journal.name}, which must be rolled back before the database "
+                f"can be read, and {folder} is not writable: open it once where the folder can be written (or ask "
+                "its owner to); nothing was changed") from None
+    return connect("mode=ro&immutable=1")
+
+
 def _check_not_folder(path: str) -> None:
     # Only a stat: opening the database file with open() and closing it would drop every POSIX lock
     # this process's SQLite connections hold on it (see sqlite.org/howtocorrupt.html, 2.2), and
@@ -303,7 +340,7 @@ def _writable(path: str) -> bool:
 class _Batch:
     def __init__(self, store: "StoreBase"):
         self.store = store
-        self.tx = _Tx(store.conn)
+        self.tx = _Tx(store.conn, store.path)
 
     def __enter__(self):
         self.tx.__enter__()

@@ -23,6 +23,7 @@ LOCK_PATIENCE = 30.0  # give up (nothing saved, keys typed meanwhile dropped) af
 MIN_WIDTH = 40  # columns below which the screen shows only the enlarge-the-terminal line
 MIN_READING = 5  # rows the reading area keeps at least
 PREFETCH_AFTER = 0.01  # seconds after a move (the frame is out by then): the next sentences' keyword spans
+IGNORED_NOTICE_GAP = 2.0  # seconds: keys dropped closer together than this share one notice
 PANEL_SHARE = 0.45  # of the rows left by the fixed lines, the tag panel takes at most this much
 
 
@@ -59,6 +60,7 @@ class SentenceScreen(OrderedKeys, Screen):
         self._widgets: dict[str, TextLine] = {}  # id -> the widget (looked up once)
         self._prefetch = None  # the timer of the next ``prefetch_cues``
         self._cues: dict[tuple, tuple[list, set]] = {}  # (unit id, highlighter, on) -> (highlights, matched)
+        self._ignored_at = float("-inf")  # when a key was last dropped for want of a live item
 
     def compose(self) -> ComposeResult:
         yield TextLine(id="where")
@@ -140,15 +142,29 @@ class SentenceScreen(OrderedKeys, Screen):
         if ch and len(ch) == 1 and ch.isascii() and ch.isalnum():
             tag = self.session.taxonomy.keys.get(ch)
             if tag is not None:
-                if self.session.current is None:
-                    self.notify(f"{ch!r}: there is no sentence here to tag", markup=False, timeout=3)
-                    return True
-                await self.on_tag_key(tag.id)
+                if not self.no_live_item(repr(ch)):
+                    await self.on_tag_key(tag.id)
                 return True
         return False
 
     async def on_tag_key(self, tag_id: str) -> None:
         raise NotImplementedError
+
+    def nothing_live(self) -> str:
+        """Why no item takes keys now (the queue is finished or empty): the end of the notice."""
+        raise NotImplementedError
+
+    def no_live_item(self, what: str) -> bool:
+        """A key that would write while no item is live (a finished or empty queue) is dropped: nothing is
+        written, and a notice says so (one per burst, not one per key). True when it was dropped."""
+        if self.session.current is not None:
+            return False
+        now = monotonic()
+        if now - self._ignored_at > IGNORED_NOTICE_GAP:
+            self.notify(render.safe(f"{what} ignored: {self.nothing_live()}"), severity="warning", markup=False,
+                        timeout=6)
+        self._ignored_at = now
+        return True
 
     async def action_guidelines(self) -> None:
         """The guideline panel: each tag's description and examples."""
@@ -261,7 +277,8 @@ class SentenceScreen(OrderedKeys, Screen):
         highlights, matched = self.keyword_cues()
         reader = self.query_one("#reading", Reader)
         if cur is None:
-            reader.show_message(render.no_sentence(getattr(s, "queue", ""), getattr(s, "queue_empty", False)))
+            reader.show_message(render.no_sentence(getattr(s, "queue", ""), getattr(s, "queue_empty", False),
+                                                   getattr(s, "finished", False)))
         else:
             shown = reader.current_id
             reader.show(cur, tuple(highlights), s.store.context)

@@ -34,7 +34,14 @@ def where_line(doc_title: str | None, cur: Sentence | None) -> Text:
     return where
 
 
-def no_sentence(queue: str, queue_empty: bool) -> Text:
+FINISHED_HINT = "↑/PgUp to go back, ctrl+q to quit"
+
+
+def no_sentence(queue: str, queue_empty: bool, finished: bool = False) -> Text:
+    if finished:
+        return plain(f"The {queue} queue is finished: no sentence is open, so keys tag nothing. "
+                     f"{FINISHED_HINT[0].upper()}{FINISHED_HINT[1:]}; ctrl+o or ctrl+p opens a document or "
+                     "another queue.", style="bold")
     if queue_empty:
         return plain(f"The {queue} queue is empty: nothing to tag here. "
                      "Choose another queue or document (ctrl+p).", style="italic")

@@ -80,11 +80,19 @@ class ReviewScreen(SentenceScreen):
         s = self.session
         cur = s.current
         if cur is None:
-            empty = ("No disagreements to adjudicate." if s.queue == "disagreements"
-                     else "No stale gold: every adjudicated item still matches its judgments.")
-            self.query_one("#reading", Reader).show_message(Text(empty))
+            if s.finished:
+                empty = (f"The review queue is finished: no item is open, so keys change no gold. "
+                         f"{render.FINISHED_HINT[0].upper()}{render.FINISHED_HINT[1:]}.")
+            else:
+                empty = ("No disagreements to adjudicate." if s.queue == "disagreements"
+                         else "No stale gold: every adjudicated item still matches its judgments.")
+            self.put("where", ("", None), lambda: render.where_line("", None))
+            self.query_one("#reading", Reader).show_message(Text(empty, style="bold" if s.finished else ""))
+            self.query_one("#judgments", Static).update("")
+            self.show_tags((), set())
+            count = f"{len(s.items)} items · queue finished" if s.finished else "0 items"
             self.query_one("#status", TextLine).update(
-                render.plain(f" review · {s.queue} · 0 items · 👤 {s.adjudicator}"))
+                render.plain(f" review · {s.queue} · {count} · 👤 {s.adjudicator}"))
             return
         matched = self.show_sentence()
         width = max(20, self.size.width - 4)
@@ -109,14 +117,14 @@ class ReviewScreen(SentenceScreen):
     async def on_tag_key(self, tag_id: str) -> None:
         await self.act("gold_toggle", self.session.toggle, tag_id)
 
-    def _no_item(self) -> bool:
-        if self.session.current is None:
-            self.notify("There is no item here to adjudicate.", markup=False, timeout=3)
-            return True
-        return False
+    def nothing_live(self) -> str:
+        if self.session.finished:
+            return f"the review queue is finished — {render.FINISHED_HINT}"
+        return "there is no item here to adjudicate"
+
 
     async def action_copy(self, i: int) -> None:
-        if self._no_item():
+        if self.no_live_item(f"F{i + 1}"):
             return
         if i >= len(self.session.annotators):
             self.notify(f"F{i + 1}: this item has only {len(self.session.annotators)} annotators.", markup=False)
@@ -125,16 +133,19 @@ class ReviewScreen(SentenceScreen):
         await self.act("gold_copy", self.session.copy_from, self.session.annotators[i])
 
     async def action_save(self) -> None:
-        if not self._no_item() and await self.act("gold_save", self.session.save) is False:
-            self.notify("Last item in the queue: gold saved.", markup=False)
+        if not self.no_live_item("Enter") and await self.act("gold_save", self.session.save) is False:
+            self.queue_finished("gold saved")
 
     async def action_save_none(self) -> None:
-        if not self._no_item() and await self.act("gold_none", self.session.save_none) is False:
-            self.notify("Last item in the queue: gold saved.", markup=False)
+        if not self.no_live_item("ctrl+n") and await self.act("gold_none", self.session.save_none) is False:
+            self.queue_finished("gold saved")
 
     async def action_skip(self) -> None:
-        if not self._no_item() and await self.act("skip", self.session.skip) is False:
-            self.notify("Last item in the queue: nothing after it.", markup=False)
+        if not self.no_live_item("-") and await self.act("skip", self.session.skip) is False:
+            self.queue_finished("skipped")
+
+    def queue_finished(self, what: str) -> None:
+        self.notify(f"Last item {what}: the review queue is finished — {render.FINISHED_HINT}.", markup=False)
 
     async def action_step(self, delta: int) -> None:
         await self.act("step", self.session.step, delta)

@@ -122,11 +122,18 @@ class TagScreen(SentenceScreen):
         await self.act("toggle", self.session.toggle, tag_id, self.shown)
 
     async def toggle_tag(self, tag_id: str) -> None:
+        if self.no_live_item(f"Toggle {tag_id}"):
+            return
         await self.act("toggle", self.session.toggle, tag_id, self.shown)
 
+    def nothing_live(self) -> str:
+        s = self.session
+        if s.finished:
+            return f"the {s.queue} queue is finished — {render.FINISHED_HINT}"
+        return f"the {s.queue} queue is empty — ctrl+p for another queue or a document"
+
     async def action_confirm(self) -> None:
-        if self.session.current is None:
-            self.notify("There is no sentence here to confirm.", markup=False)
+        if self.no_live_item("Enter"):
             return
         moved = await self.act("confirm", self.session.confirm, self.shown)
         if moved is None:
@@ -134,16 +141,21 @@ class TagScreen(SentenceScreen):
         self._confirms += 1
         if self._confirms % self.RETRAIN_EVERY == 0 and self.highlighter is not None:
             self.train()  # retrain in the background; the screen never waits for it
-        if not moved and self.session.queue == "assigned":
-            self.notify("Your assignment is finished. For anything else: ctrl+p, then the todo queue.", markup=False)
-        elif not moved:
-            self.notify(f"The {self.session.queue} queue is finished.", markup=False)
+        if not moved:
+            self.queue_finished()
+
+    def queue_finished(self) -> None:
+        if self.session.queue == "assigned":
+            self.notify(f"Your assignment is finished — {render.FINISHED_HINT}; ctrl+p, then the todo queue, for "
+                        "anything else.", markup=False)
+        else:
+            self.notify(f"The {self.session.queue} queue is finished — {render.FINISHED_HINT}.", markup=False)
 
     async def action_accept(self) -> None:
         if not self.suggest_enabled:
             self.notify("Suggestions are off.", markup=False)
             return
-        if self.session.current is None:
+        if self.no_live_item("="):
             return
         picks = [x.tag for x in self.suggestions if x.score >= (self.suggester.threshold if self.suggester else 1)]
         if not picks:
@@ -169,14 +181,18 @@ class TagScreen(SentenceScreen):
             self.notify("Nothing to redo.", markup=False)
 
     async def action_flag(self) -> None:
+        if self.no_live_item("!"):
+            return
         await self.act("flag", self.session.toggle_flag, self.shown)
 
     async def action_skip(self) -> None:
-        await self.act("skip", self.session.skip, self.shown)
+        if self.no_live_item("-"):
+            return
+        if await self.act("skip", self.session.skip, self.shown) is False:
+            self.queue_finished()
 
     async def action_note(self) -> None:
-        if self.session.current is None:
-            self.notify("There is no sentence here to annotate.", markup=False)
+        if self.no_live_item(";"):
             return
 
         async def save(note: str) -> None:
