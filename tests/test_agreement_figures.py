@@ -1,18 +1,18 @@
-"""Figures a paper can cite: Gwet's AC1 against irrCAC, α per document, annotators against gold
-(against scikit-learn), the hierarchy distance, the MIN_SHARED rule and the sample restriction."""
+"""Figures a paper can cite: Gwet's AC1 against irrCAC's values (stored with their provenance in
+tests/data/agreement_reference.json: irrCAC pins old scipy/numpy, so it is not installed with the suite),
+α per document, annotators against gold (against scikit-learn), the hierarchy distance, the MIN_SHARED rule
+and the sample restriction."""
 
 from __future__ import annotations
 
 import itertools
 import json
 import random
-import warnings
+from pathlib import Path
 
 import krippendorff
 import numpy as np
-import pandas as pd
 import pytest
-from irrCAC.raw import CAC
 from sklearn.metrics import precision_recall_fscore_support
 
 from annotator.measure import agreement as ag
@@ -21,22 +21,36 @@ from annotator.measure.report import hierarchy_matrix, report
 from annotator.store import State, Store
 from test_agreement import codes_from_matrix, random_sets
 
+REFERENCE = json.loads((Path(__file__).parent / "data" / "agreement_reference.json").read_text(encoding="utf-8"))
 
-def irr_ac1(c: ag.Codes, categories=None) -> float:
-    df = pd.DataFrame(np.where(c.codes >= 0, c.codes, np.nan).astype(float))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # irrCAC's own pandas SettingWithCopyWarning
-        return CAC(df, categories=categories, digits=15).gwet()["est"]["coefficient_value"]
+
+def matrix_codes(matrix) -> ag.Codes:
+    """A units × raters matrix of category codes (None: missing) as Codes (one singleton set per code)."""
+    codes = np.array([[-1 if v is None else v for v in row] for row in matrix], dtype=np.int64)
+    k = int(codes.max()) + 1
+    return ag.Codes(codes, [frozenset([str(i)]) for i in range(k)], np.zeros((k, 1), dtype=np.uint64))
 
 
 # --- Gwet's AC1 -------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("seed,coders,missing", [(0, 2, 0.0), (1, 2, 0.2), (2, 3, 0.3), (3, 4, 0.3), (4, 5, 0.4)])
-def test_ac1_over_tag_sets_matches_irrcac(seed, coders, missing):
-    rows = random_sets(random.Random(400 + seed), 70, coders, missing=missing)
-    c = codes_from_matrix(rows)
-    ours, reason = ag.gwet_ac1(c)
-    assert reason is None and ours == pytest.approx(irr_ac1(c), abs=1e-9)
+def test_the_reference_file_says_where_its_values_come_from():
+    p = REFERENCE["provenance"]
+    assert p["package"] == "irrCAC" and p["version"] and "gwet()" in p["functions"]
+    assert (Path(__file__).parent / p["script"].removeprefix("tests/")).exists()
+
+
+@pytest.mark.parametrize("case", REFERENCE["cases"], ids=lambda c: c["name"])
+def test_ac1_matches_irrcac(case):
+    c = matrix_codes(case["matrix"])
+    q = len(case["categories"]) if case["categories"] else None
+    ours, reason = ag.gwet_ac1(c, categories=q)
+    assert reason is None and ours == pytest.approx(case["gwet_ac1"], abs=1e-9)
+
+
+def test_reference_inputs_are_still_what_the_generators_make():
+    """The stored matrices are the ones the earlier tests built (random_sets, codes_from_matrix)."""
+    rows = random_sets(random.Random(400), 70, 2, missing=0.0)
+    assert codes_from_matrix(rows).codes.tolist() == REFERENCE["cases"][0]["matrix"]
 
 
 def binary(rows_of_sets, tag):
@@ -46,15 +60,6 @@ def binary(rows_of_sets, tag):
 def binary_codes(rows) -> ag.Codes:
     codes = np.array([[-1 if v is None else v for v in row] for row in rows], dtype=np.int64)
     return ag.Codes(codes, [frozenset(), frozenset(["t"])], np.array([[0], [1]], dtype=np.uint64))
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_ac1_per_tag_binary_matches_irrcac_with_two_categories(seed):
-    rows = random_sets(random.Random(500 + seed), 80, 3, missing=0.2)
-    for tag in "abcde":
-        c = binary_codes(binary(rows, tag))
-        ours, _ = ag.gwet_ac1(c, categories=2)
-        assert ours == pytest.approx(irr_ac1(c, categories=[0, 1]), abs=1e-9)
 
 
 def test_rare_tag_kappa_collapses_ac1_does_not():
@@ -68,8 +73,22 @@ def test_rare_tag_kappa_collapses_ac1_does_not():
     ac1, _ = ag.gwet_ac1(c, categories=2)
     assert kappa < 0.5 and alpha < 0.5  # the prevalence paradox: 98% raw agreement, κ ≈ 0.49
     assert ac1 > 0.95
-    assert ac1 == pytest.approx(irr_ac1(c, categories=[0, 1]), abs=1e-9)
+    stored = next(x for x in REFERENCE["cases"] if x["name"].startswith("rare tag"))
+    assert stored["matrix"] == rows and ac1 == pytest.approx(stored["gwet_ac1"], abs=1e-9)
     assert ag.percent_agreement(c) == pytest.approx(196 / 200)
+
+
+@pytest.mark.parametrize("case", [c for c in REFERENCE["cases"] if "fleiss_kappa" in c], ids=lambda c: c["name"])
+def test_small_samples_reproduce_fleiss_and_percent_agreement(case):
+    """Two subjects are enough for every coefficient to be defined: they are computed, not withheld.
+    Randolph's free-marginal κ is (P̄ − 1/q)/(1 − 1/q) from the same P̄ (irrCAC's Brennan–Prediger)."""
+    c = matrix_codes(case["matrix"])
+    fleiss, reason = ag.fleiss_kappa(c)
+    assert reason is None and fleiss == pytest.approx(case["fleiss_kappa"], abs=1e-9)
+    p = ag.percent_agreement(c)
+    assert p == pytest.approx(case["percent_agreement"], abs=1e-9)
+    q = len({v for row in case["matrix"] for v in row if v is not None})
+    assert (p - 1 / q) / (1 - 1 / q) == pytest.approx(case["brennan_prediger"], abs=1e-9)
 
 
 def test_ac1_degenerate_cases_have_reasons():
@@ -294,7 +313,7 @@ def test_hierarchy_option_adds_alpha_hierarchy(double_db, taxonomy):
         assert heading in r.output
 
 
-def test_pair_and_tag_ac1_in_the_report_match_irrcac(double_db, taxonomy):
+def test_pair_and_tag_ac1_in_the_report_are_the_checked_function_on_the_right_rows(double_db, taxonomy):
     from annotator.measure.report import collect
 
     store = Store(double_db)
@@ -313,14 +332,14 @@ def test_pair_and_tag_ac1_in_the_report_match_irrcac(double_db, taxonomy):
         sub = c.codes[:, [a, b]]
         sub = sub[(sub >= 0).all(axis=1)]
         assert p["shared_items"] == len(sub)
-        assert p["gwet_ac1"] == pytest.approx(irr_ac1(ag.Codes(sub, c.sets, c.bits)), abs=1e-9)
+        assert p["gwet_ac1"] == pytest.approx(ag.gwet_ac1(ag.Codes(sub, c.sets, c.bits))[0], abs=1e-12)
     tm = ag.tag_matrix(c, len(vocab))
     for tag in ("study", "plan"):
         f = rep["per_tag"][tag]
         t = vocab.index(tag)
         b = np.where(c.codes >= 0, tm[np.maximum(c.codes, 0), t].astype(np.int64), -1)
-        assert f["gwet_ac1"] == pytest.approx(irr_ac1(binary_codes(b.tolist()), categories=[0, 1]), abs=1e-9)
-    assert rep["overall"]["gwet_ac1"] == pytest.approx(irr_ac1(c), abs=1e-9)
+        assert f["gwet_ac1"] == pytest.approx(ag.gwet_ac1(binary_codes(b.tolist()), categories=2)[0], abs=1e-12)
+    assert rep["overall"]["gwet_ac1"] == pytest.approx(ag.gwet_ac1(c)[0], abs=1e-12)
     store.close()
 
 
