@@ -189,7 +189,8 @@ def test_alpha_hierarchy_matches_krippendorff_package_with_the_same_metric(taxon
 
 # --- the report: pairs, tags, documents, gold, sample ---------------------------------------------------------
 
-def test_report_pairs_tags_and_documents_obey_min_shared(double_db, taxonomy):
+def test_report_pairs_tags_and_documents_mark_small_samples(double_db, taxonomy):
+    """Under MIN_SHARED items a figure is still given when defined, marked reliable=false with its caution."""
     store = Store(double_db)
     sid = next(store.iter_units("sentence")).id
     store.change("annotation", sid, "stray", "confirm", State(("study",), "done"))
@@ -198,17 +199,20 @@ def test_report_pairs_tags_and_documents_obey_min_shared(double_db, taxonomy):
     pairs = {(p["a"], p["b"]): p for p in rep["pairs"]}
     ab = pairs[("alice", "bob")]
     assert ab["gwet_ac1"] is not None and ab["shared_items"] == rep["items"]
-    assert pairs[("alice", "stray")]["gwet_ac1"] is None and "at least 5" in pairs[("alice", "stray")]["reason"]
+    assert ab["reliable"] and ab["caution"] is None
+    stray = pairs[("alice", "stray")]
+    assert stray["shared_items"] == 1 and not stray["reliable"] and stray["caution"] == "n = 1: too few items to rely on"
     for tag, f in rep["per_tag"].items():
+        assert f["gwet_ac1"] is not None  # binary AC1 is defined whenever an item has two judgments
         if f["items_with_tag"] < ag.MIN_SHARED:
-            assert f["alpha"] is None and f["kappa"] is None and f["gwet_ac1"] is None
-            assert "at least 5" in f["reasons"]["alpha"]
+            assert not f["reliable"] and f["caution"] == f"n = {f['items_with_tag']}: too few items to rely on"
         else:
-            assert f["gwet_ac1"] is not None
+            assert f["reliable"] and f["caution"] is None
     assert any(f["items_with_tag"] < ag.MIN_SHARED for f in rep["per_tag"].values())  # the check ran
     docs = rep["per_document"]
     assert sum(d["items"] for d in docs.values()) == rep["items"] and all(d["title"] for d in docs.values())
     assert all(d["alpha_masi"] is not None for d in docs.values() if d["items"] >= ag.MIN_SHARED)
+    assert all(d["reliable"] == (d["items"] >= ag.MIN_SHARED) for d in docs.values())
     assert rep["versus_gold"] == {}  # no gold yet
     store.close()
 
@@ -227,7 +231,7 @@ def test_per_document_alpha_equals_alpha_on_that_document(double_db, taxonomy):
     store.close()
 
 
-def test_small_document_gets_no_figure(double_db, taxonomy):
+def test_small_document_gets_a_marked_figure(double_db, taxonomy):
     store = Store(double_db)
     units = [u.id for u in store.iter_units("sentence")]
     docs: dict = {}
@@ -236,9 +240,14 @@ def test_small_document_gets_no_figure(double_db, taxonomy):
     first, second = list(docs)[:2]
     sample = set(docs[first][:3]) | set(docs[second])
     rep = report(store, taxonomy, bootstrap=0, sample=sample)
-    assert rep["per_document"][first]["alpha_masi"] is None
-    assert "only 3" in rep["per_document"][first]["reason"]
-    assert rep["per_document"][second]["alpha_masi"] is not None
+    small = rep["per_document"][first]
+    assert small["items"] == 3 and not small["reliable"] and small["caution"] == "n = 3: too few items to rely on"
+    items, _, _ = __import__("annotator.measure.report", fromlist=["collect"]).collect(store, sample=set(docs[first][:3]))
+    ids = list(items)
+    c = ag.encode([items[i] for i in ids], list(taxonomy.tags), ids, rep["annotators"])
+    want = ag.alpha(c, "masi")
+    assert small["alpha_masi"] == (None if want.value is None else pytest.approx(want.value, abs=1e-12))
+    assert rep["per_document"][second]["alpha_masi"] is not None and rep["per_document"][second]["reliable"]
     store.close()
 
 
@@ -268,7 +277,8 @@ def test_versus_gold_per_annotator(double_db, taxonomy):
             p, r, f, _ = precision_recall_fscore_support(true, pred, average=avg, labels=used, zero_division=0)
             assert (v[avg]["precision"], v[avg]["recall"], v[avg]["f1"]) == pytest.approx((p, r, f), abs=1e-12)
     few = report(store, taxonomy, bootstrap=0, sample=set(list(gold)[:3]))
-    assert few["versus_gold"]["alice"]["micro"] is None and "at least 5" in few["versus_gold"]["alice"]["reason"]
+    small = few["versus_gold"]["alice"]
+    assert small["micro"] is not None and not small["reliable"] and small["caution"] == "n = 3: too few items to rely on"
     store.close()
 
 
@@ -306,8 +316,8 @@ def test_hierarchy_option_adds_alpha_hierarchy(double_db, taxonomy):
     assert rep["pairs"][0]["alpha_hierarchy"] is not None
     assert all("alpha_hierarchy" in d for d in rep["per_document"].values())
     assert {k: v for k, v in rep["overall"].items() if not k.startswith("alpha_hierarchy")} == plain["overall"]
-    r = CliRunner().invoke(cli, ["--db", str(double_db), "agree", "--distance", "hierarchy", "--bootstrap", "20"],
-                           env={"COLUMNS": "220"})
+    r = CliRunner().invoke(cli, ["--db", str(double_db), "agree", "--distance", "hierarchy", "--bootstrap", "20",
+                                 "--all"], env={"COLUMNS": "220"})
     assert r.exit_code == 0
     for heading in ("α hier", "AC1", "Per document", "Annotator pairs"):
         assert heading in r.output
@@ -343,18 +353,18 @@ def test_pair_and_tag_ac1_in_the_report_are_the_checked_function_on_the_right_ro
     store.close()
 
 
-def test_table_shows_a_dash_and_the_reason_for_a_rare_tag(double_db, taxonomy):
+def test_table_marks_a_rare_tags_figures(double_db, taxonomy):
     from click.testing import CliRunner
 
     from annotator.cli import cli
     rep = report(Store(double_db), taxonomy, bootstrap=0)
     rare = [t for t, f in rep["per_tag"].items() if f["items_with_tag"] < ag.MIN_SHARED]
     assert rare
-    r = CliRunner().invoke(cli, ["--db", str(double_db), "agree", "--bootstrap", "0", "--sample", "all"],
+    r = CliRunner().invoke(cli, ["--db", str(double_db), "agree", "--bootstrap", "0", "--sample", "all", "--all"],
                            env={"COLUMNS": "220"})
     assert r.exit_code == 0
     line = next(ln for ln in r.output.splitlines() if f" {rare[0]} " in ln)
-    assert "—" in line and "at least 5 needed" in line
+    assert "too few items to rely on" in line
 
 
 async def test_review_dashboard_shows_ac1(double_db, taxonomy):
@@ -430,16 +440,26 @@ def test_facet_scopes_gold_scores_and_documents(double_db, taxonomy):
     store.close()
 
 
-def test_no_overall_figure_from_fewer_than_min_shared_items(store, taxonomy):
-    """One or two double-annotated items give "—" with the reason for every overall and facet figure."""
+def test_overall_figures_from_fewer_than_min_shared_items_are_given_and_marked(store, taxonomy):
+    """Four double-annotated items: every defined overall and facet figure is given, marked as too few."""
     from annotator.measure import agreement as ag_mod
     from annotator.measure.report import report
 
     ids = [u.id for u in store.iter_units("sentence")][:ag_mod.MIN_SHARED - 1]
     tag = next(iter(taxonomy.tags))
-    store.import_judgments([{"sentence_id": sid, "annotator": who, "labels": [tag] if who == "a" else []}
-                            for sid in ids for who in ("a", "b")])
+    store.import_judgments([{"sentence_id": sid, "annotator": who, "labels": [tag] if who == "a" or i < 2 else []}
+                            for i, sid in enumerate(ids) for who in ("a", "b")])
     rep = report(store, taxonomy, bootstrap=20)
-    for scope in [rep["overall"], *rep["facets"].values()]:
-        assert scope["alpha_masi"] is None and scope["gwet_ac1"] is None and scope["cohen_kappa"] is None
-        assert "at least" in scope["reasons"]["alpha_masi"]
+    o = rep["overall"]
+    assert o["items"] == 4 and not o["reliable"] and o["caution"] == "n = 4: too few items to rely on"
+    c = codes_from_matrix([[{tag}, {tag}], [{tag}, {tag}], [{tag}, set()], [{tag}, set()]])
+    assert o["percent_agreement"] == pytest.approx(0.5)
+    assert o["alpha_masi"] == pytest.approx(ag.alpha(c, "masi").value) and o["alpha_masi_ci95"] is not None
+    assert o["gwet_ac1"] == pytest.approx(ag.gwet_ac1(c)[0]) and o["cohen_kappa"] == pytest.approx(ag.cohen_kappa(c)[0])
+    assert o["fleiss_kappa"] == pytest.approx(ag.fleiss_kappa(c)[0]) and o["reasons"] == {}
+    facet = next(f.id for f in taxonomy.facets if tag in {t.id for t in f.tags})
+    assert rep["facets"][facet]["alpha_masi"] == pytest.approx(o["alpha_masi"])
+    for name, scope in rep["facets"].items():
+        assert not scope["reliable"]
+        if name != facet:  # nobody chose a tag of this facet: α is undefined, and says why
+            assert scope["alpha_masi"] is None and "expected disagreement is 0" in scope["reasons"]["alpha_masi"]
