@@ -42,7 +42,7 @@ def stats_cmd(words, top):
         unknown = tp["active_seconds"] is None
         a.add_row(Text(who), *(str(st.get(k, 0)) for k in ("done", "skipped", "flagged", "draft")),
                   "n/a" if unknown else f"{tp['active_seconds'] / 3600:.2f}",
-                  "n/a" if unknown else fmt3(tp.get("per_hour")).replace(".000", ""))
+                  "n/a" if unknown or tp.get("per_hour") is None else fmt3(tp["per_hour"]).replace(".000", ""))
     print_table(out, a)
     for line in reasons:
         out.print(line)
