@@ -256,7 +256,8 @@ def _predict(store, taxonomy, doc, threshold, as_json):
 def suggest_cmd(evaluate, predict, doc, folds, by, labels_file, seed, threshold, as_json):
     """Tag suggestions as the tagging screen shows them (trained on this database's done judgments and
     gold): --predict lists them per sentence, --evaluate cross-validates them (folds by document, a
-    learning curve at 50, 100, 200 and all training sentences) next to the taxonomy's keyword rules."""
+    learning curve at 50, 100, 200 — the sizes below every fold's training set — and all training sentences)
+    next to the taxonomy's keyword rules."""
     if evaluate == predict:
         raise click.UsageError("give one of --evaluate or --predict")
     if doc is not None and not predict:
