@@ -190,15 +190,15 @@ def _evaluate(store, taxonomy, labels_file, folds, seed, threshold, by, as_json)
                 examples.append((unit.doc, unit.text, labels))
     groups = len({d for d, _, _ in examples}) if by == "document" else len(examples)
     if groups < folds:
-        what = "documents" if by == "document" else "sentences"
-        raise AnnotatorError(f"{len(examples)} sentences with resolved labels in {groups} {what}: "
-                             f"need at least {folds} {what} for {folds} folds (try --folds or --by sentence)")
+        what = "document" if by == "document" else "sentence"
+        raise AnnotatorError(f"{count(len(examples), 'sentence')} with resolved labels in {count(groups, what)}: "
+                             f"need at least {count(folds, what)} for {folds} folds (try --folds or --by sentence)")
     result = evaluate(examples, taxonomy, Highlighter(taxonomy), folds=folds, seed=seed, threshold=threshold, by=by)
     if as_json:
         say(to_json(result, indent=2))
         return
     out = console()
-    t = Table(title=f"{result['examples']} sentences, {folds} folds by {by}: keyword rules vs what the screen shows")
+    t = Table(title=f"{count(result['examples'], 'sentence')}, {folds} folds by {by}: keyword rules vs what the screen shows")
     for c in ("tag", "support", "kw P", "kw R", "kw F1", "screen P", "screen R", "screen F1"):
         t.add_column(c, justify="right" if c != "tag" else "left")
     for tag in taxonomy.tags:

@@ -17,5 +17,5 @@ def plural(word: str) -> str:
 
 def count(n: int, word: str, many: str | None = None) -> str:
     """``n`` and the noun in the right number: count(1, "document") → "1 document"; ``many`` for irregular
-    plurals. Thousands are grouped (12,345)."""
-    return f"{n:,} {word if n == 1 else (many or plural(word))}"
+    plurals."""
+    return f"{n} {word if n == 1 else (many or plural(word))}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from annotator.core.errors import AnnotatorError
 from annotator.measure.stats import throughput
+from annotator.core.words import count
 
 
 def progress(store) -> dict:
@@ -72,5 +73,6 @@ def table_rows(rep: dict) -> list[tuple[str, ...]]:
 def overlap_line(rep: dict) -> str:
     o = rep["overlap"]
     ready = "—" if o["percent_ready"] is None else f"{o['percent_ready']:.1f}%"
-    return (f"overlap sample: {o['with_two_done']} of {o['items']} sentences have two or more done judgments "
+    return (f"overlap sample: {o['with_two_done']} of {count(o['items'], 'sentence')} "
+            f"{'has' if o['with_two_done'] == 1 else 'have'} two or more done judgments "
             f"({ready}); {o['all_done']} have all of theirs")

@@ -10,6 +10,7 @@ from annotator.store import Store
 from annotator.core.model import IDLE_SECONDS as IDLE  # a longer gap between two events is a break
 from annotator.core.model import MIN_ACTIVE_SECONDS
 from annotator.core.taxonomy import Taxonomy
+from annotator.core.words import count
 
 
 
@@ -75,11 +76,11 @@ def throughput(store: Store) -> dict[str, dict]:
         d = out.setdefault(who, {"confirmed": 0, "active_seconds": None, "per_hour": None})
         d["untimed"] = n
         if d["confirmed"]:
-            left = f"{n} done judgments without event times left out (merged from an export or imported)"
+            left = f"{count(n, 'done judgment')} without event times left out (merged from an export or imported)"
             d["reason"] = f"{d['reason']}; {left}" if d.get("reason") else left
         else:
             d["active_seconds"] = None
-            d["reason"] = f"n/a: {n} done judgments without event times (merged from an export or imported)"
+            d["reason"] = f"n/a: {count(n, 'done judgment')} without event times (merged from an export or imported)"
     for who in store.annotators():
         if who not in out:  # judgments but no tagging event at all (drafts or skips from an export)
             out[who] = {"confirmed": 0, "active_seconds": None, "per_hour": None, "untimed": 0,

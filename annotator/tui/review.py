@@ -23,6 +23,7 @@ from annotator.tui.messages import (AgreementReady, GoldStateReady, HighlighterR
 from annotator.tui.keys import REVIEW, REVIEW_TAG_KEYS_HELP, OrderedKeys, bindings, help_rows, keymap, spec
 from annotator.tui.modals import HelpScreen, PaletteScreen
 from annotator.tui.palette import review_entries
+from annotator.core.words import count
 
 COPY_KEYS = [f"f{i}" for i in range(1, 10)]
 GRID_LEGEND = (f"The grid: a row per tag, a column per annotator (F1… copies that column into gold), then the "
@@ -120,7 +121,7 @@ class ReviewScreen(SentenceScreen):
         if self._no_item():
             return
         if i >= len(self.session.annotators):
-            self.notify(f"F{i + 1}: this item has only {len(self.session.annotators)} annotators.", markup=False)
+            self.notify(f"F{i + 1}: this item has only {count(len(self.session.annotators), 'annotator')}.", markup=False)
             self.app.drop_typed_ahead()
             return
         await self.act("gold_copy", self.session.copy_from, self.session.annotators[i])
@@ -262,7 +263,7 @@ class DashboardScreen(OrderedKeys, Screen):
         m = rep.get("measured_on") or {}
         on = "the plan's overlap sample" if m.get("scope", "all") != "all" else "every double-annotated sentence"
         small = f" · {o['caution']}" if o.get("caution") else ""
-        t = Table(title=render.plain(f"{rep['items']} items ({on}){small} · annotators: {', '.join(rep['annotators'])}"),
+        t = Table(title=render.plain(f"{count(rep['items'], 'item')} ({on}){small} · annotators: {', '.join(rep['annotators'])}"),
                   box=None)
         for c in ("figure", "all facets", *rep["facets"]):
             t.add_column(render.plain(c))
