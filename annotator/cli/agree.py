@@ -52,9 +52,13 @@ def _heading(rep: dict, out) -> None:
                        else f"measured on: {m['why']}", style="dim"))
 
 
-def _notes(out, scopes) -> None:
-    """The caution of a small sample, and why an undefined figure is "—", once each."""
-    notes = {f["caution"] for _, f in scopes if f.get("caution")} | {r for _, f in scopes for r in f["reasons"].values()}
+SUMMARY_KEYS = ("alpha_masi", "alpha_hierarchy", "alpha_nominal", "percent_agreement", "gwet_ac1", "cohen_kappa")
+
+
+def _notes(out, scopes, keys: tuple[str, ...] | None = None) -> None:
+    """The caution of a small sample, and why an undefined figure (of ``keys``: the ones shown) is "—"."""
+    notes = {f["caution"] for _, f in scopes if f.get("caution")}
+    notes |= {r for _, f in scopes for k, r in f["reasons"].items() if keys is None or k in keys}
     for r in sorted(notes):
         out.print(Text(f"  — {r}", style="dim"))
 
@@ -74,7 +78,7 @@ def render_summary(rep: dict, taxonomy, out) -> None:
                   *([_fmt(f["alpha_hierarchy"], ok)] if hier else []), _fmt(f["alpha_nominal"], ok),
                   _num(f["percent_agreement"]), _fmt(f["gwet_ac1"], ok), _fmt(f["cohen_kappa"], ok))
     print_table(out, t)
-    _notes(out, scopes)
+    _notes(out, scopes, SUMMARY_KEYS)
     if rep["pairs"]:
         out.print()
         print_table(out, _pairs_table(rep, hier, simple=True))
@@ -94,8 +98,13 @@ def render_summary(rep: dict, taxonomy, out) -> None:
     few = [tag for tag, f in tags.items() if not f.get("reliable", True)]
     if few:
         out.print()
-        out.print(Text(f"{count(len(few), 'tag')} on fewer than {ag_min()} items (figures given, not to be relied on): "
-                       + ", ".join(f"{tag} {tags[tag]['items_with_tag']}" for tag in few), style="dim"))
+        by_n: dict[int, list[str]] = {}
+        for tag in few:
+            by_n.setdefault(tags[tag]["items_with_tag"], []).append(tag)
+        groups = "; ".join(f"{count(n, 'item') if i == 0 else n}: {', '.join(ts)}"
+                           for i, (n, ts) in enumerate(sorted(by_n.items())))
+        out.print(Text(f"{count(len(few), 'tag')} on fewer than {ag_min()} items (figures given, not to be relied on) "
+                       f"— on {groups}", style="dim"))
     if rep["versus_gold"]:
         out.print(Text("against gold (F1 micro): " + ", ".join(
             f"{name} {_f1(g)} on {count(g['items'], 'item')}" for name, g in rep["versus_gold"].items())))
@@ -127,7 +136,10 @@ def _pairs_table(rep: dict, hier: bool, simple: bool = False) -> Table:
     for p in rep["pairs"]:
         ok = p.get("reliable", True)
         extra = [_fmt(p["alpha_hierarchy"], ok)] if hier else []
-        note = "; ".join(x for x in (p.get("caution"), p.get("reason")) if x)
+        if simple:  # the summary: why, in a few words (--all gives the reasons)
+            note = "no shared item" if not p["shared_items"] else ("" if ok else "too few items to rely on")
+        else:
+            note = "; ".join(x for x in (p.get("caution"), p.get("reason")) if x)
         t.add_row(Text(p["a"]), Text(p["b"]), str(p["shared_items"]), _fmt(p["alpha_masi"], ok), *extra,
                   _fmt(p["cohen_kappa"], ok), _fmt(p["gwet_ac1"], ok), Text(note, style="dim"))
     return t
