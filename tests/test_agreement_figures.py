@@ -463,3 +463,23 @@ def test_overall_figures_from_fewer_than_min_shared_items_are_given_and_marked(s
         assert not scope["reliable"]
         if name != facet:  # nobody chose a tag of this facet: α is undefined, and says why
             assert scope["alpha_masi"] is None and "expected disagreement is 0" in scope["reasons"]["alpha_masi"]
+
+
+def test_a_two_item_pilot_shows_every_figure_marked(seeded_db):
+    """A pilot of two sentences: the summary shows the figures (not "—") with the small-sample mark."""
+    from click.testing import CliRunner
+
+    from annotator.cli import cli
+
+    store = Store(seeded_db)
+    ids = [u.id for u in store.iter_units("sentence")][:2]
+    store.import_judgments([{"sentence_id": sid, "annotator": who, "labels": ["study"] if who == "a" or i == 0
+                             else ["plan"]} for i, sid in enumerate(ids) for who in ("a", "b")])
+    store.close()
+    rep = json.loads(CliRunner().invoke(cli, ["--db", str(seeded_db), "agree", "--json", "--bootstrap", "0"]).output)
+    o = rep["overall"]
+    assert o["items"] == 2 and o["reliable"] is False and o["caution"] == "n = 2: too few items to rely on"
+    assert o["percent_agreement"] == 0.5 and o["gwet_ac1"] == pytest.approx(0.2) and o["reasons"] == {}
+    assert o["fleiss_kappa"] == pytest.approx(-1 / 3)  # irrCAC: "2 subjects, 2 raters, disagree on one"
+    r = CliRunner().invoke(cli, ["--db", str(seeded_db), "agree", "--bootstrap", "0"], env={"COLUMNS": "80"})
+    assert r.exit_code == 0 and "n = 2: too few items to rely on" in r.output and "0.200" in r.output
