@@ -302,7 +302,8 @@ class DashboardScreen(OrderedKeys, Screen):
                       key=lambda kv: (kv[1]["alpha"] is None, kv[1]["alpha"] or 0), reverse=not self.ascending)
         tax = self.session.taxonomy
         for tag, f in rows:
-            dt.add_row(render.plain(tag), render.plain(tax.tags[tag].title if tag in tax.tags else ""), bar(f["alpha"]),
+            dt.add_row(render.plain(tag), render.plain(tax.tags[tag].title if tag in tax.tags else ""),
+                       bar(f["alpha"], reliable=f.get("reliable", True)),
                        Text("—" if f["kappa"] is None else f"{f['kappa']:.3f}"),
                        Text("—" if f["gwet_ac1"] is None else f"{f['gwet_ac1']:.3f}"), Text(str(f["support"])))
 
