@@ -204,7 +204,7 @@ def test_json_never_contains_nan():
     assert not math.isnan(ag.alpha(codes_from_matrix([[{"a"}, {"b"}], [{"a"}, {"a"}]]), "nominal").value)
 
 
-def test_a_stray_judgment_by_another_person_leaves_every_kappa_and_no_figure_from_one_item(double_db, taxonomy):
+def test_a_stray_judgment_by_another_person_leaves_every_kappa_and_marks_the_one_item_pair(double_db, taxonomy):
     from annotator.measure.report import report
     from annotator.store import State, Store
 
@@ -217,5 +217,6 @@ def test_a_stray_judgment_by_another_person_leaves_every_kappa_and_no_figure_fro
     pairs = {(p["a"], p["b"]): p for p in rep["pairs"]}
     assert pairs[("alice", "bob")]["cohen_kappa"] is not None
     stray = pairs[("alice", "stray")]
-    assert stray["shared_items"] == 1 and stray["alpha_masi"] is None and stray["cohen_kappa"] is None
-    assert "at least 5" in stray["reason"]
+    assert stray["shared_items"] == 1 and not stray["reliable"] and stray["caution"] == "n = 1: too few items to rely on"
+    sub = codes_from_matrix([[set(store.annotation(sid, "alice").labels), {"study"}]])
+    assert stray["cohen_kappa"] == ag.cohen_kappa(sub)[0]  # given when defined, even from one item

@@ -1,18 +1,18 @@
-"""Figures a paper can cite: Gwet's AC1 against irrCAC, α per document, annotators against gold
-(against scikit-learn), the hierarchy distance, the MIN_SHARED rule and the sample restriction."""
+"""Figures a paper can cite: Gwet's AC1 against irrCAC's values (stored with their provenance in
+tests/data/agreement_reference.json: irrCAC pins old scipy/numpy, so it is not installed with the suite),
+α per document, annotators against gold (against scikit-learn), the hierarchy distance, the MIN_SHARED rule
+and the sample restriction."""
 
 from __future__ import annotations
 
 import itertools
 import json
 import random
-import warnings
+from pathlib import Path
 
 import krippendorff
 import numpy as np
-import pandas as pd
 import pytest
-from irrCAC.raw import CAC
 from sklearn.metrics import precision_recall_fscore_support
 
 from annotator.measure import agreement as ag
@@ -21,22 +21,36 @@ from annotator.measure.report import hierarchy_matrix, report
 from annotator.store import State, Store
 from test_agreement import codes_from_matrix, random_sets
 
+REFERENCE = json.loads((Path(__file__).parent / "data" / "agreement_reference.json").read_text(encoding="utf-8"))
 
-def irr_ac1(c: ag.Codes, categories=None) -> float:
-    df = pd.DataFrame(np.where(c.codes >= 0, c.codes, np.nan).astype(float))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # irrCAC's own pandas SettingWithCopyWarning
-        return CAC(df, categories=categories, digits=15).gwet()["est"]["coefficient_value"]
+
+def matrix_codes(matrix) -> ag.Codes:
+    """A units × raters matrix of category codes (None: missing) as Codes (one singleton set per code)."""
+    codes = np.array([[-1 if v is None else v for v in row] for row in matrix], dtype=np.int64)
+    k = int(codes.max()) + 1
+    return ag.Codes(codes, [frozenset([str(i)]) for i in range(k)], np.zeros((k, 1), dtype=np.uint64))
 
 
 # --- Gwet's AC1 -------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("seed,coders,missing", [(0, 2, 0.0), (1, 2, 0.2), (2, 3, 0.3), (3, 4, 0.3), (4, 5, 0.4)])
-def test_ac1_over_tag_sets_matches_irrcac(seed, coders, missing):
-    rows = random_sets(random.Random(400 + seed), 70, coders, missing=missing)
-    c = codes_from_matrix(rows)
-    ours, reason = ag.gwet_ac1(c)
-    assert reason is None and ours == pytest.approx(irr_ac1(c), abs=1e-9)
+def test_the_reference_file_says_where_its_values_come_from():
+    p = REFERENCE["provenance"]
+    assert p["package"] == "irrCAC" and p["version"] and "gwet()" in p["functions"]
+    assert (Path(__file__).parent / p["script"].removeprefix("tests/")).exists()
+
+
+@pytest.mark.parametrize("case", REFERENCE["cases"], ids=lambda c: c["name"])
+def test_ac1_matches_irrcac(case):
+    c = matrix_codes(case["matrix"])
+    q = len(case["categories"]) if case["categories"] else None
+    ours, reason = ag.gwet_ac1(c, categories=q)
+    assert reason is None and ours == pytest.approx(case["gwet_ac1"], abs=1e-9)
+
+
+def test_reference_inputs_are_still_what_the_generators_make():
+    """The stored matrices are the ones the earlier tests built (random_sets, codes_from_matrix)."""
+    rows = random_sets(random.Random(400), 70, 2, missing=0.0)
+    assert codes_from_matrix(rows).codes.tolist() == REFERENCE["cases"][0]["matrix"]
 
 
 def binary(rows_of_sets, tag):
@@ -46,15 +60,6 @@ def binary(rows_of_sets, tag):
 def binary_codes(rows) -> ag.Codes:
     codes = np.array([[-1 if v is None else v for v in row] for row in rows], dtype=np.int64)
     return ag.Codes(codes, [frozenset(), frozenset(["t"])], np.array([[0], [1]], dtype=np.uint64))
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_ac1_per_tag_binary_matches_irrcac_with_two_categories(seed):
-    rows = random_sets(random.Random(500 + seed), 80, 3, missing=0.2)
-    for tag in "abcde":
-        c = binary_codes(binary(rows, tag))
-        ours, _ = ag.gwet_ac1(c, categories=2)
-        assert ours == pytest.approx(irr_ac1(c, categories=[0, 1]), abs=1e-9)
 
 
 def test_rare_tag_kappa_collapses_ac1_does_not():
@@ -68,8 +73,22 @@ def test_rare_tag_kappa_collapses_ac1_does_not():
     ac1, _ = ag.gwet_ac1(c, categories=2)
     assert kappa < 0.5 and alpha < 0.5  # the prevalence paradox: 98% raw agreement, κ ≈ 0.49
     assert ac1 > 0.95
-    assert ac1 == pytest.approx(irr_ac1(c, categories=[0, 1]), abs=1e-9)
+    stored = next(x for x in REFERENCE["cases"] if x["name"].startswith("rare tag"))
+    assert stored["matrix"] == rows and ac1 == pytest.approx(stored["gwet_ac1"], abs=1e-9)
     assert ag.percent_agreement(c) == pytest.approx(196 / 200)
+
+
+@pytest.mark.parametrize("case", [c for c in REFERENCE["cases"] if "fleiss_kappa" in c], ids=lambda c: c["name"])
+def test_small_samples_reproduce_fleiss_and_percent_agreement(case):
+    """Two subjects are enough for every coefficient to be defined: they are computed, not withheld.
+    Randolph's free-marginal κ is (P̄ − 1/q)/(1 − 1/q) from the same P̄ (irrCAC's Brennan–Prediger)."""
+    c = matrix_codes(case["matrix"])
+    fleiss, reason = ag.fleiss_kappa(c)
+    assert reason is None and fleiss == pytest.approx(case["fleiss_kappa"], abs=1e-9)
+    p = ag.percent_agreement(c)
+    assert p == pytest.approx(case["percent_agreement"], abs=1e-9)
+    q = len({v for row in case["matrix"] for v in row if v is not None})
+    assert (p - 1 / q) / (1 - 1 / q) == pytest.approx(case["brennan_prediger"], abs=1e-9)
 
 
 def test_ac1_degenerate_cases_have_reasons():
@@ -170,7 +189,8 @@ def test_alpha_hierarchy_matches_krippendorff_package_with_the_same_metric(taxon
 
 # --- the report: pairs, tags, documents, gold, sample ---------------------------------------------------------
 
-def test_report_pairs_tags_and_documents_obey_min_shared(double_db, taxonomy):
+def test_report_pairs_tags_and_documents_mark_small_samples(double_db, taxonomy):
+    """Under MIN_SHARED items a figure is still given when defined, marked reliable=false with its caution."""
     store = Store(double_db)
     sid = next(store.iter_units("sentence")).id
     store.change("annotation", sid, "stray", "confirm", State(("study",), "done"))
@@ -179,17 +199,20 @@ def test_report_pairs_tags_and_documents_obey_min_shared(double_db, taxonomy):
     pairs = {(p["a"], p["b"]): p for p in rep["pairs"]}
     ab = pairs[("alice", "bob")]
     assert ab["gwet_ac1"] is not None and ab["shared_items"] == rep["items"]
-    assert pairs[("alice", "stray")]["gwet_ac1"] is None and "at least 5" in pairs[("alice", "stray")]["reason"]
+    assert ab["reliable"] and ab["caution"] is None
+    stray = pairs[("alice", "stray")]
+    assert stray["shared_items"] == 1 and not stray["reliable"] and stray["caution"] == "n = 1: too few items to rely on"
     for tag, f in rep["per_tag"].items():
+        assert f["gwet_ac1"] is not None  # binary AC1 is defined whenever an item has two judgments
         if f["items_with_tag"] < ag.MIN_SHARED:
-            assert f["alpha"] is None and f["kappa"] is None and f["gwet_ac1"] is None
-            assert "at least 5" in f["reasons"]["alpha"]
+            assert not f["reliable"] and f["caution"] == f"n = {f['items_with_tag']}: too few items to rely on"
         else:
-            assert f["gwet_ac1"] is not None
+            assert f["reliable"] and f["caution"] is None
     assert any(f["items_with_tag"] < ag.MIN_SHARED for f in rep["per_tag"].values())  # the check ran
     docs = rep["per_document"]
     assert sum(d["items"] for d in docs.values()) == rep["items"] and all(d["title"] for d in docs.values())
     assert all(d["alpha_masi"] is not None for d in docs.values() if d["items"] >= ag.MIN_SHARED)
+    assert all(d["reliable"] == (d["items"] >= ag.MIN_SHARED) for d in docs.values())
     assert rep["versus_gold"] == {}  # no gold yet
     store.close()
 
@@ -208,7 +231,7 @@ def test_per_document_alpha_equals_alpha_on_that_document(double_db, taxonomy):
     store.close()
 
 
-def test_small_document_gets_no_figure(double_db, taxonomy):
+def test_small_document_gets_a_marked_figure(double_db, taxonomy):
     store = Store(double_db)
     units = [u.id for u in store.iter_units("sentence")]
     docs: dict = {}
@@ -217,9 +240,14 @@ def test_small_document_gets_no_figure(double_db, taxonomy):
     first, second = list(docs)[:2]
     sample = set(docs[first][:3]) | set(docs[second])
     rep = report(store, taxonomy, bootstrap=0, sample=sample)
-    assert rep["per_document"][first]["alpha_masi"] is None
-    assert "only 3" in rep["per_document"][first]["reason"]
-    assert rep["per_document"][second]["alpha_masi"] is not None
+    small = rep["per_document"][first]
+    assert small["items"] == 3 and not small["reliable"] and small["caution"] == "n = 3: too few items to rely on"
+    items, _, _ = __import__("annotator.measure.report", fromlist=["collect"]).collect(store, sample=set(docs[first][:3]))
+    ids = list(items)
+    c = ag.encode([items[i] for i in ids], list(taxonomy.tags), ids, rep["annotators"])
+    want = ag.alpha(c, "masi")
+    assert small["alpha_masi"] == (None if want.value is None else pytest.approx(want.value, abs=1e-12))
+    assert rep["per_document"][second]["alpha_masi"] is not None and rep["per_document"][second]["reliable"]
     store.close()
 
 
@@ -249,7 +277,8 @@ def test_versus_gold_per_annotator(double_db, taxonomy):
             p, r, f, _ = precision_recall_fscore_support(true, pred, average=avg, labels=used, zero_division=0)
             assert (v[avg]["precision"], v[avg]["recall"], v[avg]["f1"]) == pytest.approx((p, r, f), abs=1e-12)
     few = report(store, taxonomy, bootstrap=0, sample=set(list(gold)[:3]))
-    assert few["versus_gold"]["alice"]["micro"] is None and "at least 5" in few["versus_gold"]["alice"]["reason"]
+    small = few["versus_gold"]["alice"]
+    assert small["micro"] is not None and not small["reliable"] and small["caution"] == "n = 3: too few items to rely on"
     store.close()
 
 
@@ -287,14 +316,14 @@ def test_hierarchy_option_adds_alpha_hierarchy(double_db, taxonomy):
     assert rep["pairs"][0]["alpha_hierarchy"] is not None
     assert all("alpha_hierarchy" in d for d in rep["per_document"].values())
     assert {k: v for k, v in rep["overall"].items() if not k.startswith("alpha_hierarchy")} == plain["overall"]
-    r = CliRunner().invoke(cli, ["--db", str(double_db), "agree", "--distance", "hierarchy", "--bootstrap", "20"],
-                           env={"COLUMNS": "220"})
+    r = CliRunner().invoke(cli, ["--db", str(double_db), "agree", "--distance", "hierarchy", "--bootstrap", "20",
+                                 "--all"], env={"COLUMNS": "220"})
     assert r.exit_code == 0
     for heading in ("α hier", "AC1", "Per document", "Annotator pairs"):
         assert heading in r.output
 
 
-def test_pair_and_tag_ac1_in_the_report_match_irrcac(double_db, taxonomy):
+def test_pair_and_tag_ac1_in_the_report_are_the_checked_function_on_the_right_rows(double_db, taxonomy):
     from annotator.measure.report import collect
 
     store = Store(double_db)
@@ -313,29 +342,29 @@ def test_pair_and_tag_ac1_in_the_report_match_irrcac(double_db, taxonomy):
         sub = c.codes[:, [a, b]]
         sub = sub[(sub >= 0).all(axis=1)]
         assert p["shared_items"] == len(sub)
-        assert p["gwet_ac1"] == pytest.approx(irr_ac1(ag.Codes(sub, c.sets, c.bits)), abs=1e-9)
+        assert p["gwet_ac1"] == pytest.approx(ag.gwet_ac1(ag.Codes(sub, c.sets, c.bits))[0], abs=1e-12)
     tm = ag.tag_matrix(c, len(vocab))
     for tag in ("study", "plan"):
         f = rep["per_tag"][tag]
         t = vocab.index(tag)
         b = np.where(c.codes >= 0, tm[np.maximum(c.codes, 0), t].astype(np.int64), -1)
-        assert f["gwet_ac1"] == pytest.approx(irr_ac1(binary_codes(b.tolist()), categories=[0, 1]), abs=1e-9)
-    assert rep["overall"]["gwet_ac1"] == pytest.approx(irr_ac1(c), abs=1e-9)
+        assert f["gwet_ac1"] == pytest.approx(ag.gwet_ac1(binary_codes(b.tolist()), categories=2)[0], abs=1e-12)
+    assert rep["overall"]["gwet_ac1"] == pytest.approx(ag.gwet_ac1(c)[0], abs=1e-12)
     store.close()
 
 
-def test_table_shows_a_dash_and_the_reason_for_a_rare_tag(double_db, taxonomy):
+def test_table_marks_a_rare_tags_figures(double_db, taxonomy):
     from click.testing import CliRunner
 
     from annotator.cli import cli
     rep = report(Store(double_db), taxonomy, bootstrap=0)
     rare = [t for t, f in rep["per_tag"].items() if f["items_with_tag"] < ag.MIN_SHARED]
     assert rare
-    r = CliRunner().invoke(cli, ["--db", str(double_db), "agree", "--bootstrap", "0", "--sample", "all"],
+    r = CliRunner().invoke(cli, ["--db", str(double_db), "agree", "--bootstrap", "0", "--sample", "all", "--all"],
                            env={"COLUMNS": "220"})
     assert r.exit_code == 0
     line = next(ln for ln in r.output.splitlines() if f" {rare[0]} " in ln)
-    assert "—" in line and "at least 5 needed" in line
+    assert "too few items to rely on" in line
 
 
 async def test_review_dashboard_shows_ac1(double_db, taxonomy):
@@ -411,16 +440,46 @@ def test_facet_scopes_gold_scores_and_documents(double_db, taxonomy):
     store.close()
 
 
-def test_no_overall_figure_from_fewer_than_min_shared_items(store, taxonomy):
-    """One or two double-annotated items give "—" with the reason for every overall and facet figure."""
+def test_overall_figures_from_fewer_than_min_shared_items_are_given_and_marked(store, taxonomy):
+    """Four double-annotated items: every defined overall and facet figure is given, marked as too few."""
     from annotator.measure import agreement as ag_mod
     from annotator.measure.report import report
 
     ids = [u.id for u in store.iter_units("sentence")][:ag_mod.MIN_SHARED - 1]
     tag = next(iter(taxonomy.tags))
-    store.import_judgments([{"sentence_id": sid, "annotator": who, "labels": [tag] if who == "a" else []}
-                            for sid in ids for who in ("a", "b")])
+    store.import_judgments([{"sentence_id": sid, "annotator": who, "labels": [tag] if who == "a" or i < 2 else []}
+                            for i, sid in enumerate(ids) for who in ("a", "b")])
     rep = report(store, taxonomy, bootstrap=20)
-    for scope in [rep["overall"], *rep["facets"].values()]:
-        assert scope["alpha_masi"] is None and scope["gwet_ac1"] is None and scope["cohen_kappa"] is None
-        assert "at least" in scope["reasons"]["alpha_masi"]
+    o = rep["overall"]
+    assert o["items"] == 4 and not o["reliable"] and o["caution"] == "n = 4: too few items to rely on"
+    c = codes_from_matrix([[{tag}, {tag}], [{tag}, {tag}], [{tag}, set()], [{tag}, set()]])
+    assert o["percent_agreement"] == pytest.approx(0.5)
+    assert o["alpha_masi"] == pytest.approx(ag.alpha(c, "masi").value) and o["alpha_masi_ci95"] is not None
+    assert o["gwet_ac1"] == pytest.approx(ag.gwet_ac1(c)[0]) and o["cohen_kappa"] == pytest.approx(ag.cohen_kappa(c)[0])
+    assert o["fleiss_kappa"] == pytest.approx(ag.fleiss_kappa(c)[0]) and o["reasons"] == {}
+    facet = next(f.id for f in taxonomy.facets if tag in {t.id for t in f.tags})
+    assert rep["facets"][facet]["alpha_masi"] == pytest.approx(o["alpha_masi"])
+    for name, scope in rep["facets"].items():
+        assert not scope["reliable"]
+        if name != facet:  # nobody chose a tag of this facet: α is undefined, and says why
+            assert scope["alpha_masi"] is None and "expected disagreement is 0" in scope["reasons"]["alpha_masi"]
+
+
+def test_a_two_item_pilot_shows_every_figure_marked(seeded_db):
+    """A pilot of two sentences: the summary shows the figures (not "—") with the small-sample mark."""
+    from click.testing import CliRunner
+
+    from annotator.cli import cli
+
+    store = Store(seeded_db)
+    ids = [u.id for u in store.iter_units("sentence")][:2]
+    store.import_judgments([{"sentence_id": sid, "annotator": who, "labels": ["study"] if who == "a" or i == 0
+                             else ["plan"]} for i, sid in enumerate(ids) for who in ("a", "b")])
+    store.close()
+    rep = json.loads(CliRunner().invoke(cli, ["--db", str(seeded_db), "agree", "--json", "--bootstrap", "0"]).output)
+    o = rep["overall"]
+    assert o["items"] == 2 and o["reliable"] is False and o["caution"] == "n = 2: too few items to rely on"
+    assert o["percent_agreement"] == 0.5 and o["gwet_ac1"] == pytest.approx(0.2) and o["reasons"] == {}
+    assert o["fleiss_kappa"] == pytest.approx(-1 / 3)  # irrCAC: "2 subjects, 2 raters, disagree on one"
+    r = CliRunner().invoke(cli, ["--db", str(seeded_db), "agree", "--bootstrap", "0"], env={"COLUMNS": "80"})
+    assert r.exit_code == 0 and "n = 2: too few items to rely on" in r.output and "0.200" in r.output

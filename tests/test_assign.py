@@ -34,12 +34,12 @@ def test_plan_is_deterministic_balanced_and_stratified():
     p1, p2 = make_plan(docs, s), make_plan(docs, s)
     assert p1.assigned == p2.assigned and p1.sample == p2.sample and p1.id == p2.id
     assert make_plan(docs, Settings(("a", "b", "c"), 0.2, 2, 8)).sample != p1.sample  # the seed draws it
-    # every sentence is assigned; a document goes whole to its owner
+    # every sentence is assigned; a document goes whole to its owner, but for the sample (shared out evenly)
     assert set(p1.assigned) == {sid for sids in docs.values() for sid in sids}
     for d, sids in docs.items():
-        assert all(p1.owners[d] in p1.assigned[sid] for sid in sids)
-    # balanced by sentence count: owned loads within the largest document of each other
-    owned = {n: sum(len(docs[d]) for d, o in p1.owners.items() if o == n) for n in "abc"}
+        assert all(p1.assigned[sid] == (p1.owners[d],) for sid in sids if sid not in p1.sample)
+    # balanced by sentence count outside the sample: owned loads within the largest document of each other
+    owned = {n: sum(sid not in p1.sample for d, o in p1.owners.items() if o == n for sid in docs[d]) for n in "abc"}
     assert max(owned.values()) - min(owned.values()) <= max(len(v) for v in docs.values())
     # the sample: 20 % of all sentences, proportional in each document, two annotators each
     assert len(p1.sample) == round(0.2 * 360)
@@ -47,7 +47,7 @@ def test_plan_is_deterministic_balanced_and_stratified():
         assert abs(sum(sid in p1.sample for sid in sids) - 0.2 * len(sids)) < 1
     assert all(len(p1.assigned[sid]) == 2 for sid in p1.sample)
     assert all(len(p1.assigned[sid]) == 1 for sid in p1.assigned if sid not in p1.sample)
-    # the extra overlap work evens out the total work
+    # the sample is shared evenly on top, so the total work is as even as the owned work
     total = {n: sum(n in v for v in p1.assigned.values()) for n in "abc"}
     assert max(total.values()) - min(total.values()) <= max(owned.values()) - min(owned.values()) + 3
 

@@ -45,7 +45,7 @@ def test_import_refusal_exit_code_and_message(runner, tmp_path):
     r = runner.invoke(cli, ["--db", str(tmp_path / "x.db"), "import", str(tmp_path)])
     assert r.exit_code == 1
     assert "bad.txt: binary file" in r.output
-    assert "1 documents added" in r.output and "1 refused" in r.output
+    assert "1 document added" in r.output and "1 refused" in r.output
 
 
 def test_taxonomy_check_ok_and_failure(runner, tmp_path):
@@ -58,6 +58,34 @@ def test_taxonomy_check_ok_and_failure(runner, tmp_path):
     assert f"{bad}:2: unknown field 'colour'" in r.output
     assert f"{bad}:4:" in r.output
     assert "Traceback" not in r.output
+
+
+def test_taxonomy_check_takes_several_files_and_checks_every_one(runner, tmp_path):
+    good = Path(seeds_dir()).parent / "taxonomies" / "cppcc.yaml"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\ncolour: red\n", encoding="utf-8")
+    r = runner.invoke(cli, ["taxonomy", "check", str(good), str(bad), str(good)])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert r.output.count("[g] consultation.grassroots") == 2  # the file after the bad one is checked too
+    assert f"== {bad}" in r.output and f"{bad}:2: unknown field 'colour'" in r.output
+    assert "2 taxonomies valid, 1 with problems" in r.output
+    assert runner.invoke(cli, ["taxonomy", "check", str(good), str(good)]).exit_code == 0
+
+
+def test_import_help_lists_every_suffix_the_scanner_reads(runner):
+    from annotator.ingest.decoding import TEXT_SUFFIXES
+
+    out = runner.invoke(cli, ["import", "--help"]).output
+    words = set(out.replace("(", " ").replace(")", " ").replace(",", " ").split())
+    assert TEXT_SUFFIXES <= words and {".pdf", ".docx", ".html", ".htm", ".txt", ".md"} <= words
+
+
+def test_counts_take_the_right_number():
+    from annotator.core.words import count
+
+    assert [count(1, "document"), count(2, "document"), count(0, "item"), count(1, "item")] == \
+        ["1 document", "2 documents", "0 items", "1 item"]
+    assert count(2, "taxonomy", "taxonomies") == "2 taxonomies" and count(3, "done judgment") == "3 done judgments"
 
 
 def test_missing_taxonomy_file_is_one_line(runner, tmp_path):

@@ -52,7 +52,7 @@ def test_a_fifo_is_refused_by_type_without_opening_it(tmp_path, folder):
     one_clean_line(r.stderr)
     r = annotator("--db", tmp_path / "a.db", "import", folder)
     assert r.returncode == 1 and "also-a-pipe.txt: a FIFO" in r.stderr
-    assert "1 documents added" in r.stdout  # the valid file beside it is imported
+    assert "1 document added" in r.stdout  # the valid file beside it is imported
     assert Store(tmp_path / "a.db").count_documents() == 1
 
 
@@ -60,7 +60,7 @@ def test_devices_are_refused_by_type(tmp_path):
     r = annotator("--db", tmp_path / "a.db", "import", "/dev/zero", "/dev/urandom", SEED)
     assert r.returncode == 1
     assert "/dev/zero: a device, not a regular file" in r.stderr and "/dev/urandom: a device" in r.stderr
-    assert "1 documents added" in r.stdout
+    assert "1 document added" in r.stdout
     one_clean_line(r.stderr)
 
 
@@ -70,7 +70,7 @@ def test_a_huge_sparse_file_is_refused_by_size_without_reading_it(tmp_path, fold
         fh.truncate(5 * 10**9)  # 5 GB of nothing, instantly
     r = annotator("--db", tmp_path / "a.db", "import", folder)
     assert r.returncode == 1 and "huge.txt: 5 GB is over the 100 MB limit" in r.stderr
-    assert "--max-size" in r.stderr and "1 documents added" in r.stdout
+    assert "--max-size" in r.stderr and "1 document added" in r.stdout
 
 
 def test_the_size_limit_is_an_option(tmp_path):

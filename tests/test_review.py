@@ -89,7 +89,9 @@ async def test_dashboard_shows_figures(double_db, taxonomy):
 def test_agree_cli_tables_and_json(double_db):
     r = CliRunner().invoke(cli, ["--db", str(double_db), "agree", "--bootstrap", "200"])
     assert r.exit_code == 0, r.output
-    assert "Per tag" in r.output and "alice" in r.output
+    assert "Weakest tags" in r.output and "alice" in r.output
+    r = CliRunner().invoke(cli, ["--db", str(double_db), "agree", "--bootstrap", "200", "--all"])
+    assert r.exit_code == 0 and "Per tag" in r.output and "Per document" in r.output
     j = CliRunner().invoke(cli, ["--db", str(double_db), "agree", "--json", "--bootstrap", "200"])
     rep = json.loads(j.output)
     assert set(rep) >= {"items", "annotators", "overall", "facets", "per_tag", "pairs", "confusion", "excluded"}

@@ -147,3 +147,29 @@ def test_captions_and_titles_are_not_sentences(prefix, text):
     assert matching and all(u.kind in ("heading", "caption") for u in matching)
     # and no sentence swallowed it (glued captions would sit at a sentence's start or end)
     assert not any(u.kind == "sentence" and (u.text.startswith(text) or u.text.endswith(text)) for u in units)
+
+
+SEED_TITLES = {
+    "000": "展现新担当 实现新作为 奋力开创政协工作新局面",
+    "001": "认真履职 凝心聚力建设新港闻",
+    "002": "郑政平在区政协十五届四次会上的工作报告(摘登)",
+    "003": "第四届衢州市柯城区委员会常务委员会工作报告(摘要)",
+    "004": "踔厉奋发担使命 勇毅前行谱新篇",  # once 金湖县政协: the masthead above the headline
+}
+
+
+@pytest.mark.parametrize("prefix,title", SEED_TITLES.items())
+def test_seed_documents_are_titled_by_their_headline(prefix, title):
+    path = next(p for p in SEEDS if p.name.startswith(prefix))
+    assert segment(normalise(path.read_text(encoding="utf-8")), path.stem).title == title
+
+
+@pytest.mark.parametrize("text,title", [
+    ("某某市政协\n\n凝心聚力谋发展\n\n2023年,市政协围绕中心工作开展调研。\n", "凝心聚力谋发展"),
+    ("某某县政协办公室\n\n砥砺前行\n奋楫争先\n\n2023年,县政协围绕中心工作开展调研。\n", "砥砺前行 奋楫争先"),
+    ("凝心聚力谋发展\n\n一、加强理论学习\n\n2023年,市政协围绕中心工作开展调研。\n", "凝心聚力谋发展"),
+    ("新时代政协\n\n2023年,市政协围绕中心工作开展调研。\n", "新时代政协"),  # not a masthead: no place name
+    ("2023年,市政协围绕中心工作开展调研。\n", "fallback"),
+])
+def test_plain_text_title_skips_a_masthead_and_joins_a_couplet(text, title):
+    assert segment(normalise(text), "fallback").title == title

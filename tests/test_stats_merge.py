@@ -120,3 +120,25 @@ def test_an_annotator_with_only_imported_drafts_is_n_a_not_zero(seeded_db):
     assert tp["active_seconds"] is None and tp["per_hour"] is None and tp["reason"].startswith("n/a")
     row = next(line for line in run("--db", seeded_db, "stats").output.splitlines() if "carol" in line and "│" in line)
     assert row.count("n/a") == 2
+
+
+def test_a_few_fast_bursts_give_no_speed_but_n_a_with_the_reason(seeded_db, tmp_path, monkeypatch):
+    """40 sentences confirmed in bursts 0.05 s apart once showed 154,423 sentences/hour."""
+    fast = tag_alone(seeded_db, tmp_path, monkeypatch, "fast", 0.05, n=40)
+    tp = stats.throughput(Store(fast))["fast"]
+    assert tp["confirmed"] == 40 and tp["active_seconds"] < 5
+    assert tp["per_hour"] is None and tp["reason"].startswith("n/a (too little time)")
+    row = next(ln for ln in run("--db", fast, "stats").output.splitlines() if "fast" in ln and "│" in ln)
+    assert row.split("│")[-2].strip() == "n/a"  # the per-hour cell
+    assert run("--db", fast, "assign", "--annotators", "fast,slow").exit_code == 0
+    r = run("--db", fast, "progress")
+    row = next(ln for ln in r.output.splitlines() if ln.strip("│ ").startswith("fast"))
+    assert "n/a" in row
+    rep = __import__("annotator.measure.progress", fromlist=["progress"]).progress(Store(fast))
+    assert rep["annotators"]["fast"]["per_active_hour"] is None and "too little time" in rep["annotators"]["fast"]["speed_note"]
+
+
+def test_five_minutes_of_work_give_a_speed(seeded_db, tmp_path, monkeypatch):
+    steady = tag_alone(seeded_db, tmp_path, monkeypatch, "steady", 20, n=10)  # 19 gaps of 20 s = 380 s
+    tp = stats.throughput(Store(steady))["steady"]
+    assert tp["per_hour"] == pytest.approx(10 / (380 / 3600)) and tp["reason"] is None

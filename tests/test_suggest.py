@@ -83,13 +83,26 @@ def test_model_learns_known_answer_and_evaluation_is_exact(tmp_path, tax, hl):
     assert result["keywords"]["micro"]["f1"] == 1.0
     assert result["screen"]["per_tag"]["sport"]["f1"] == 1.0
     assert result["screen"]["per_tag"]["member"]["support"] == 0
-    assert [row["train"] for row in result["learning_curve"]] == [50, 100, 200, "all"]
+    # 60 sentences in 5 folds train on 48 each: no 50/100/200 rows, only sizes that exist, and "all"
+    assert [row["train"] for row in result["learning_curve"]] == ["all"]
+    smaller = evaluate([("d", t, labels) for t, labels in examples], tax, hl, folds=5, by="sentence", sizes=(10, 20, 48))
+    assert [row["train"] for row in smaller["learning_curve"]] == [10, 20, "all"]
+    assert smaller["learning_curve"][-1]["mean_train_sentences"] == 48
     r = CliRunner().invoke(cli, ["--db", str(db), "suggest", "--evaluate", "--folds", "3", "--by", "sentence", "--json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["keywords"]["micro"]["f1"] == 1.0
     # one document cannot be split into document folds: one clear line, exit 1
     r = CliRunner().invoke(cli, ["--db", str(db), "suggest", "--evaluate"])
     assert r.exit_code == 1 and "need at least 5 documents" in r.output
+
+
+def test_learning_curve_of_34_sentences_prints_only_the_all_row(tmp_path, tax):
+    db, _ = corpus(tmp_path, tax, n=34)
+    r = CliRunner().invoke(cli, ["--db", str(db), "suggest", "--evaluate", "--by", "sentence"], env={"COLUMNS": "120"})
+    assert r.exit_code == 0, r.output
+    curve = r.output[r.output.index("Learning curve"):]
+    rows = [ln.split("│")[1].strip() for ln in curve.splitlines() if ln.startswith("│")]
+    assert rows == ["all (27)"], curve
 
 
 def test_suggester_keeps_keywords_beside_the_model(tmp_path, tax, hl):

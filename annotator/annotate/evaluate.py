@@ -84,7 +84,8 @@ def evaluate(examples: list[tuple[str, str, list[str]]], taxonomy: Taxonomy, hig
 
     ``examples`` are (document id, text, labels). Folds hold whole documents (``by="document"``) or
     random sentences (``by="sentence"``). For each fold, the screen's suggester is trained on a seeded
-    random 50, 100, 200 and all of the other folds' sentences: a learning curve."""
+    random 50, 100, 200 and all of the other folds' sentences: a learning curve. A size is left out unless
+    every fold has more training sentences than that (otherwise its row would be "all" under another name)."""
     tags = list(taxonomy.tags)
     n = len(examples)
     gold = [set(labels) for _, _, labels in examples]
@@ -98,7 +99,9 @@ def evaluate(examples: list[tuple[str, str, list[str]]], taxonomy: Taxonomy, hig
             fold[i] = k % folds
     highlighter = _Memo(highlighter, [text for _, text, _ in examples])
     kw_pred = [set(highlighter.matched_tags(text)) for _, text, _ in examples]
-    curve_sizes = [s for s in sizes] + [None]
+    trains = [sum(1 for i in range(n) if fold[i] != f) for f in range(folds)
+              if any(fold[i] == f for i in range(n)) and any(fold[i] != f for i in range(n))]
+    curve_sizes = [s for s in sizes if trains and s < min(trains)] + [None]
     preds: dict = {s: [set() for _ in examples] for s in curve_sizes}
     used: dict = {s: [] for s in curve_sizes}
     rng = random.Random(seed)

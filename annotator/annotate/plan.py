@@ -2,7 +2,8 @@
 
 A plan gives each document whole to one annotator (its owner), balancing sentence counts, and
 sends a sample of the sentences — the overlap sample, stratified by document — to two or more
-annotators, so that agreement can be measured on it. The plan is deterministic: the same corpus,
+annotators, so that agreement can be measured on it. The sample is shared out so that every pair of
+annotators shares about as many sentences as every other pair, and each carries an even part of it. The plan is deterministic: the same corpus,
 annotators, settings and seed give the same plan.
 
 Re-planning keeps everything already done: whoever finished a sentence stays assigned to it, a
@@ -13,9 +14,13 @@ sentence is never handed to somebody else (except to complete the overlap sample
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import math
 import random
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from annotator.core.errors import AnnotatorError
 
@@ -55,7 +60,7 @@ class Settings:
 class Plan:
     settings: Settings
     owners: dict[str, str]  # document id → owner
-    assigned: dict[str, tuple[str, ...]]  # sentence id → annotators (owner first)
+    assigned: dict[str, tuple[str, ...]]  # sentence id → annotators (whoever finished it first)
     sample: set[str] = field(default_factory=set)  # sentence ids in the overlap sample
     id: str = ""
 
@@ -100,43 +105,97 @@ def make_plan(docs: dict[str, list[str]], settings: Settings, previous_owners: d
                 rng = random.Random(f"{settings.seed}\x00{d}")
                 sample.update(docs[d][i] for i in sorted(rng.sample(range(sizes[d]), q)))
 
-    # 2. Owners: a started document stays with its owner while they remain; the rest are balanced by
-    # sentence count, largest first, each to the least loaded annotator (ties by the order given).
+    # 2. Owners: a started document stays with its owner while they remain; the rest are balanced by the
+    # sentences outside the sample (the sample is shared out evenly on its own, below), largest first, each to
+    # the least loaded annotator (ties by the order given).
+    outside = {d: sum(s not in sample for s in docs[d]) for d in docs}
     load = {n: 0 for n in names}
     owners: dict[str, str] = {}
     for d in docs:
         o = previous_owners.get(d)
         if o in load and any(o in finished.get(s, ()) for s in docs[d]):
             owners[d] = o
-            load[o] += sizes[d]
-    for d in sorted((d for d in docs if d not in owners), key=lambda d: (-sizes[d], d)):
+            load[o] += outside[d]
+    for d in sorted((d for d in docs if d not in owners), key=lambda d: (-outside[d], -sizes[d], d)):
         o = min(names, key=lambda n: (load[n], rank[n]))
         owners[d] = o
-        load[o] += sizes[d]
+        load[o] += outside[d]
 
-    # 3. Who tags each sentence.
-    extra = {n: 0 for n in names}  # overlap sentences beyond each annotator's own documents (total work balanced)
+    # 3. Who tags each sentence: outside the sample, whoever finished it, else the owner; in the sample, a
+    # group of per_item annotators that keeps every pair's shared items and every annotator's share even.
     assigned: dict[str, tuple[str, ...]] = {}
+    sample_order: list[tuple[str, str]] = []
     for d, sids in docs.items():
-        owner = owners[d]
         for sid in sids:
             did = sorted(finished.get(sid, ()), key=lambda n: (rank.get(n, len(rank)), n))
-            if sid not in sample:
-                # a finished sentence stays with whoever finished it; otherwise the owner's
-                assigned[sid] = tuple(did) if did else (owner,)
-                continue
-            chosen = list(did)  # finished work counts towards the sample, whoever did it
-            if owner not in chosen and len(chosen) < settings.per_item:
-                chosen.append(owner)
-            others = sorted((n for n in names if n not in chosen),
-                            key=lambda n: (load[n] + extra[n], (rank[n] - rank[owner]) % len(names)))
-            for n in others[:max(settings.per_item - len(chosen), 0)]:
-                chosen.append(n)
-                extra[n] += 1
-            assigned[sid] = tuple(chosen)
+            if sid in sample:
+                sample_order.append((sid, owners[d]))
+            else:
+                assigned[sid] = tuple(did) if did else (owners[d],)
+    assigned.update(balanced_groups(sample_order, finished, names, settings.per_item))
+    assigned = {sid: assigned[sid] for sids in docs.values() for sid in sids}  # corpus order
     plan = Plan(settings, owners, assigned, sample)
     plan.id = plan_id(plan)
     return plan
+
+
+def balanced_groups(items: list[tuple[str, str]], finished: dict[str, set[str]], names: tuple[str, ...],
+                    per_item: int) -> dict[str, tuple[str, ...]]:
+    """Sample sentence → its annotators. ``items``: (sentence id, document owner) in corpus order.
+
+    Whoever finished a sample sentence keeps it (finished work counts towards the sample). The other places
+    are filled greedily, constrained sentences first: the group whose new pairs have shared the fewest items
+    so far, then whose members carry the fewest sample sentences, then one with the document's owner (who
+    knows its context), then the order given. With two per sentence this keeps every pair's count within
+    one of every other's and each annotator's share within one of 2·S/k (tests/test_assign_balance.py)."""
+    rank = {n: i for i, n in enumerate(names)}
+    k = len(names)
+    shared = np.zeros((k, k), dtype=np.int64)  # sample sentences each pair shares so far
+    carried = np.zeros(k, dtype=np.int64)  # sample sentences each annotator carries so far
+    iu, ju = np.triu_indices(k, 1)
+    out: dict[str, tuple[str, ...]] = {}
+
+    def cost(group: tuple[int, ...], fixed: list[int], owner: int) -> tuple:
+        new = [int(shared[x, y]) for x in group for y in (*fixed, *group) if x != y and (y in fixed or x < y)]
+        return (max(new, default=0), sum(new), int(carried[list(group)].sum()), owner not in (*fixed, *group),
+                list(group))
+
+    for sid, owner_name in sorted(items, key=lambda it: not finished.get(it[0])):  # stable: corpus order within
+        done = sorted(finished.get(sid, ()), key=lambda n: (rank.get(n, k), n))
+        fixed = [rank[n] for n in done if n in rank]  # a finisher no longer in the plan keeps it, uncounted
+        owner = rank.get(owner_name, -1)
+        need = per_item - len(done)
+        chosen: tuple[int, ...] = ()
+        if need == 2 and not fixed and k > 1:  # the common case, vectorised: the best of every pair
+            best = np.lexsort((ju, iu, (iu != owner) & (ju != owner), carried[iu] + carried[ju], shared[iu, ju]))[0]
+            chosen = (int(iu[best]), int(ju[best]))
+        elif need > 0:
+            free = [i for i in range(k) if i not in fixed]
+            if math.comb(len(free), need) <= 2_000:
+                chosen = min(itertools.combinations(free, need), key=lambda g: cost(g, fixed, owner))
+            else:  # very many annotators: one member at a time
+                for _ in range(need):
+                    n = min((i for i in free if i not in chosen), key=lambda i: cost((i,), [*fixed, *chosen], owner))
+                    chosen += (n,)
+        members = [*fixed, *chosen]
+        for x, y in itertools.combinations(members, 2):
+            shared[x, y] += 1
+            shared[y, x] += 1
+        carried[members] += 1
+        out[sid] = (*done, *(names[i] for i in chosen))
+    return out
+
+
+def pair_counts(plan: Plan) -> list[dict]:
+    """Per pair of annotators in the plan: the overlap-sample sentences both are assigned."""
+    names = plan.settings.annotators
+    counts = {p: 0 for p in itertools.combinations(names, 2)}
+    rank = {n: i for i, n in enumerate(names)}
+    for sid in plan.sample:
+        group = sorted((n for n in plan.assigned[sid] if n in rank), key=rank.get)
+        for p in itertools.combinations(group, 2):
+            counts[p] += 1
+    return [{"a": a, "b": b, "shared": n} for (a, b), n in counts.items()]
 
 
 def plan_id(plan: Plan) -> str:

@@ -15,6 +15,7 @@ from annotator.cli.group import cli, default_command
 from annotator.cli.tables import fmt3, print_table
 from annotator.cli.terminal import keys_as_typed
 from annotator.core.errors import AnnotatorError
+from annotator.core.words import count
 from annotator.core.textsafe import to_json
 
 
@@ -112,7 +113,7 @@ def assign_cmd(annotators, overlap, per_item, seed, dry_run, as_json):
     """Plan who tags what: each document whole to one annotator (balanced by sentences), and an overlap
     sample, stratified by document, to two annotators or more for agreement. Deterministic; re-planning
     (another annotator, one fewer) keeps everything already done."""
-    from annotator.annotate.plan import DEFAULT_OVERLAP, Settings, assign, describe
+    from annotator.annotate.plan import DEFAULT_OVERLAP, Settings, assign, describe, pair_counts
 
     names = tuple(n.strip() for n in annotators.split(","))
     if overlap is None:
@@ -121,17 +122,31 @@ def assign_cmd(annotators, overlap, per_item, seed, dry_run, as_json):
     store = open_store(create=False, write=not dry_run, read=dry_run)
     plan, before = assign(store, settings, dry_run=dry_run)
     rows = describe(plan)
+    pairs = pair_counts(plan)
     if as_json:
         say(to_json({"plan": {"id": plan.id, **settings.as_dict()}, "replaces": before["id"] if before else None,
-                     "saved": not dry_run, "sample": len(plan.sample), "annotators": rows}, indent=2))
+                     "saved": not dry_run, "sample": len(plan.sample), "annotators": rows, "pairs": pairs}, indent=2))
         return
-    t = Table(title=f"Plan {plan.id}: overlap sample {len(plan.sample)} sentences "
-                    f"({settings.overlap:.0%}) to {settings.per_item} annotators each")
+    out = console()
+    out.print(Text(f"Plan {plan.id}: overlap sample {count(len(plan.sample), 'sentence')} "
+                   f"({settings.overlap:.0%}), {settings.per_item} annotators each", style="bold"))
+    t = Table()
     for col in ("annotator", "documents", "sentences", "overlap"):
         t.add_column(col, justify="left" if col == "annotator" else "right")
     for r in rows:
         t.add_row(Text(r["annotator"]), str(r["documents"]), str(r["sentences"]), str(r["overlap"]))
-    print_table(console(), t)
+    print_table(out, t)
+    if pairs and plan.sample:
+        out.print(Text("Overlap sentences each pair shares (agreement per pair rests on them):", style="bold"))
+        shared = {(r["a"], r["b"]): r["shared"] for r in pairs}
+        shared.update({(b, a): v for (a, b), v in list(shared.items())})
+        p = Table()
+        p.add_column("")
+        for n in names:
+            p.add_column(Text(n), justify="right")
+        for a in names:
+            p.add_row(Text(a), *[Text("—", style="dim") if a == b else Text(str(shared[(a, b)])) for b in names])
+        print_table(out, p)
     if dry_run:
         say("dry run: nothing saved")
     elif before and before["id"] == plan.id:
@@ -181,15 +196,15 @@ def _evaluate(store, taxonomy, labels_file, folds, seed, threshold, by, as_json)
                 examples.append((unit.doc, unit.text, labels))
     groups = len({d for d, _, _ in examples}) if by == "document" else len(examples)
     if groups < folds:
-        what = "documents" if by == "document" else "sentences"
-        raise AnnotatorError(f"{len(examples)} sentences with resolved labels in {groups} {what}: "
-                             f"need at least {folds} {what} for {folds} folds (try --folds or --by sentence)")
+        what = "document" if by == "document" else "sentence"
+        raise AnnotatorError(f"{count(len(examples), 'sentence')} with resolved labels in {count(groups, what)}: "
+                             f"need at least {count(folds, what)} for {folds} folds (try --folds or --by sentence)")
     result = evaluate(examples, taxonomy, Highlighter(taxonomy), folds=folds, seed=seed, threshold=threshold, by=by)
     if as_json:
         say(to_json(result, indent=2))
         return
     out = console()
-    t = Table(title=f"{result['examples']} sentences, {folds} folds by {by}: keyword rules vs what the screen shows")
+    t = Table(title=f"{count(result['examples'], 'sentence')}, {folds} folds by {by}: keyword rules vs what the screen shows")
     for c in ("tag", "support", "kw P", "kw R", "kw F1", "screen P", "screen R", "screen F1"):
         t.add_column(c, justify="right" if c != "tag" else "left")
     for tag in taxonomy.tags:
@@ -247,7 +262,8 @@ def _predict(store, taxonomy, doc, threshold, as_json):
 def suggest_cmd(evaluate, predict, doc, folds, by, labels_file, seed, threshold, as_json):
     """Tag suggestions as the tagging screen shows them (trained on this database's done judgments and
     gold): --predict lists them per sentence, --evaluate cross-validates them (folds by document, a
-    learning curve at 50, 100, 200 and all training sentences) next to the taxonomy's keyword rules."""
+    learning curve at 50, 100, 200 — the sizes below every fold's training set — and all training sentences)
+    next to the taxonomy's keyword rules."""
     if evaluate == predict:
         raise click.UsageError("give one of --evaluate or --predict")
     if doc is not None and not predict:

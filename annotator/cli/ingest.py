@@ -8,7 +8,8 @@ import click
 
 from annotator.cli.context import open_store, progress_printer, say, shared_options
 from annotator.cli.group import cli
-from annotator.ingest.decoding import scan
+from annotator.core.words import count
+from annotator.ingest.decoding import TEXT_SUFFIXES, scan
 from annotator.ingest.importer import import_paths
 
 
@@ -25,7 +26,7 @@ def parse_size(value: str) -> int:
 @click.option("--max-size", default="100MB", show_default=True, metavar="SIZE",
               help="Refuse a single report file larger than this (e.g. 250MB, 1GB).")
 def import_cmd(paths, max_size):
-    """Import report files and folders (recursively: .txt, .md) as sentence units.
+    """Import report files and folders (searched recursively: {suffixes}) as sentence units.
 
     Encodings are detected (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK, Big5);
     Korean, Japanese and Latin-script files are refused. Only regular files are read: FIFOs,
@@ -44,13 +45,19 @@ def import_cmd(paths, max_size):
     raise SystemExit(1 if report.refused else 0)
 
 
+# the help lists what scan() reads, from the code's own suffix list (plain text first)
+import_cmd.help = import_cmd.help.replace(
+    "{suffixes}", " ".join(sorted(TEXT_SUFFIXES, key=lambda s: (s not in (".txt", ".md"), s != ".txt", s))))
+
+
 @click.command("docs")
 @shared_options
 def docs_cmd():
     """List imported documents with their unit counts."""
     store = open_store(create=False, read=True)
     for d in store.documents():
-        say(f"{d['id']}  {d['n_sentences']:>6} sentences  {d['n_units']:>6} units  {d['title']}  ({d['path']})")
+        say(f"{d['id']}  {count(d['n_sentences'], 'sentence'):>16}  {count(d['n_units'], 'unit'):>12}  {d['title']}  "
+            f"({d['path']})")
 
 
 for _command in (import_cmd, docs_cmd):

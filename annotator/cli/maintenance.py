@@ -7,7 +7,9 @@ import click
 from annotator.annotate.workspace import resolve_taxonomy
 from annotator.cli.context import db_path, open_store, say, shared_options, taxonomy_path
 from annotator.cli.group import cli
+from annotator.core.errors import TaxonomyError
 from annotator.core.taxonomy import load_taxonomy
+from annotator.core.words import count
 
 
 @click.command("backup")
@@ -50,12 +52,27 @@ def taxonomy_group():
 
 
 @taxonomy_group.command("check")
-@click.argument("file", type=click.Path(dir_okay=False))
-def taxonomy_check(file):
-    """Validate a taxonomy YAML: print its tree (facets, tags, keys), or every problem with its line."""
-    tax = load_taxonomy(file)
-    for line in tax.summary_lines():
-        say(line)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def taxonomy_check(files):
+    """Validate taxonomy YAML files: print each one's tree (facets, tags, keys), or every problem with its
+    line. Exit 2 if any file has a problem (every file is still checked)."""
+    failed = 0
+    for i, file in enumerate(files):
+        if len(files) > 1:
+            say(("\n" if i else "") + f"== {file}")
+        try:
+            tax = load_taxonomy(file)
+        except TaxonomyError as exc:
+            for p in exc.problems:
+                say(f"error: {p}", err=True)
+            failed += 1
+            continue
+        for line in tax.summary_lines():
+            say(line)
+    if len(files) > 1:
+        say(f"{count(len(files) - failed, 'taxonomy', 'taxonomies')} valid, {failed} with problems")
+    if failed:
+        click.get_current_context().exit(TaxonomyError.exit_code)
 
 
 @taxonomy_group.command("show")
@@ -97,7 +114,7 @@ def taxonomy_migrate(rename, drop, dry_run):
     counts = store.migrate_labels(renames, set(drop), set(tax.tags), default_annotator(),
                                   (t.name, t.version, t.hash, t.path, t.source), dry_run=dry_run)
     verb = "would change" if dry_run else "changed"
-    say(f"{verb} {counts['annotations']} judgments and {counts['gold']} gold judgments; "
+    say(f"{verb} {count(counts['annotations'], 'judgment')} and {count(counts['gold'], 'gold judgment')}; "
                f"{counts['reopened']} reopened (no tag left)"
                + ("" if dry_run else f"; {tax.name} ({tax.hash}) is now the database's taxonomy"))
 

@@ -16,6 +16,7 @@ from annotator.core.textsafe import to_json
 from annotator.measure import bootstrap as boot
 from annotator.publish.card import dataset_card
 from annotator.publish.export import ExportError, FORMATS, export, manifest_path, run_id
+from annotator.core.words import count
 
 
 @click.command("export")
@@ -87,10 +88,10 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement, 
             files.abort()
             raise
     per = ", ".join(f"{k}: {v}" for k, v in summary.per_split.items())
-    say(f"{summary.records} records ({per}) → {', '.join(summary.files)}; dataset card {meta}; "
+    say(f"{count(summary.records, 'record')} ({per}) → {', '.join(summary.files)}; dataset card {meta}; "
         f"manifest {manifest_path(target)}")
     if summary.unresolved:
-        say(f"{sum(summary.unresolved.values())} sentences left unresolved: "
+        say(f"{count(sum(summary.unresolved.values()), 'sentence')} left unresolved: "
             + ", ".join(f"{k} {v}" for k, v in summary.unresolved.most_common()), err=True)
     if card["plan"] is not None:
         say(f"plan: {to_json(card['plan'])}")

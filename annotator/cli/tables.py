@@ -1,6 +1,7 @@
 """Tables on a terminal of any width that never cut a number.
 
-Columns whose cells are all numbers (or "—") never wrap; the other columns fold. If the
+Columns whose cells are all numbers (or "—") or single identifiers (tag ids, names) never wrap;
+the other columns fold. If the
 numbers alone do not fit the width, each row is printed stacked, one "column: value" line
 per cell, with a note saying so. Nothing is ever truncated with an ellipsis.
 """
@@ -14,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 _NUMBER = re.compile(r"^[-+−]?[\d.,%–\-]+$|^—$|^$")
+_WORD = re.compile(r"^[\w.\-:/#@+]+$", re.ASCII)  # one identifier (a tag id, a name): never broken inside
 
 
 def fmt3(v) -> str:
@@ -27,10 +29,10 @@ def _plain(cell) -> str:
 
 def print_table(console: Console, table: Table) -> None:
     for col in table.columns:
-        numeric = all(_NUMBER.match(_plain(c).strip()) for c in col._cells)
-        col.no_wrap = numeric
+        whole = all(_NUMBER.match(_plain(c).strip()) or _WORD.match(_plain(c).strip()) for c in col._cells)
+        col.no_wrap = whole
         col.overflow = "fold"
-        col.min_width = max((len(_plain(c)) for c in col._cells), default=0) if numeric else None
+        col.min_width = max((len(_plain(c)) for c in col._cells), default=0) if whole else None
     if table.__rich_measure__(console, console.options).minimum <= console.width:
         console.print(table)
         return

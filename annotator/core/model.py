@@ -11,5 +11,6 @@ TAG_QUEUES = ("assigned", "todo", "all", "flagged", "skipped", "done")  # assign
 REVIEW_QUEUES = ("disagreements", "stale")  # items whose judgments differ; adjudicated gold gone stale
 
 IDLE_SECONDS = 300.0  # a longer pause between two actions is a break, not work (time spent, throughput)
+MIN_ACTIVE_SECONDS = 300.0  # less active time than this gives no speed (a few fast bursts are not a rate)
 
 ALPHA_LOW, ALPHA_GOOD = 0.667, 0.8  # Krippendorff's conventional thresholds: red below LOW, yellow below GOOD

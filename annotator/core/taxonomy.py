@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from annotator.core.errors import TaxonomyError
+from annotator.core.words import count
 
 TOP_FIELDS = {"name", "version", "description", "facets", "tags"}
 FACET_FIELDS = {"id", "title", "multiple", "tags", "description"}
@@ -84,7 +85,7 @@ class Taxonomy:
         lines = [f"{self.name} (version {self.version or '-'}, hash {self.hash})"]
         for f in self.facets:
             mode = "multiple" if f.multiple else "single"
-            lines.append(f"  {f.id}: {f.title} [{mode}, {len(f.tags)} tags]")
+            lines.append(f"  {f.id}: {f.title} [{mode}, {count(len(f.tags), 'tag')}]")
             for t in f.tags:
                 key = f"[{t.key}]" if t.key else "[ ]"
                 lines.append(f"    {'  ' * t.depth}{key} {t.id}  {t.title} / {t.en}")

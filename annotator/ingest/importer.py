@@ -17,6 +17,7 @@ from annotator.core.errors import InputError, StoreError
 from annotator.ingest.segmenter import SEGMENTER_VERSION, doc_id_for, segment_rows
 from annotator.store import Store
 from annotator.ingest.decoding import MAX_BYTES, DecodedText, file_problem, read_text, scan
+from annotator.core.words import count
 
 FORMAT_SUFFIXES = frozenset({".pdf", ".docx", ".html", ".htm"})  # read by annotator.ingest.formats
 
@@ -52,9 +53,9 @@ class ImportReport:
 
     def summary(self) -> str:
         return (
-            f"{len(self.added)} documents added, {len(self.unchanged)} unchanged, "
+            f"{count(len(self.added), 'document')} added, {len(self.unchanged)} unchanged, "
             f"{len(self.refused)} refused, {len(self.empty)} empty; "
-            f"{self.sentences} sentences added ({self.units} units)"
+            f"{count(self.sentences, 'sentence')} added ({count(self.units, 'unit')})"
         )
 
 

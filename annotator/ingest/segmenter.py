@@ -73,6 +73,10 @@ FURNITURE_MAX = 160  # longer lines are text, whatever words they contain
 # the report's own title: what a title line reads like (not a breadcrumb, not a portal's name)
 REPORT_TITLE_RE = re.compile(r"(?:工作报告|工作要点|工作总结|工作计划|工作安排|报告)(?:[(（][^)）]{0,8}[)）])?$")
 PORTAL_RE = re.compile(r"(?:门户网|网站|网站群|政务网|新闻网|在线|官网|频道)$")
+# a masthead: a line that only names the organisation ("金湖县政协", "XX市政协办公室"), not the report's title
+MASTHEAD_RE = re.compile(r"^(?:中国人民政治协商会议|[\u4e00-\u9fff]{1,8}[省市县区州旗盟](?:政协|委员会|人民政府|人大常委会|"
+                         r"区委|县委|市委)(?:办公室|办公厅)?)$")
+COUPLET_MAX = 12  # a headline set as two lines of equal length (对仗): both lines are the title
 # “……。”主席说。 — the attribution after a closing quote stays with the quotation
 ATTRIBUTION_RE = re.compile(
     r"^[\u4e00-\u9fff·]{1,12}?(?:说|表示|指出|强调|介绍|谈道|说道|感慨道|笑着说|告诉记者)[。！]$")
@@ -382,6 +386,23 @@ def choose_title(hint: str, headings: list[str], fallback: str) -> str:
     return next((h for h in headings if not PORTAL_RE.search(h)), "") or fallback
 
 
+def plain_title(rows: list[tuple]) -> str:
+    """The title of a plain-text report: its first heading that is not a masthead (the organisation's name
+    above the headline), with the next heading when the two are a couplet (two lines of equal length set
+    one under the other, 踔厉奋发担使命 / 勇毅前行谱新篇)."""
+    for k, (_, kind, txt, *_rest) in enumerate(rows):
+        if kind == "sentence":
+            break
+        if kind != "heading" or MASTHEAD_RE.match(WS.sub("", txt)):
+            continue
+        nxt = rows[k + 1] if k + 1 < len(rows) else None
+        if (nxt and nxt[1] == "heading" and len(txt) == len(nxt[2]) <= COUPLET_MAX
+                and not any(ch in CONTINUATION_START or ch in " 　" for ch in txt + nxt[2])):
+            return f"{txt} {nxt[2]}"
+        return txt
+    return next((r[2] for r in rows if r[1] == "heading"), "")
+
+
 def segment_rows(text: str, fallback_title: str = "", title_hint: str = "") -> tuple[str, list[tuple]]:
     """Split normalised document text into units: (title, [(idx, kind, text, section, start, end)])."""
     paras = _paragraphs(text)
@@ -437,7 +458,7 @@ def segment_rows(text: str, fallback_title: str = "", title_hint: str = "") -> t
     headings = [r[2] for r in rows if r[1] == "heading"]
     if title_hint or any(reads_like_title(h) for h in headings[:8]):
         return choose_title(title_hint, headings, fallback_title), rows
-    return md_title or title or fallback_title, rows
+    return md_title or (plain_title(rows) if title else "") or fallback_title, rows
 
 
 def segment(text: str, fallback_title: str = "", title_hint: str = "") -> Segmented:

@@ -308,7 +308,7 @@ def cohen_kappa(c: Codes) -> tuple[float | None, str | None]:
     return (p_o - p_e) / (1 - p_e), None
 
 
-MIN_SHARED = 5  # items two annotators must share before a figure for that pair is given
+MIN_SHARED = 5  # items below which a figure is given but marked as too few to rely on (never withheld)
 
 
 def pair_codes(c: Codes, a: int, b: int) -> Codes:
@@ -317,24 +317,24 @@ def pair_codes(c: Codes, a: int, b: int) -> Codes:
 
 def light_kappa(c: Codes) -> tuple[float | None, str | None]:
     """Cohen's kappa for two annotators; for more, the mean of Cohen's kappa over every pair sharing at
-    least MIN_SHARED items (Light, 1971), so one stray judgment by another person changes nothing."""
+    least MIN_SHARED items (Light, 1971), so one stray judgment by another person changes nothing — or,
+    when no pair shares that many (a small pilot), over every pair sharing an item."""
     n = c.codes.shape[1]
     if n == 2:
-        shared = int((c.codes >= 0).all(axis=1).sum())
-        if 0 < shared < MIN_SHARED:
-            return None, f"the two annotators share only {shared} items (at least {MIN_SHARED} needed)"
         return cohen_kappa(c)
-    values = []
+    values: dict[bool, list[float]] = {True: [], False: []}
     for a in range(n):
         for b in range(a + 1, n):
             sub = pair_codes(c, a, b)
-            if int((sub.codes >= 0).all(axis=1).sum()) >= MIN_SHARED:
+            shared = int((sub.codes >= 0).all(axis=1).sum())
+            if shared:
                 k, _ = cohen_kappa(sub)
                 if k is not None:
-                    values.append(k)
-    if not values:
-        return None, f"no pair of annotators shares {MIN_SHARED} or more items"
-    return float(np.mean(values)), None
+                    values[shared >= MIN_SHARED].append(k)
+    chosen = values[True] or values[False]
+    if not chosen:
+        return None, "no pair of annotators has a defined kappa"
+    return float(np.mean(chosen)), None
 
 
 def fleiss_kappa(c: Codes) -> tuple[float | None, str | None]:

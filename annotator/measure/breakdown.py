@@ -130,7 +130,8 @@ def per_tag_binary(c: Codes, n_tags: int) -> TagFigures:
 
 
 def _light_kappa_reasons(x: np.ndarray, present: np.ndarray, out: np.ndarray) -> tuple[np.ndarray, list]:
-    """Per tag: Cohen's κ for two annotators, Light's mean over pairs sharing MIN_SHARED items for more."""
+    """Per tag: Cohen's κ for two annotators; for more, Light's mean over the pairs sharing MIN_SHARED items
+    (over every pair sharing an item when none does: a small pilot still gets its figure)."""
     n_ann, n_tags = present.shape[1], x.shape[2]
     per_pair = []
     for a, b in itertools.combinations(range(n_ann), 2):
@@ -148,17 +149,15 @@ def _light_kappa_reasons(x: np.ndarray, present: np.ndarray, out: np.ndarray) ->
         per_pair.append((s, k))
     if n_ann == 2:
         s, k = per_pair[0]
-        if 0 < s < MIN_SHARED:
-            return out, [f"the two annotators share only {s} items (at least {MIN_SHARED} needed)"] * n_tags
         if s == 0:
             return out, ["the two annotators share no item"] * n_tags
         return k, [None if not np.isnan(v) else "chance agreement is 1 (one category only): kappa undefined"
                    for v in k]
-    usable = [k for s, k in per_pair if s >= MIN_SHARED]
+    usable = [k for s, k in per_pair if s >= MIN_SHARED] or [k for s, k in per_pair if s > 0]  # small: every pair
     if not usable:
-        return out, [f"no pair of annotators shares {MIN_SHARED} or more items"] * n_tags
+        return out, ["no pair of annotators has a defined kappa"] * n_tags
     stack = np.vstack(usable)
     counted = (~np.isnan(stack)).sum(axis=0)
     with np.errstate(invalid="ignore"):
         mean = np.where(counted > 0, np.nansum(stack, axis=0) / np.maximum(counted, 1), np.nan)
-    return mean, [None if c else f"no pair of annotators shares {MIN_SHARED} or more items" for c in counted]
+    return mean, [None if c else "no pair of annotators has a defined kappa" for c in counted]

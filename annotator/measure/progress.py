@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from annotator.core.errors import AnnotatorError
 from annotator.measure.stats import throughput
+from annotator.core.words import count
 
 
 def progress(store) -> dict:
@@ -23,12 +24,14 @@ def progress(store) -> dict:
             "remaining": r["assigned"] - r["done"] - r["set_aside"],
             "percent_done": round(100 * r["done"] / r["assigned"], 1) if r["assigned"] else None,
             "per_active_hour": round(per_hour, 1) if per_hour is not None else None,
+            "speed_note": (speed.get(who) or {}).get("reason"),
             "sample": {"assigned": r["sample"], "done": r["sample_done"]},
             "in_plan": who in names,
         }
     for who in names:  # somebody in the plan with nothing assigned (more annotators than documents)
         annotators.setdefault(who, {"assigned": 0, "done": 0, "set_aside": 0, "remaining": 0, "percent_done": None,
-                                    "per_active_hour": None, "sample": {"assigned": 0, "done": 0}, "in_plan": True})
+                                    "per_active_hour": None, "speed_note": None, "sample": {"assigned": 0, "done": 0},
+                                    "in_plan": True})
     o = store.overlap_completion()
     return {
         "plan": {"id": plan["id"], "created_at": plan["created_at"], **plan["settings"]},
@@ -49,7 +52,8 @@ def plan_summary(store) -> dict | None:
 
 
 COLUMNS = ("annotator", "assigned", "done", "aside", "left", "% done", "per hour", "sample")
-LEGEND = ("aside: skipped or flagged; per hour: done sentences per active hour (pauses over 5 minutes left out); "
+LEGEND = ("aside: skipped or flagged; per hour: done sentences per active hour (pauses over 5 minutes left out; "
+          "n/a under 5 minutes of active time); "
           "sample: done of the overlap-sample sentences assigned")
 
 
@@ -60,7 +64,8 @@ def table_rows(rep: dict) -> list[tuple[str, ...]]:
         rows.append((who + ("" if a["in_plan"] else " (not in plan)"), str(a["assigned"]), str(a["done"]),
                      str(a["set_aside"]), str(a["remaining"]),
                      "—" if a["percent_done"] is None else f"{a['percent_done']:.1f}",
-                     "—" if a["per_active_hour"] is None else f"{a['per_active_hour']:.1f}",
+                     ("n/a" if a.get("speed_note") else "—") if a["per_active_hour"] is None
+                     else f"{a['per_active_hour']:.1f}",
                      f"{a['sample']['done']}/{a['sample']['assigned']}"))
     return rows
 
@@ -68,5 +73,6 @@ def table_rows(rep: dict) -> list[tuple[str, ...]]:
 def overlap_line(rep: dict) -> str:
     o = rep["overlap"]
     ready = "—" if o["percent_ready"] is None else f"{o['percent_ready']:.1f}%"
-    return (f"overlap sample: {o['with_two_done']} of {o['items']} sentences have two or more done judgments "
+    return (f"overlap sample: {o['with_two_done']} of {count(o['items'], 'sentence')} "
+            f"{'has' if o['with_two_done'] == 1 else 'have'} two or more done judgments "
             f"({ready}); {o['all_done']} have all of theirs")

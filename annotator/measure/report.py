@@ -38,17 +38,22 @@ def hierarchy_matrix(taxonomy: Taxonomy, vocabulary: list[str]) -> np.ndarray:
     return hierarchy.ancestors(parents)
 
 
+def caution(n: int) -> str | None:
+    """The mark on a figure from fewer than MIN_SHARED items: given, but not to be relied on."""
+    return None if n >= ag.MIN_SHARED else f"n = {n}: too few items to rely on"
+
+
+def marks(n: int) -> dict:
+    """``reliable`` (n ≥ MIN_SHARED) and ``caution`` (the sentence saying why not, else null)."""
+    return {"reliable": n >= ag.MIN_SHARED, "caution": caution(n)}
+
+
 def figures(codes: ag.Codes, bootstrap: int, seed: int, up: np.ndarray | None = None) -> dict:
+    """Every figure that is defined, however few the items; ``reliable``/``caution`` mark a small sample and
+    ``reasons`` say why an undefined figure is null."""
     out: dict = {"items": int(((codes.codes >= 0).sum(axis=1) >= 2).sum())}
+    out.update(marks(out["items"]))
     reasons: dict[str, str] = {}
-    if 0 < out["items"] < ag.MIN_SHARED:  # never a figure from one or two items (none: the reasons below say so)
-        why = f"only {out['items']} items judged by two or more (at least {ag.MIN_SHARED} needed)"
-        keys = [f"alpha_{k}" for k in ag.DISTANCES] + ["percent_agreement", "gwet_ac1", "cohen_kappa", "fleiss_kappa"]
-        keys += ["alpha_hierarchy"] if up is not None else []
-        out.update({k: None for k in keys}, alpha_masi_ci95=None, reasons={k: why for k in keys})
-        if up is not None:
-            out["alpha_hierarchy_ci95"] = None
-        return out
     for kind in ag.DISTANCES:
         a = ag.alpha(codes, kind, keep_pairs=(kind == "masi"))
         out[f"alpha_{kind}"] = a.value
@@ -79,8 +84,8 @@ def figures(codes: ag.Codes, bootstrap: int, seed: int, up: np.ndarray | None = 
 
 
 def per_tag(codes: ag.Codes, vocabulary: list[str]) -> dict:
-    """Binary present/absent figures per tag. A tag chosen on fewer than MIN_SHARED items gets no figure
-    (null, with the reason): agreement on a tag nobody used is not evidence of anything."""
+    """Binary present/absent figures per tag, whenever defined. A tag chosen on fewer than MIN_SHARED items is
+    marked (``reliable`` false, ``caution``): agreement on a tag nobody used is not evidence of anything."""
     tm = ag.tag_matrix(codes, len(vocabulary))
     present = codes.codes >= 0
     pairable = present.sum(axis=1) >= 2
@@ -101,30 +106,27 @@ def per_tag(codes: ag.Codes, vocabulary: list[str]) -> dict:
         row = {"alpha": None, "kappa": None, "gwet_ac1": None,
                "kappa_kind": "cohen" if two else "mean of pairwise cohen", "items_with_tag": items,
                "support": int(support[t]), "prevalence": int(support[t]) / judgments if judgments else None,
-               "reasons": {}}
-        if items < ag.MIN_SHARED:
-            why = f"chosen on only {items} items (at least {ag.MIN_SHARED} needed)"
-            row["reasons"] = {"alpha": why, "kappa": why, "gwet_ac1": why}
-        else:
-            row.update(alpha=value(figs.alpha[t]), kappa=value(figs.kappa[t]), gwet_ac1=value(figs.ac1[t]))
-            row["reasons"] = {k: v for k, v in (("alpha", figs.alpha_reason[t]), ("kappa", figs.kappa_reason[t]),
-                                                ("gwet_ac1", figs.ac1_reason[t])) if v}
+               **marks(items)}
+        row.update(alpha=value(figs.alpha[t]), kappa=value(figs.kappa[t]), gwet_ac1=value(figs.ac1[t]))
+        row["reasons"] = {k: v for k, v in (("alpha", figs.alpha_reason[t]), ("kappa", figs.kappa_reason[t]),
+                                            ("gwet_ac1", figs.ac1_reason[t])) if v}
         out[tag] = row
     return out
 
 
 def pairs(codes: ag.Codes, up: np.ndarray | None = None) -> list[dict]:
-    """Every annotator pair on the items both judged: α MASI, Cohen's κ, Gwet's AC1 (and α hierarchy)."""
+    """Every annotator pair on the items both judged: α MASI, Cohen's κ, Gwet's AC1 (and α hierarchy), whenever
+    defined; ``reliable`` false (and ``caution``) under MIN_SHARED shared items."""
     out = []
     for a, b in itertools.combinations(range(len(codes.annotators)), 2):
         sub = ag.shared_rows(ag.pair_codes(codes, a, b))
         shared = len(sub.codes)
         row = {"a": codes.annotators[a], "b": codes.annotators[b], "shared_items": shared,
-               "alpha_masi": None, "cohen_kappa": None, "gwet_ac1": None}
+               "alpha_masi": None, "cohen_kappa": None, "gwet_ac1": None, **marks(shared)}
         if up is not None:
             row["alpha_hierarchy"] = None
-        if shared < ag.MIN_SHARED:  # never a figure from one or two items
-            row["reason"] = f"only {shared} shared items (at least {ag.MIN_SHARED} needed)"
+        if shared == 0:
+            row["reason"] = "no shared item"
             out.append(row)
             continue
         al = ag.alpha(sub, "masi")
@@ -138,8 +140,8 @@ def pairs(codes: ag.Codes, up: np.ndarray | None = None) -> list[dict]:
 
 
 def per_document(codes: ag.Codes, titles: dict[str, str], up: np.ndarray | None = None) -> dict:
-    """doc id → title, items, α MASI (and α hierarchy), reason; in corpus order. No figure under MIN_SHARED
-    items."""
+    """doc id → title, items, α MASI (and α hierarchy), reason (why a figure is undefined), reliable/caution;
+    in corpus order."""
     docs: dict[str, int] = {}
     groups = np.array([docs.setdefault(document_of(sid), len(docs)) for sid in codes.items], dtype=np.int64)
     if not docs:
@@ -149,12 +151,10 @@ def per_document(codes: ag.Codes, titles: dict[str, str], up: np.ndarray | None 
     out = {}
     for doc, g in docs.items():
         n = int(masi.units[g])
-        row = {"title": titles.get(doc, ""), "items": n, "alpha_masi": None, "reason": None}
+        row = {"title": titles.get(doc, ""), "items": n, "alpha_masi": None, "reason": None, **marks(n)}
         if hier is not None:
             row["alpha_hierarchy"] = None
-        if n < ag.MIN_SHARED:
-            row["reason"] = f"only {n} double-annotated items (at least {ag.MIN_SHARED} needed)"
-        elif np.isnan(masi.value[g]):
+        if np.isnan(masi.value[g]):
             row["reason"] = "every value is the same category: expected disagreement is 0, alpha undefined"
         else:
             row["alpha_masi"] = float(masi.value[g])
@@ -178,12 +178,7 @@ def versus_gold(store: Store, done: dict[str, dict[str, frozenset]], vocabulary:
     out = {}
     for name in names:
         sids = [sid for sid in gold if name in done.get(sid, {})]
-        row = {"items": len(sids)}
-        if len(sids) < ag.MIN_SHARED:
-            row.update(micro=None, macro=None, tags=0,
-                       reason=f"only {len(sids)} items with gold (at least {ag.MIN_SHARED} needed)")
-            out[name] = row
-            continue
+        row = {"items": len(sids), **marks(len(sids))}
         c = ag.encode([{"a": done[sid][name], "g": gold[sid]} for sid in sids], vocabulary, sids, ["a", "g"])
         tm = ag.tag_matrix(c, len(vocabulary))[:, cols]
         scores = ag.precision_recall_f1(tm[c.codes[:, 0]], tm[c.codes[:, 1]])

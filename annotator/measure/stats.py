@@ -8,7 +8,9 @@ from datetime import datetime
 
 from annotator.store import Store
 from annotator.core.model import IDLE_SECONDS as IDLE  # a longer gap between two events is a break
+from annotator.core.model import MIN_ACTIVE_SECONDS
 from annotator.core.taxonomy import Taxonomy
+from annotator.core.words import count
 
 
 
@@ -46,7 +48,8 @@ def throughput(store: Store) -> dict[str, dict]:
     Merging a database copies its tagging events with their times, so throughput survives a merge.
     Done judgments with no event here (merged from a JSONL export, imported) have no known working
     time: ``untimed`` counts them, and an annotator with nothing else gets ``per_hour`` and
-    ``active_seconds`` None with the ``reason`` (never a wrong 0)."""
+    ``active_seconds`` None with the ``reason`` (never a wrong 0). Under MIN_ACTIVE_SECONDS of active time
+    ``per_hour`` is None with the reason: a few fast bursts are not a rate (they once showed 154,423/hour)."""
     out: dict[str, dict] = {}
     last: dict[str, float] = {}
     for who, at, action in store.event_times():
@@ -61,16 +64,23 @@ def throughput(store: Store) -> dict[str, dict]:
             d["confirmed"] += 1
     for d in out.values():
         hours = d["active_seconds"] / 3600
-        d["per_hour"] = d["confirmed"] / hours if hours > 0 else None
         d["untimed"], d["reason"] = 0, None
+        if d["active_seconds"] >= MIN_ACTIVE_SECONDS:
+            d["per_hour"] = d["confirmed"] / hours
+        else:
+            d["per_hour"] = None
+            if d["confirmed"]:
+                d["reason"] = (f"n/a (too little time): {d['active_seconds']:.0f} s of active tagging, "
+                               f"at least {MIN_ACTIVE_SECONDS / 60:.0f} minutes give a speed")
     for who, n in store.untimed_done().items():
         d = out.setdefault(who, {"confirmed": 0, "active_seconds": None, "per_hour": None})
         d["untimed"] = n
         if d["confirmed"]:
-            d["reason"] = f"{n} done judgments without event times left out (merged from an export or imported)"
+            left = f"{count(n, 'done judgment')} without event times left out (merged from an export or imported)"
+            d["reason"] = f"{d['reason']}; {left}" if d.get("reason") else left
         else:
             d["active_seconds"] = None
-            d["reason"] = f"n/a: {n} done judgments without event times (merged from an export or imported)"
+            d["reason"] = f"n/a: {count(n, 'done judgment')} without event times (merged from an export or imported)"
     for who in store.annotators():
         if who not in out:  # judgments but no tagging event at all (drafts or skips from an export)
             out[who] = {"confirmed": 0, "active_seconds": None, "per_hour": None, "untimed": 0,

@@ -20,6 +20,7 @@ from annotator.core.files import FileSet
 from annotator.store import Store
 from annotator.core.taxonomy import Taxonomy
 from annotator.core.textsafe import to_json
+from annotator.core.words import count as counted
 
 FORMATS = ("jsonl", "doccano", "prodigy", "csv")
 
@@ -347,7 +348,8 @@ def export(store: Store, taxonomy: Taxonomy, out: Path | None, *, fmt: str = "js
             empty = [name for name, share in splits if share > 0 and not summary.per_split.get(name)]
             if empty:
                 summary.notes.append(f"split{'s' if len(empty) > 1 else ''} {', '.join(empty)} left empty: only "
-                                     f"{sum(1 for v in doc_sizes.values() if v)} documents have records, and "
+                                     f"{counted(sum(1 for v in doc_sizes.values() if v), 'document')} "
+                                     f"{'has' if sum(1 for v in doc_sizes.values() if v) == 1 else 'have'} records, and "
                                      "documents are never divided between splits")
         if own:
             fileset.commit(run_id(), {"database": store.path})

@@ -16,6 +16,7 @@ from annotator.core.files import read_jsonl
 from annotator.ingest.segmenter import SEGMENTER_VERSION
 from annotator.store import Store, now, open_source
 from annotator.core.taxonomy import Taxonomy
+from annotator.core.words import count
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MAX_SHOWN = 20
@@ -42,9 +43,9 @@ class MergeReport:
         def fmt(counts: dict[str, dict[str, int]]) -> str:
             return ", ".join(f"{who}: {c['added']} added / {c['updated']} updated / {c['unchanged']} unchanged"
                              for who, c in sorted(counts.items())) or "none"
-        return (f"{self.source}: {self.documents_added} documents brought along; judgments — "
+        return (f"{self.source}: {count(self.documents_added, 'document')} brought along; judgments — "
                 f"{fmt(self.annotations)}; gold — {fmt(self.gold)}"
-                + (f"; {self.events_copied} tagging events copied with their times" if self.events_copied else "")
+                + (f"; {count(self.events_copied, 'tagging event')} copied with their times" if self.events_copied else "")
                 + (f"; {self.plan}" if self.plan else ""))
 
 

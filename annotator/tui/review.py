@@ -23,6 +23,7 @@ from annotator.tui.messages import (AgreementReady, GoldStateReady, HighlighterR
 from annotator.tui.keys import REVIEW, REVIEW_TAG_KEYS_HELP, OrderedKeys, bindings, help_rows, keymap, spec
 from annotator.tui.modals import HelpScreen, PaletteScreen
 from annotator.tui.palette import review_entries
+from annotator.core.words import count
 
 COPY_KEYS = [f"f{i}" for i in range(1, 10)]
 GRID_LEGEND = (f"The grid: a row per tag, a column per annotator (F1… copies that column into gold), then the "
@@ -40,11 +41,12 @@ DASHBOARD = [
 ]
 
 
-def bar(v: float | None, width: int = 12) -> Text:
+def bar(v: float | None, width: int = 12, reliable: bool = True) -> Text:
+    """A figure as a bar coloured by its band; dim (no colour) when from too few items to rely on."""
     if v is None:
         return Text("—", style="dim")
     frac = max(0.0, min(1.0, v))
-    style = "red" if v < ALPHA_LOW else ("yellow" if v < ALPHA_GOOD else "green")
+    style = ("red" if v < ALPHA_LOW else ("yellow" if v < ALPHA_GOOD else "green")) if reliable else "dim"
     t = Text("█" * int(frac * width), style=style)
     t.append("░" * (width - int(frac * width)), style="dim")
     t.append(f" {v:6.3f}")
@@ -127,7 +129,7 @@ class ReviewScreen(SentenceScreen):
         if self.no_live_item(f"F{i + 1}"):
             return
         if i >= len(self.session.annotators):
-            self.notify(f"F{i + 1}: this item has only {len(self.session.annotators)} annotators.", markup=False)
+            self.notify(f"F{i + 1}: this item has only {count(len(self.session.annotators), 'annotator')}.", markup=False)
             self.app.drop_typed_ahead()
             return
         await self.act("gold_copy", self.session.copy_from, self.session.annotators[i])
@@ -271,13 +273,15 @@ class DashboardScreen(OrderedKeys, Screen):
         o = rep["overall"]
         m = rep.get("measured_on") or {}
         on = "the plan's overlap sample" if m.get("scope", "all") != "all" else "every double-annotated sentence"
-        t = Table(title=render.plain(f"{rep['items']} items ({on}) · annotators: {', '.join(rep['annotators'])}"),
+        small = f" · {o['caution']}" if o.get("caution") else ""
+        t = Table(title=render.plain(f"{count(rep['items'], 'item')} ({on}){small} · annotators: {', '.join(rep['annotators'])}"),
                   box=None)
         for c in ("figure", "all facets", *rep["facets"]):
             t.add_column(render.plain(c))
         for key in ("alpha_nominal", "alpha_masi", "alpha_jaccard", "percent_agreement", "gwet_ac1", "cohen_kappa",
                     "fleiss_kappa"):
-            t.add_row(Text(key), bar(o[key]), *[bar(f[key]) for f in rep["facets"].values()])
+            t.add_row(Text(key), bar(o[key], reliable=o.get("reliable", True)),
+                      *[bar(f[key], reliable=f.get("reliable", True)) for f in rep["facets"].values()])
         self.query_one("#overall", Static).update(t)
         self.fill_tags()
         names = rep["annotators"]
@@ -285,10 +289,13 @@ class DashboardScreen(OrderedKeys, Screen):
         grid.add_column("")
         for n in names:
             grid.add_column(render.plain(n))
-        lookup = {(p["a"], p["b"]): p["alpha_masi"] for p in rep["pairs"]}
+        lookup = {(p["a"], p["b"]): (p["alpha_masi"], p.get("reliable", True)) for p in rep["pairs"]}
         lookup.update({(b, a): v for (a, b), v in list(lookup.items())})
         for a in names:
-            grid.add_row(render.plain(a), *[Text("—", style="dim") if a == b else bar(lookup.get((a, b)), 6) for b in names])
+            cells = [Text("—", style="dim") if a == b else bar(lookup.get((a, b), (None, True))[0], 6,
+                                                                reliable=lookup.get((a, b), (None, True))[1])
+                     for b in names]
+            grid.add_row(render.plain(a), *cells)
         self.query_one("#pairs", Static).update(grid)
         conf = Table(title="Top confusions", box=None)
         conf.add_column("A chose")
@@ -306,7 +313,8 @@ class DashboardScreen(OrderedKeys, Screen):
                       key=lambda kv: (kv[1]["alpha"] is None, kv[1]["alpha"] or 0), reverse=not self.ascending)
         tax = self.session.taxonomy
         for tag, f in rows:
-            dt.add_row(render.plain(tag), render.plain(tax.tags[tag].title if tag in tax.tags else ""), bar(f["alpha"]),
+            dt.add_row(render.plain(tag), render.plain(tax.tags[tag].title if tag in tax.tags else ""),
+                       bar(f["alpha"], reliable=f.get("reliable", True)),
                        Text("—" if f["kappa"] is None else f"{f['kappa']:.3f}"),
                        Text("—" if f["gwet_ac1"] is None else f"{f['gwet_ac1']:.3f}"), Text(str(f["support"])))
 
