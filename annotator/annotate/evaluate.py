@@ -128,3 +128,26 @@ def evaluate(examples: list[tuple[str, str, list[str]]], taxonomy: Taxonomy, hig
     screen = score(gold, preds[None], tags)
     return {"examples": n, "folds": folds, "by": by, "seed": seed, "threshold": threshold,
             "keywords": pack(kw), "screen": pack(screen), "model": pack(screen), "learning_curve": curve}
+
+
+REPORT_LIMIT = 2000  # the HTML report cross-validates on at most this many sentences (seeded sample)
+REPORT_MIN_SENTENCES = 50
+
+
+def bounded_evaluation(examples: list[tuple[str, str, list[str]]], taxonomy: Taxonomy, highlighter: Highlighter,
+                       seed: int = 0, folds: int = 5, limit: int = REPORT_LIMIT) -> dict:
+    """The evaluation for the HTML report, kept cheap: {"skipped": reason} with too few labelled sentences
+    or documents; above ``limit`` sentences a seeded random sample of them (said in "note")."""
+    docs = len({d for d, _, _ in examples})
+    if len(examples) < REPORT_MIN_SENTENCES or docs < folds:
+        return {"skipped": f"{len(examples)} sentences with resolved labels in {docs} documents (at least "
+                           f"{REPORT_MIN_SENTENCES} sentences in {folds} documents needed)"}
+    note = None
+    if len(examples) > limit:
+        note = f"a seeded random sample of {limit} of the {len(examples)} labelled sentences, to keep the report fast"
+        examples = random.Random(seed).sample(examples, limit)
+        if len({d for d, _, _ in examples}) < folds:
+            return {"skipped": "the sample spans fewer documents than folds"}
+    out = evaluate(examples, taxonomy, highlighter, folds=folds, seed=seed)
+    out["note"] = note
+    return out
