@@ -1,0 +1,128 @@
+"""`annotator report`: the HTML file's content, its self-containment and its escaping (no browser)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import cli
+from annotator.core.metrics import METRICS, reading
+from annotator.publish.report_html import charts
+from annotator.publish.report_html.page import CSP
+from tests.report_data import HOSTILE, HOSTILE_NAME, HOSTILE_TEXT, HOSTILE_TITLE, build
+
+
+@pytest.fixture(scope="module")
+def report_html(tmp_path_factory, double_template, taxonomy):
+    tmp = tmp_path_factory.mktemp("report")
+    db = build(double_template, tmp, taxonomy)
+    out = tmp / "report.html"
+    res = CliRunner().invoke(cli, ["--db", str(db), "report", "--out", str(out), "--bootstrap", "200",
+                                   "--no-suggestions"])
+    assert res.exit_code == 0, res.output
+    assert "report →" in res.output
+    return out.read_text(encoding="utf-8")
+
+
+class Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parsed(html: str) -> Collect:
+    p = Collect()
+    p.feed(html)
+    return p
+
+
+def test_self_contained_no_script_no_network(report_html):
+    p = parsed(report_html)
+    names = [t for t, _ in p.tags]
+    assert "script" not in names and "iframe" not in names and "object" not in names and "link" not in names
+    for tag, attrs in p.tags:
+        for k, v in attrs.items():
+            assert not k.startswith("on"), (tag, k)  # no inline event handler anywhere
+            if k in ("src", "href", "xlink:href") and v:
+                assert v.startswith(("#", "data:")), (tag, k, v[:60])
+    assert not re.search(r"https?://(?!www\.w3\.org/)", report_html.replace('xmlns="http://www.w3.org/2000/svg"', ""))
+    metas = [a for t, a in p.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    assert metas and metas[0]["content"] == CSP
+    assert "default-src 'none'" in CSP and "script-src 'none'" in CSP and "img-src data:" in CSP
+
+
+def test_hostile_strings_are_text(report_html):
+    p = parsed(report_html)
+    # no element or attribute came from the data: the only img/script-looking things are text
+    assert not any(t == "img" for t, _ in p.tags)
+    assert not any("onerror" in k for _, a in p.tags for k in a)
+    text = "".join(p.text)
+    assert HOSTILE_NAME in text  # the annotator name, shown as it is
+    assert "</style><img src=x onerror=" in text  # the document title, as text
+    assert '"><img src=x onerror=alert(1)>点击javascript:alert(2)' in text  # the sentence text
+    assert "\u202e" not in report_html and "\u202c" not in report_html  # bidi overrides neutralised
+    assert "&lt;script&gt;" in report_html
+
+
+def test_charts_and_sections(report_html):
+    p = parsed(report_html)
+    figs = {a["data-key"]: a for t, a in p.tags if t == "figure"}
+    for key in ("status", "per-day", "overall", "per-tag", "pairs", "per-doc", "gold", "prevalence", "doc-tag",
+                "co-activity"):
+        assert figs[key].get("data-chart") == "1", key
+        assert int(figs[key]["data-marks"]) > 0, key
+    svgs = [a for t, a in p.tags if t == "svg"]
+    assert len(svgs) == sum(1 for a in figs.values() if a.get("data-chart"))
+    ids = [a["id"] for _, a in p.tags if "id" in a]
+    assert len(ids) == len(set(ids)), "every id unique across the inline SVGs"
+    # per tag: one bar per tag with a figure, weakest first
+    marks = re.findall(r'id="per-tag-mark-(\d+)"', report_html)
+    assert len(marks) == int(figs["per-tag"]["data-marks"])
+    # the overall figures iterate METRICS, with their readings
+    for m in METRICS:
+        if m.needs is None:
+            assert f"<td>{m.label}</td>" in "".join(f"<td>{t}</td>" for t in p.text)
+    assert "by Krippendorff&#39;s thresholds" in report_html
+    assert "Suggestions" in report_html and "Not evaluated" in report_html
+    assert "Dataset card" in report_html and "taxonomy hash" in report_html
+
+
+def test_disputed_sentences_show_who_chose_what(report_html):
+    assert "Most disputed sentences for" in report_html
+    assert "who chose what" in report_html
+
+
+def test_reading_is_plain_language():
+    m = METRICS[0]
+    assert reading(m, 0.71, (0.68, 0.75)) == ("α MASI 0.71 [0.68–0.75]: between 0.667 and 0.8: tentative "
+                                              "conclusions only, by Krippendorff's thresholds")
+    assert "no figure (only 2 items)" in reading(m, None, None, "only 2 items")
+    assert "band itself is uncertain" in reading(m, 0.7, (0.6, 0.85))
+
+
+def test_svg_text_is_escaped_and_stripped():
+    nasty = '<script>x</script>$\\alpha$ & "q" \x1b[2J\u202etail'
+    svg, marks = charts.bars("t", [nasty, "ok"], [0.5, None])
+    assert marks == 1
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert "\x1b" not in svg and "\u202e" not in svg
+    assert "$\\alpha$" in svg  # a dollar is a dollar, not mathtext
+    assert svg.startswith("<svg") and 'id="t-' in svg and 'id="patch' not in svg
+
+
+def test_report_refuses_cleanly_without_database(tmp_path):
+    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "none.db"), "report", "--out", str(tmp_path / "r.html")])
+    assert res.exit_code != 0
+    assert "Traceback" not in res.output
+    assert not (tmp_path / "r.html").exists()
