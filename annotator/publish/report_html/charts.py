@@ -19,6 +19,7 @@ from annotator.core.textsafe import safe
 _PLT = None
 COLOURS = {"low": "#c0392b", "tentative": "#d4a017", "good": "#2e8b57", "none": "#999999", "share": "#4a6fa5"}
 SERIES = ("#4a6fa5", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#b8860b")
+SCALE = 1.3  # shown a little larger than drawn (9 pt labels read as 12 pt)
 VECTOR_CELLS = 2500  # heat maps with more cells are drawn as one embedded PNG (data: URI) instead of rects
 FONT_STACK = "'DejaVu Sans', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
 
@@ -67,6 +68,9 @@ def to_svg(fig, key: str) -> str:
     svg = _ID.sub(lambda m: f'id="{key}-{m.group(1)}"', svg)
     svg = _REF.sub(lambda m: f"{m.group(1)}{key}-{m.group(2)}", svg)
     svg = svg.replace("'DejaVu Sans'", FONT_STACK)
+    svg = re.sub(r'<svg([^>]*?) width="([\d.]+)pt" height="([\d.]+)pt"',
+                 lambda m: f'<svg{m.group(1)} width="{float(m.group(2)) * SCALE:.0f}pt" '
+                           f'height="{float(m.group(3)) * SCALE:.0f}pt"', svg, count=1)
     return svg.replace("<svg", f'<svg role="img" class="chart-svg" data-key="{key}"', 1)
 
 
