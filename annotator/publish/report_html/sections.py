@@ -34,7 +34,7 @@ def progress_section(data: dict) -> dict:
         figs.append(figure(
             "per-day", "Sentences confirmed per day (from the event log, UTC days)",
             charts.lines("per-day", days, lines, ylabel="confirmed"),
-            f"{len(days)} working days from {days[0]} to {days[-1]}; most confirmed: {busiest[1]} ({busiest[0]})",
+            f"{len(days)} working day{'s' if len(days) != 1 else ''} from {days[0]} to {days[-1]}; most confirmed: {busiest[1]} ({busiest[0]})",
             ["day", *lines], [[d, *[str(lines[w][i]) for w in lines]] for i, d in enumerate(days)],
             collapsed=len(days) > 14))
     else:
@@ -70,7 +70,8 @@ def agreement_section(data: dict, titles: dict[str, str]) -> dict:
     ms = _metrics(rep)
     m = rep.get("measured_on") or {}
     on = (f"the plan {m.get('plan')}'s overlap sample ({m.get('sentences')} sentences)" if m.get("scope") != "all"
-          else m.get("why", "every sentence done by two or more annotators"))
+          else "{1} ({0})".format(*m.get("why", "every sentence done by two or more annotators").split(": ", 1))
+          if ": " in m.get("why", "") else m.get("why", "every sentence done by two or more annotators"))
     intro = (f"{rep['items']} sentences judged by two or more of {', '.join(rep['annotators']) or 'nobody'}; "
              f"measured on {on}. Intervals: 95% bootstrap ({data['bootstrap']['samples']} resamples, seed "
              f"{data['bootstrap']['seed']}). Thresholds: {ALPHA_LOW} and {ALPHA_GOOD} (dashed lines).")
