@@ -31,8 +31,7 @@ def report_file(tmp_path_factory, double_template, taxonomy):
     tmp = tmp_path_factory.mktemp("browser")
     db = build(double_template, tmp, taxonomy)
     out = tmp / "report.html"
-    res = CliRunner().invoke(cli, ["--db", str(db), "report", "--out", str(out), "--bootstrap", "100",
-                                   "--no-suggestions"])
+    res = CliRunner().invoke(cli, ["--db", str(db), "report", "--out", str(out), "--bootstrap", "100"])
     assert res.exit_code == 0, res.output
     return out
 
@@ -81,7 +80,8 @@ def test_report_in_chromium(report_file):
     assert images == 0  # the data's <img onerror> is text, not an element
     assert HOSTILE_NAME in body and "onerror=alert(1)" in body
     keys = {f["key"] for f in figures}
-    assert {"status", "overall", "per-tag", "pairs", "per-doc", "gold", "prevalence", "doc-tag"} <= keys
+    assert {"status", "per-day", "overall", "per-tag", "pairs", "per-doc", "gold", "co-activity", "prevalence",
+            "doc-tag", "curve", "star"} <= keys
     for f in figures:
         assert f["w"] > 50 and f["h"] > 50, f
         assert f["marks"] == f["expected"] > 0, f

@@ -126,3 +126,37 @@ def test_report_refuses_cleanly_without_database(tmp_path):
     assert res.exit_code != 0
     assert "Traceback" not in res.output
     assert not (tmp_path / "r.html").exists()
+
+
+def test_metric_descriptors_match_the_figures(double_template, taxonomy):
+    """METRICS, PER_TAG and PAIR name keys the agreement report really writes (one list, no drift)."""
+    from annotator.core.metrics import PAIR, PER_TAG
+    from annotator.measure.report import report
+    from annotator.store import Store
+
+    store = Store(double_template)
+    try:
+        rep = report(store, taxonomy, bootstrap=50, distance="hierarchy", detail=True)
+    finally:
+        store.close()
+    for m in METRICS:
+        assert m.key in rep["overall"], m.key
+        assert m.ci is None or m.ci in rep["overall"], m.ci
+    row = next(iter(rep["per_tag"].values()))
+    assert all(m.key in row and (m.ci is None or m.ci in row) for m in PER_TAG)
+    assert all(m.key in rep["pairs"][0] for m in PAIR)
+    weakest = min((r["alpha"], t) for t, r in rep["per_tag"].items() if r["alpha"] is not None)[1]
+    assert weakest in rep["disputed"] and 0 < len(rep["disputed"][weakest]) <= 5
+    for f, co in rep["cooccurrence"].items():
+        m = co["matrix"]
+        assert len(m) == len(co["tags"]) + 1 and all(m[i][j] == m[j][i] for i in range(len(m)) for j in range(len(m)))
+
+
+def test_report_of_an_empty_project(seeded_db, tmp_path):
+    """No judgments at all: the report still opens, says so, and draws no empty chart."""
+    out = tmp_path / "empty.html"
+    res = CliRunner().invoke(cli, ["--db", str(seeded_db), "report", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    html_text = out.read_text(encoding="utf-8")
+    assert "no judgments yet" in html_text and "Not evaluated" in html_text
+    assert "<svg" not in html_text

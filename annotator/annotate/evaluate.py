@@ -130,24 +130,20 @@ def evaluate(examples: list[tuple[str, str, list[str]]], taxonomy: Taxonomy, hig
             "keywords": pack(kw), "screen": pack(screen), "model": pack(screen), "learning_curve": curve}
 
 
-REPORT_LIMIT = 2000  # the HTML report cross-validates on at most this many sentences (seeded sample)
+REPORT_LIMIT = 500  # the HTML report cross-validates on at most this many sentences (a seeded sample)
 REPORT_MIN_SENTENCES = 50
 
 
 def bounded_evaluation(examples: list[tuple[str, str, list[str]]], taxonomy: Taxonomy, highlighter: Highlighter,
-                       seed: int = 0, folds: int = 5, limit: int = REPORT_LIMIT) -> dict:
-    """The evaluation for the HTML report, kept cheap: {"skipped": reason} with too few labelled sentences
-    or documents; above ``limit`` sentences a seeded random sample of them (said in "note")."""
+                       seed: int = 0, folds: int = 5, candidates: int | None = None) -> dict:
+    """The evaluation for the HTML report on ``examples`` (a seeded sample of at most REPORT_LIMIT of the
+    ``candidates`` labelled sentences, said in "note"); {"skipped": reason} with too few sentences or
+    documents."""
     docs = len({d for d, _, _ in examples})
     if len(examples) < REPORT_MIN_SENTENCES or docs < folds:
         return {"skipped": f"{len(examples)} sentences with resolved labels in {docs} documents (at least "
                            f"{REPORT_MIN_SENTENCES} sentences in {folds} documents needed)"}
-    note = None
-    if len(examples) > limit:
-        note = f"a seeded random sample of {limit} of the {len(examples)} labelled sentences, to keep the report fast"
-        examples = random.Random(seed).sample(examples, limit)
-        if len({d for d, _, _ in examples}) < folds:
-            return {"skipped": "the sample spans fewer documents than folds"}
     out = evaluate(examples, taxonomy, highlighter, folds=folds, seed=seed)
-    out["note"] = note
+    out["note"] = (f"on a seeded random sample of {len(examples)} of the {candidates} judged sentences, to keep "
+                   "the report fast" if candidates and len(examples) >= REPORT_LIMIT and candidates > len(examples) else None)
     return out

@@ -33,14 +33,17 @@ def report_cmd(out, annotators, scope, seed, bootstrap, no_suggestions):
     store = open_store(create=False, read=True)
     taxonomy = resolve_taxonomy(store, taxonomy_path(), every_label=True)
     names = [a.strip() for a in annotators.split(",") if a.strip()] if annotators else None
-    data = overview(store, taxonomy, annotators=names, scope=scope, bootstrap=bootstrap, seed=seed)
+    everything = store.done_tag_sets()  # read once: for labels, agreement (when on everything) and suggestions
+    data = overview(store, taxonomy, annotators=names, scope=scope, bootstrap=bootstrap, seed=seed,
+                    tag_sets=everything)
     suggestions = None
     if not no_suggestions:
-        from annotator.annotate.evaluate import bounded_evaluation
+        from annotator.annotate.evaluate import REPORT_LIMIT, bounded_evaluation
         from annotator.annotate.suggest import Highlighter
-        from annotator.cli.annotate import resolved_examples
+        from annotator.publish.samples import resolved_sample
 
-        suggestions = bounded_evaluation(resolved_examples(store), taxonomy, Highlighter(taxonomy), seed=seed)
+        examples, candidates = resolved_sample(store, REPORT_LIMIT, seed, everything[0])
+        suggestions = bounded_evaluation(examples, taxonomy, Highlighter(taxonomy), seed=seed, candidates=candidates)
     card = report_card({"name": taxonomy.name, "version": taxonomy.version, "hash": taxonomy.hash},
                        ["annotator", *sys.argv[1:]], store.path, seed, bootstrap,
                        data["agreement"].get("measured_on"), data["plan"])

@@ -38,17 +38,17 @@ def cooccurrence(codes: ag.Codes, vocabulary: list[str], tags: list[str]) -> lis
     cols = [vocabulary.index(t) for t in tags]
     tm = ag.tag_matrix(codes, len(vocabulary))
     k = len(tags)
-    total = np.zeros((k + 1, k + 1), dtype=np.int64)
+    total = np.zeros((k + 1, k + 1), dtype=np.float64)  # float: a BLAS product, exact for any real count
     if not len(tm):
-        return total.tolist()
-    sub = np.zeros((len(tm), k + 1), dtype=np.int64)
+        return total.astype(np.int64).tolist()
+    sub = np.zeros((len(tm), k + 1), dtype=np.float64)
     sub[:, :k] = tm[:, cols]
     sub[:, k] = sub[:, :k].sum(axis=1) == 0
     for a, b in itertools.permutations(range(len(codes.annotators)), 2):
         both = (codes.codes[:, a] >= 0) & (codes.codes[:, b] >= 0)
         if both.any():
             total += sub[codes.codes[both, a]].T @ sub[codes.codes[both, b]]
-    return total.tolist()
+    return np.rint(total).astype(np.int64).tolist()
 
 
 def disputed(codes: ag.Codes, vocabulary: list[str], tag: str, top: int = 5) -> list[dict]:

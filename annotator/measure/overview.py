@@ -16,21 +16,27 @@ from annotator.store import Store, document_of
 MAX_DOCUMENTS = 400  # the document × tag heat map keeps the documents with the most judgments
 
 
-def labels(store: Store, vocabulary: list[str], max_documents: int = MAX_DOCUMENTS) -> dict:
+def labels(store: Store, vocabulary: list[str], by_item: dict[str, dict[str, frozenset]] | None = None,
+           max_documents: int = MAX_DOCUMENTS) -> dict:
     """Every done judgment (not only the sample): per tag the judgments choosing it and its share; per
-    document the judgments per tag (the ``max_documents`` with most judgments, in corpus order)."""
-    by_item = store.done_tag_sets()[0]
+    document the judgments per tag (the ``max_documents`` with most judgments, in corpus order).
+    ``by_item``: ``store.done_tag_sets()[0]`` when the caller has it."""
+    if by_item is None:
+        by_item = store.done_tag_sets()[0]
+    sets: Counter = Counter()  # (document, tag set) → judgments: each distinct set expanded once
+    for sid, chosen in by_item.items():
+        doc = document_of(sid)
+        for tags in chosen.values():
+            sets[(doc, tags)] += 1
     per_tag: Counter = Counter()
     per_doc: dict[str, Counter] = defaultdict(Counter)
     judged: Counter = Counter()
-    total = 0
-    for sid, chosen in by_item.items():
-        doc = document_of(sid)
-        judged[doc] += len(chosen)
-        total += len(chosen)
-        for tags in chosen.values():
-            per_tag.update(tags)
-            per_doc[doc].update(tags)
+    for (doc, tags), n in sets.items():
+        judged[doc] += n
+        for t in tags:
+            per_tag[t] += n
+            per_doc[doc][t] += n
+    total = sum(judged.values())
     titles = {d["id"]: d["title"] for d in store.documents()}
     order = {d: i for i, d in enumerate(titles)}
     keep = sorted(judged, key=lambda d: (-judged[d], order.get(d, 0)))[:max_documents]
@@ -47,10 +53,12 @@ def labels(store: Store, vocabulary: list[str], max_documents: int = MAX_DOCUMEN
 
 
 def overview(store: Store, taxonomy: Taxonomy, *, annotators: list[str] | None = None, scope: str = "planned",
-             bootstrap: int = boot.SAMPLES, seed: int = boot.SEED) -> dict:
+             bootstrap: int = boot.SAMPLES, seed: int = boot.SEED, tag_sets=None) -> dict:
+    """``tag_sets``: ``store.done_tag_sets()`` when the caller has it (read once)."""
     sample, measured_on = scope_of(store, scope)
+    everything = tag_sets or store.done_tag_sets()  # read once when agreement is measured on everything too
     agreement = report(store, taxonomy, annotators=annotators, bootstrap=bootstrap, seed=seed, sample=sample,
-                       detail=True)
+                       detail=True, tag_sets=everything if annotators is None and sample is None else None)
     agreement["measured_on"] = measured_on
     texts = {}
     for items in agreement["disputed"].values():
@@ -75,6 +83,6 @@ def overview(store: Store, taxonomy: Taxonomy, *, annotators: list[str] | None =
         "gold": {"adjudicated": sum(g.status == "done" for g in store.gold_items().values()),
                  "stale": len(store.stale_gold())},
         "agreement": agreement,
-        "labels": labels(store, list(taxonomy.tags)),
+        "labels": labels(store, list(taxonomy.tags), everything[0]),
         "bootstrap": {"samples": bootstrap, "seed": seed},
     }

@@ -17,12 +17,12 @@ from annotator.core.taxonomy import Taxonomy
 from annotator.core.textsafe import to_json as _to_json
 
 
-def collect(store: Store, annotators: list[str] | None = None, sample: set[str] | None = None):
+def collect(store: Store, annotators: list[str] | None = None, sample: set[str] | None = None, tag_sets=None):
     """Per sentence unit, each annotator's done tag set; plus counts of what was left out.
 
     Returns (items judged done by two or more, counts of what was left out, every done judgment by
     item — the single ones included, for the comparison with gold)."""
-    by_item, other, outside = store.done_tag_sets(annotators, sample)
+    by_item, other, outside = tag_sets or store.done_tag_sets(annotators, sample)
     excluded = Counter({f"{status}_judgments": k for status, k in other.items()})
     items = {k: v for k, v in by_item.items() if len(v) >= 2}
     excluded["single_judgment_items"] = len(by_item) - len(items)
@@ -236,14 +236,15 @@ def scope_of(store: Store, scope: str = "planned") -> tuple[set[str] | None, dic
 
 def report(store: Store, taxonomy: Taxonomy, *, facet: str | None = None, annotators: list[str] | None = None,
            bootstrap: int = boot.SAMPLES, seed: int = boot.SEED, distance: str = "masi", sample: set[str] | None = None,
-           detail: bool = False) -> dict:
+           detail: bool = False, tag_sets=None) -> dict:
     """Every figure. ``distance='hierarchy'`` adds α with the hierarchy distance; ``sample`` restricts every
     figure to those sentence ids (e.g. a planned overlap sample). ``detail`` (the HTML report) adds each
     tag's α interval, the tag co-occurrence between annotators per facet and the most disputed items of
-    the weakest tags (see ``disputes``)."""
+    the weakest tags (see ``disputes``). ``tag_sets``: ``store.done_tag_sets(annotators, sample)`` when the
+    caller has it already (read once)."""
     if distance not in ("masi", "hierarchy"):
         raise AnnotatorError(f"unknown distance '{distance}' (masi, hierarchy)")
-    items, excluded, done = collect(store, annotators, sample)
+    items, excluded, done = collect(store, annotators, sample, tag_sets)
     vocabulary = list(taxonomy.tags)
     unknown = sorted({t for j in items.values() for s in j.values() for t in s} - set(vocabulary))
     if unknown:
