@@ -189,7 +189,8 @@ def heatmap(key: str, matrix, rows: list[str], cols: list[str], *, vmin: float |
                 ax.add_patch(r)
                 if annotate and not np.isnan(v) and nr * nc <= 400:
                     dark = (v - lo) / (hi - lo) > 0.6
-                    ax.text(j + 0.5, nr - 1 - i + 0.5, fmt.format(v), ha="center", va="center", fontsize=7,
+                    ax.text(j + 0.5, nr - 1 - i + 0.5, fmt(v) if callable(fmt) else fmt.format(v), ha="center",
+                            va="center", fontsize=7,
                             color="white" if dark else "#222222")
         ax.set_xlim(0, nc)
         ax.set_ylim(0, nr)
@@ -209,6 +210,18 @@ def heatmap(key: str, matrix, rows: list[str], cols: list[str], *, vmin: float |
     cb = fig.colorbar(mappable, ax=ax, fraction=0.04, pad=0.02)
     cb.set_label(colorbar)
     return to_svg(fig, key), marks
+
+
+def compact(v: float) -> str:
+    """A count in at most four characters (12k, 1.2M), for a heat map's cells."""
+    v = float(v)
+    if v >= 1e6:
+        return f"{v / 1e6:.1f}M"
+    if v >= 1e4:
+        return f"{v / 1e3:.0f}k"
+    if v >= 1e3:
+        return f"{v / 1e3:.1f}k"
+    return f"{v:.0f}"
 
 
 def histogram(key: str, values: list[float], bins: int = 20, xlabel: str = "", xlim=(-0.2, 1.0)) -> tuple[str, int]:

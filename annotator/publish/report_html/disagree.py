@@ -22,7 +22,7 @@ def disagreement_section(data: dict, titles: dict[str, str]) -> dict:
                 + (f"; the most frequent mix-up: {max(off)[1]} against {max(off)[2]} ({max(off)[0]} times)" if off else ""))
         figs.append(figure(
             f"co-{facet}", f"Facet {facet}: what one annotator chose (row) against another (column)",
-            charts.heatmap(f"co-{facet}", m, tags, tags, vmin=0, cmap="Blues", fmt="{:.0f}",
+            charts.heatmap(f"co-{facet}", m, tags, tags, vmin=0, cmap="Blues", fmt=charts.compact,
                            colorbar="pairs of judgments"), text,
             ["chose \\ other chose", *tags], [[t, *[str(v) for v in row]] for t, row in zip(tags, m)],
             collapsed=True))
