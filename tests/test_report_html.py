@@ -160,3 +160,23 @@ def test_report_of_an_empty_project(seeded_db, tmp_path):
     html_text = out.read_text(encoding="utf-8")
     assert "no judgments yet" in html_text and "Not evaluated" in html_text
     assert "<svg" not in html_text
+
+
+def test_resolved_sample_is_the_exports_resolution(double_template, taxonomy):
+    """The report's suggestion sample reads sentences by id, but resolves them exactly as the export does."""
+    from annotator.annotate.evaluate import bounded_evaluation
+    from annotator.cli.annotate import resolved_examples
+    from annotator.publish.samples import resolved_sample
+    from annotator.store import Store
+
+    store = Store(double_template)
+    try:
+        everything, candidates = resolved_sample(store, 10_000, 0)
+        assert sorted(everything) == sorted(resolved_examples(store))
+        assert candidates >= len(everything)
+        few, _ = resolved_sample(store, 20, 3)
+        assert len(few) == 20 and set(map(tuple, [(d, t, tuple(ls)) for d, t, ls in few])) <= \
+            {(d, t, tuple(ls)) for d, t, ls in everything}
+        assert bounded_evaluation(few, taxonomy, None)["skipped"].startswith("20 sentences with resolved labels")
+    finally:
+        store.close()
