@@ -119,6 +119,7 @@ def test_svg_text_is_escaped_and_stripped():
     assert "\x1b" not in svg and "\u202e" not in svg
     assert "$\\alpha$" in svg  # a dollar is a dollar, not mathtext
     assert svg.startswith("<svg") and 'id="t-' in svg and 'id="patch' not in svg
+    assert '<g id="t-mark-0"><title>&lt;script&gt;x&lt;/script&gt;$\\alpha$ &amp; &quot;q&quot;' in svg  # hover text
 
 
 def test_report_refuses_cleanly_without_database(tmp_path):

@@ -7,6 +7,7 @@ or cell carries an id ``<key>-mark-<n>`` so a test can count what was drawn."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import warnings
@@ -39,10 +40,10 @@ def _plt():
     return _PLT
 
 
-def label(text) -> str:
+def label(text, width: int = 40) -> str:
     """User text as a chart label: never a control or bidi character, never mathtext, never too long."""
     s = safe(str(text)).replace("\n", " ").replace("\t", " ")
-    return s if len(s) <= 40 else s[:39] + "…"
+    return s if len(s) <= width else s[:width - 1] + "…"
 
 
 def band_colour(v: float | None) -> str:
@@ -55,7 +56,8 @@ _ID = re.compile(r'\bid="([^"]+)"')
 _REF = re.compile(r'(url\(#|xlink:href="#|href="#)([^)"]+)')
 
 
-def to_svg(fig, key: str) -> str:
+def to_svg(fig, key: str, tips: list[str] | None = None) -> str:
+    """The figure as an inline ``<svg>``; ``tips[i]`` becomes the hover text (an SVG ``<title>``) of mark i."""
     plt = _plt()
     buf = io.StringIO()
     with warnings.catch_warnings():
@@ -71,6 +73,11 @@ def to_svg(fig, key: str) -> str:
     svg = re.sub(r'<svg([^>]*?) width="([\d.]+)pt" height="([\d.]+)pt"',
                  lambda m: f'<svg{m.group(1)} width="{float(m.group(2)) * SCALE:.0f}pt" '
                            f'height="{float(m.group(3)) * SCALE:.0f}pt"', svg, count=1)
+    if tips:
+        def tip(m):
+            i = int(m.group(1))
+            return m.group(0) + (f"<title>{html.escape(label(tips[i], 120))}</title>" if i < len(tips) else "")
+        svg = re.sub(rf'<g id="{re.escape(key)}-mark-(\d+)">', tip, svg)
     return svg.replace("<svg", f'<svg role="img" class="chart-svg" data-key="{key}"', 1)
 
 
@@ -114,7 +121,10 @@ def bars(key: str, labels: list[str], values: list[float | None], *, ci: list | 
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_xlim(*xlim)
     ax.set_xlabel(xlabel)
-    return to_svg(fig, key), len(drawn)
+    cis = ci or [None] * n
+    tips = [f"{lab}: {v:.3f}" + (f" [{c[0]:.2f}–{c[1]:.2f}]" if c else "")
+            for lab, v, c in zip(labels, vals, cis) if not np.isnan(v)]
+    return to_svg(fig, key, tips), len(drawn)
 
 
 def stacked(key: str, labels: list[str], series: dict[str, list[int]], xlabel: str = "") -> tuple[str, int]:
@@ -134,7 +144,8 @@ def stacked(key: str, labels: list[str], series: dict[str, list[int]], xlabel: s
     ax.set_yticklabels([label(s) for s in labels])
     ax.set_xlabel(xlabel)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(series), fontsize=8, frameon=False)
-    return to_svg(fig, key), marks
+    tips = [f"{who}, {name}: {v}" for name, vals in series.items() for who, v in zip(labels, vals)]
+    return to_svg(fig, key, tips), marks
 
 
 def lines(key: str, x: list, series: dict[str, list[float | None]], *, ylabel: str = "", xlabel: str = "",
@@ -158,7 +169,7 @@ def lines(key: str, x: list, series: dict[str, list[float | None]], *, ylabel: s
     ax.set_xlabel(xlabel)
     ax.legend(fontsize=8, frameon=False)
     ax.grid(axis="y", color="#dddddd", lw=0.6)
-    return to_svg(fig, key), count
+    return to_svg(fig, key, list(series)), count
 
 
 def heatmap(key: str, matrix, rows: list[str], cols: list[str], *, vmin: float | None = None,
@@ -209,7 +220,9 @@ def heatmap(key: str, matrix, rows: list[str], cols: list[str], *, vmin: float |
     ax.spines[:].set_visible(False)
     cb = fig.colorbar(mappable, ax=ax, fraction=0.04, pad=0.02)
     cb.set_label(colorbar)
-    return to_svg(fig, key), marks
+    tips = [f"{rows[i]} × {cols[j]}: {'—' if np.isnan(m[i, j]) else fmt(m[i, j]) if callable(fmt) else fmt.format(m[i, j])}"
+            for i in range(nr) for j in range(nc)] if marks > 1 else None
+    return to_svg(fig, key, tips), marks
 
 
 def compact(v: float) -> str:
@@ -237,4 +250,5 @@ def histogram(key: str, values: list[float], bins: int = 20, xlabel: str = "", x
         ax.axvline(t, color="#888888", lw=0.8, ls="--")
     ax.set_xlabel(xlabel)
     ax.set_ylabel("documents")
-    return to_svg(fig, key), len(patches)
+    tips = [f"{a:.2f} to {b:.2f}: {c:.0f} documents" for a, b, c in zip(edges[:-1], edges[1:], counts)]
+    return to_svg(fig, key, tips), len(patches)
