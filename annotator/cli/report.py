@@ -39,11 +39,10 @@ def report_cmd(out, annotators, scope, seed, bootstrap, no_suggestions):
     suggestions = None
     if not no_suggestions:
         from annotator.annotate.evaluate import REPORT_LIMIT, bounded_evaluation
-        from annotator.annotate.suggest import Highlighter
         from annotator.publish.samples import resolved_sample
 
         examples, candidates = resolved_sample(store, REPORT_LIMIT, seed, everything[0])
-        suggestions = bounded_evaluation(examples, taxonomy, Highlighter(taxonomy), seed=seed, candidates=candidates)
+        suggestions = bounded_evaluation(examples, taxonomy, seed=seed, candidates=candidates)
     card = report_card({"name": taxonomy.name, "version": taxonomy.version, "hash": taxonomy.hash},
                        ["annotator", *sys.argv[1:]], store.path, seed, bootstrap,
                        data["agreement"].get("measured_on"), data["plan"])
