@@ -29,7 +29,7 @@ def disagreement_section(data: dict, titles: dict[str, str]) -> dict:
     for tag, items in rep.get("disputed", {}).items():
         r = rep["per_tag"][tag]
         rows = [[it["text"], it["id"], f"{it['with']} with, {it['without']} without",
-                 "; ".join(f"{who}: {', '.join(ts) or '(no tag)'}" for who, ts in it["chose"].items())]
+                 "\n".join(f"{who}: {', '.join(ts) or '(no tag)'}" for who, ts in it["chose"].items())]
                 for it in items]
         figs.append(figure(
             f"disputed-{tag}", f"Most disputed sentences for {tag} {titles.get(tag, '')} (α {f3(r['alpha'], 2)})",
