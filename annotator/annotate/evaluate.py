@@ -131,3 +131,22 @@ def evaluate(examples: list[tuple[str, str, list[str]]], taxonomy: Taxonomy, hig
     screen = score(gold, preds[None], tags)
     return {"examples": n, "folds": folds, "by": by, "seed": seed, "threshold": threshold,
             "keywords": pack(kw), "screen": pack(screen), "model": pack(screen), "learning_curve": curve}
+
+
+REPORT_LIMIT = 500  # the HTML report cross-validates on at most this many sentences (a seeded sample)
+REPORT_MIN_SENTENCES = 50
+
+
+def bounded_evaluation(examples: list[tuple[str, str, list[str]]], taxonomy: Taxonomy, make_highlighter=Highlighter,
+                       seed: int = 0, folds: int = 5, candidates: int | None = None) -> dict:
+    """The evaluation for the HTML report on ``examples`` (a seeded sample of at most REPORT_LIMIT of the
+    ``candidates`` labelled sentences, said in "note"); {"skipped": reason} with too few sentences or
+    documents (then the highlighter, which loads jieba, is never made)."""
+    docs = len({d for d, _, _ in examples})
+    if len(examples) < REPORT_MIN_SENTENCES or docs < folds:
+        return {"skipped": f"{len(examples)} sentences with resolved labels in {docs} documents (at least "
+                           f"{REPORT_MIN_SENTENCES} sentences in {folds} documents needed)"}
+    out = evaluate(examples, taxonomy, make_highlighter(taxonomy), folds=folds, seed=seed)
+    out["note"] = (f"on a seeded random sample of {len(examples)} of the {candidates} judged sentences, to keep "
+                   "the report fast" if candidates and len(examples) >= REPORT_LIMIT and candidates > len(examples) else None)
+    return out

@@ -178,8 +178,19 @@ def _load_labels(path: str) -> list[tuple[str, str, list[str]]]:
     return out
 
 
-def _evaluate(store, taxonomy, labels_file, folds, seed, threshold, by, as_json):
+def resolved_examples(store) -> list[tuple[str, str, list[str]]]:
+    """(document, text, labels) of every sentence with resolved labels (gold, else agreed, else majority)."""
     from annotator.publish.export import iter_units, select
+
+    examples = []
+    for unit in iter_units(store):
+        labels, _ = select(unit, "resolved")
+        if labels is not None:
+            examples.append((unit.doc, unit.text, labels))
+    return examples
+
+
+def _evaluate(store, taxonomy, labels_file, folds, seed, threshold, by, as_json):
     from annotator.annotate.evaluate import evaluate
     from annotator.annotate.suggest import Highlighter
 
@@ -189,11 +200,7 @@ def _evaluate(store, taxonomy, labels_file, folds, seed, threshold, by, as_json)
         if unknown:
             raise AnnotatorError(f"{labels_file}: labels not in the taxonomy: {', '.join(unknown)}")
     else:
-        examples = []
-        for unit in iter_units(store):
-            labels, _ = select(unit, "resolved")
-            if labels is not None:
-                examples.append((unit.doc, unit.text, labels))
+        examples = resolved_examples(store)
     groups = len({d for d, _, _ in examples}) if by == "document" else len(examples)
     if groups < folds:
         what = "document" if by == "document" else "sentence"

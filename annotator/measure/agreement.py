@@ -268,8 +268,9 @@ def bootstrap_alpha(a: Alpha, samples: int = boot.SAMPLES, seed: int = boot.SEED
     if a.value is None or a.pairs is None or samples <= 0:
         return None
     d, w = a.pairs
-    vals, inv = np.unique(np.round(d, 12), return_inverse=True)
-    p = np.bincount(inv.reshape(-1), weights=w, minlength=len(vals))
+    r = np.round(d, 12)
+    vals = np.unique(r)  # a sort, not an argsort: the inverse comes from searchsorted (same result, faster)
+    p = np.bincount(np.searchsorted(vals, r), weights=w, minlength=len(vals))
     p = p / p.sum()
     m_pairs = len(d)
     rng = np.random.default_rng(seed)

@@ -10,18 +10,19 @@ import numpy as np
 from annotator.core.errors import AnnotatorError
 from annotator.measure import agreement as ag
 from annotator.measure import bootstrap as boot
-from annotator.measure import breakdown, hierarchy
+from annotator.measure import breakdown, disputes, hierarchy
+from annotator.core.model import ALPHA_GOOD
 from annotator.store import Store, document_of
 from annotator.core.taxonomy import Taxonomy
 from annotator.core.textsafe import to_json as _to_json
 
 
-def collect(store: Store, annotators: list[str] | None = None, sample: set[str] | None = None):
+def collect(store: Store, annotators: list[str] | None = None, sample: set[str] | None = None, tag_sets=None):
     """Per sentence unit, each annotator's done tag set; plus counts of what was left out.
 
     Returns (items judged done by two or more, counts of what was left out, every done judgment by
     item — the single ones included, for the comparison with gold)."""
-    by_item, other, outside = store.done_tag_sets(annotators, sample)
+    by_item, other, outside = tag_sets or store.done_tag_sets(annotators, sample)
     excluded = Counter({f"{status}_judgments": k for status, k in other.items()})
     items = {k: v for k, v in by_item.items() if len(v) >= 2}
     excluded["single_judgment_items"] = len(by_item) - len(items)
@@ -229,12 +230,16 @@ def scope_of(store: Store, scope: str = "planned") -> tuple[set[str] | None, dic
 
 
 def report(store: Store, taxonomy: Taxonomy, *, facet: str | None = None, annotators: list[str] | None = None,
-           bootstrap: int = boot.SAMPLES, seed: int = boot.SEED, distance: str = "masi", sample: set[str] | None = None) -> dict:
+           bootstrap: int = boot.SAMPLES, seed: int = boot.SEED, distance: str = "masi", sample: set[str] | None = None,
+           detail: bool = False, tag_sets=None) -> dict:
     """Every figure. ``distance='hierarchy'`` adds α with the hierarchy distance; ``sample`` restricts every
-    figure to those sentence ids (e.g. a planned overlap sample)."""
+    figure to those sentence ids (e.g. a planned overlap sample). ``detail`` (the HTML report) adds each
+    tag's α interval, the tag co-occurrence between annotators per facet and the most disputed items of
+    the weakest tags (see ``disputes``). ``tag_sets``: ``store.done_tag_sets(annotators, sample)`` when the
+    caller has it already (read once)."""
     if distance not in ("masi", "hierarchy"):
         raise AnnotatorError(f"unknown distance '{distance}' (masi, hierarchy)")
-    items, excluded, done = collect(store, annotators, sample)
+    items, excluded, done = collect(store, annotators, sample, tag_sets)
     vocabulary = list(taxonomy.tags)
     unknown = sorted({t for j in items.values() for s in j.values() for t in s} - set(vocabulary))
     if unknown:
@@ -277,7 +282,24 @@ def report(store: Store, taxonomy: Taxonomy, *, facet: str | None = None, annota
     result["confusion"] = confusion(scope, vocabulary)
     if facet is not None:
         result["overall"] = result["facets"][facet]
+    if detail:
+        add_detail(result, scope, vocabulary, facets, bootstrap, seed)
     return result
+
+
+WEAK_TAGS = 8  # the disputed items of at most this many weakest tags (α below ALPHA_GOOD)
+
+
+def add_detail(result: dict, codes: ag.Codes, vocabulary: list[str], facets, bootstrap: int, seed: int) -> None:
+    rows = result["per_tag"]
+    ci = disputes.per_tag_ci(codes, vocabulary, [t for t, r in rows.items() if r["alpha"] is not None], bootstrap, seed)
+    for tag, row in rows.items():
+        row["alpha_ci95"] = ci.get(tag)
+    result["cooccurrence"] = {f.id: {"tags": [t.id for t in f.tags],
+                                     "matrix": disputes.cooccurrence(codes, vocabulary, [t.id for t in f.tags])}
+                              for f in facets}
+    weak = sorted((r["alpha"], t) for t, r in rows.items() if r["alpha"] is not None and r["alpha"] < ALPHA_GOOD)
+    result["disputed"] = {t: disputes.disputed(codes, vocabulary, t) for _, t in weak[:WEAK_TAGS]}
 
 
 def to_json(rep: dict) -> str:

@@ -365,6 +365,12 @@ class JudgmentsMixin:
             "SELECT annotator, at, action FROM events WHERE layer = 'annotation'"
             f" AND action NOT IN ({_BOOKKEEPING_SQL}) ORDER BY annotator, at, id")
 
+    def confirms_per_day(self) -> list[tuple[str, str, int]]:
+        """(annotator, UTC day YYYY-MM-DD, confirmed sentences) from the event log, by annotator and day."""
+        return self.conn.execute(
+            "SELECT annotator, substr(at, 1, 10), count(*) FROM events WHERE layer = 'annotation'"
+            " AND action = 'confirm' GROUP BY annotator, substr(at, 1, 10) ORDER BY 1, 2").fetchall()
+
     # The resume frontier: meta 'frontier:<annotator>' = n such that every sentence unit up to n is
     # finished by that annotator. Resuming starts its search there instead of walking all finished
     # work; any write that leaves a sentence at or below it unfinished pulls it back first.
