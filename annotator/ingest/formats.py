@@ -5,19 +5,16 @@
 only when a file of its format is read. The extracted text is what the document *is* from then on:
 its id, units and offsets all refer to it.
 
-PDF: lines are read with their position and size. Running headers and footers (lines in the top or
-bottom margin repeated across pages, digits aside) and page numbers ("— 3 —", "第 3 页", "- 3 -")
-are left out; a line that wraps (it reaches the right margin and the next line is not indented) is
-joined to the next, across page ends too; a line in a smaller size than the body, set apart, is a
-caption (written with two blank lines around it, which the segmenter reads as a caption). The
-largest line on the first page is the title evidence. A PDF without any text is refused:
-"no text layer: run OCR first".
+PDF: read page by page within limits (annotator.ingest.pdf_read), lines and columns rebuilt from
+the character boxes (pdf_layout), then paragraphs, headings, captions and footnotes (pdf_flow);
+footnotes come back as ``meta`` lines. A PDF without any text is refused ("no text layer: run OCR
+first"), one whose text is unmappable glyphs too ("this PDF's text layer cannot be read; OCR is not
+supported").
 """
 
 from __future__ import annotations
 
 import re
-import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,11 +25,6 @@ DOCX_SUFFIXES = {".docx"}
 HTML_SUFFIXES = {".html", ".htm"}
 SUFFIXES = PDF_SUFFIXES | DOCX_SUFFIXES | HTML_SUFFIXES
 
-PAGE_NUMBER_RE = re.compile(
-    r"^(?:[—\-－–_]*\s*\d{1,4}\s*[—\-－–_]*|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$")
-_DIGITS = re.compile(r"\d+")
-MARGIN = 0.1  # top/bottom share of the page where running headers and footers live
 
 
 @dataclass(frozen=True)
@@ -41,6 +33,7 @@ class Extracted:
     title: str  # title evidence from the format ("" when none)
     format: str  # "pdf" | "docx" | "html"
     size: int  # bytes on disk
+    meta: tuple[str, ...] = ()  # lines of the text that are meta units (a PDF's footnotes)
 
 
 def extract(path: Path) -> Extracted:
@@ -51,9 +44,10 @@ def extract(path: Path) -> Extracted:
         raise InputError(str(path), f"cannot read ({exc.strerror or exc})") from None
     if not data:
         raise InputError(str(path), "empty file")
+    meta: tuple[str, ...] = ()
     try:
         if suffix in PDF_SUFFIXES:
-            text, title = _pdf(path)
+            text, title, meta = _pdf(path)
             fmt = "pdf"
         elif suffix in DOCX_SUFFIXES:
             text, title = _docx(path)
@@ -71,7 +65,7 @@ def extract(path: Path) -> Extracted:
     text = _normalise(text)
     if not text.strip():
         raise InputError(str(path), "no text found")
-    return Extracted(text, _one_line(title), fmt, len(data))
+    return Extracted(text, _one_line(title), fmt, len(data), tuple(_normalise(m).strip() for m in meta))
 
 
 def _normalise(text: str) -> str:
@@ -86,88 +80,25 @@ def _one_line(s: str | None) -> str:
 
 # ---------------------------------------------------------------- PDF
 
-@dataclass
-class _Line:
-    text: str
-    top: float
-    bottom: float
-    x0: float
-    x1: float
-    size: float
+def _pdf(path: Path) -> tuple[str, str, tuple[str, ...]]:
+    from annotator.ingest.pdf_flow import assemble
+    from annotator.ingest.pdf_layout import page_lines, unreadable_share
+    from annotator.ingest.pdf_read import UNREADABLE, iter_pages
 
-
-def _pdf_lines(path: Path) -> tuple[list[list[_Line]], list[tuple[float, float]]]:
-    import logging
-
-    import pdfplumber
-
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    pages: list[list[_Line]] = []
-    dims: list[tuple[float, float]] = []
-    with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            lines = []
-            for ln in page.extract_text_lines(layout=False, strip=True, return_chars=True):
-                text = ln["text"].strip()
-                if not text:
-                    continue
-                sizes = [c.get("size", 0) for c in ln.get("chars", ())] or [0]
-                lines.append(_Line(text, ln["top"], ln["bottom"], ln["x0"], ln["x1"], max(sizes)))
-            pages.append(lines)
-            dims.append((float(page.width), float(page.height)))
-            page.flush_cache()
-    return pages, dims
-
-
-def _pdf(path: Path) -> tuple[str, str]:
-    pages, dims = _pdf_lines(path)
-    if not any(pages):
+    pages = []
+    bad = total = 0
+    for n, (width, height, chars) in enumerate(iter_pages(path)):
+        b, t = unreadable_share(chars)
+        bad, total = bad + b, total + t
+        if total >= 200 and bad > total * 0.3:
+            raise InputError(str(path), UNREADABLE)
+        pages.append(page_lines(chars, width, height, n))
+    if total and bad > total * 0.3:
+        raise InputError(str(path), UNREADABLE)
+    text, title, notes = assemble(pages)
+    if not text.strip():
         raise InputError(str(path), "no text layer: run OCR first")
-    # running headers/footers: margin lines whose digit-blind text repeats on several pages
-    margin_keys: dict[str, int] = {}
-    for lines, (_, h) in zip(pages, dims):
-        for key in {_DIGITS.sub("#", ln.text) for ln in lines if _in_margin(ln, h)}:
-            margin_keys[key] = margin_keys.get(key, 0) + 1
-    repeated = {k for k, n in margin_keys.items() if n >= 2 and len(pages) >= 2}
-    kept: list[list[_Line]] = []
-    for lines, (_, h) in zip(pages, dims):
-        kept.append([ln for ln in lines
-                     if not PAGE_NUMBER_RE.match(ln.text.replace(" ", ""))
-                     and not (_in_margin(ln, h) and _DIGITS.sub("#", ln.text) in repeated)])
-    body = [ln for lines in kept for ln in lines]
-    if not body:
-        raise InputError(str(path), "no text layer: run OCR first")
-    body_size = statistics.median(ln.size for ln in body)
-    left = min(ln.x0 for ln in body)
-    right = max(ln.x1 for ln in body)
-    char_w = body_size or 10
-    first = kept[0] or next((p for p in kept if p), [])
-    title = ""
-    if first:
-        biggest = max(ln.size for ln in first[:8])
-        if biggest > body_size * 1.15:
-            title = "".join(ln.text for ln in first[:8] if ln.size >= biggest - 0.5)
-    out: list[str] = []
-    prev: _Line | None = None  # the last line, if it was body text that may wrap into this one
-    for lines in kept:
-        for ln in lines:
-            small = ln.size < body_size * 0.9
-            big = ln.size > body_size * 1.15
-            if small and len(ln.text) <= 60:
-                out.append("\n\n\n" + ln.text + "\n\n\n")  # a caption, set apart
-                prev = None
-                continue
-            wraps = (prev is not None and not big and prev.x1 >= right - 1.5 * char_w
-                     and ln.x0 <= left + 0.5 * char_w and abs(prev.size - ln.size) < 0.5)
-            if out:
-                out.append("" if wraps else "\n")
-            out.append(ln.text)
-            prev = None if big else ln
-    return re.sub(r"\n{4,}", "\n\n\n", "".join(out)).strip("\n") + "\n", title
-
-
-def _in_margin(ln: _Line, height: float) -> bool:
-    return ln.bottom <= height * MARGIN or ln.top >= height * (1 - MARGIN)
+    return text, title, tuple(notes)
 
 
 # ---------------------------------------------------------------- Word

@@ -194,10 +194,13 @@ def _ends_with_end(c: str) -> bool:
     return bool(c) and (c[-1] in _END_SET or c.endswith("……"))
 
 
-def _classify(paras: list[_Para]) -> None:
+def _classify(paras: list[_Para], meta_lines: frozenset[str] = frozenset()) -> None:
     seen_body = False
     for p in paras:
         c = p.clean
+        if c in meta_lines:
+            p.kind = "meta"  # the format says so (a PDF's footnote)
+            continue
         has_end = _ends_with_end(c)
         short = len(c) <= SHORT_LINE
         ends = _count_ends(c) if short else 2  # long lines: only "more than one" matters
@@ -382,10 +385,12 @@ def choose_title(hint: str, headings: list[str], fallback: str) -> str:
     return next((h for h in headings if not PORTAL_RE.search(h)), "") or fallback
 
 
-def segment_rows(text: str, fallback_title: str = "", title_hint: str = "") -> tuple[str, list[tuple]]:
-    """Split normalised document text into units: (title, [(idx, kind, text, section, start, end)])."""
+def segment_rows(text: str, fallback_title: str = "", title_hint: str = "",
+                 meta_lines: frozenset[str] | tuple[str, ...] = frozenset()) -> tuple[str, list[tuple]]:
+    """Split normalised document text into units: (title, [(idx, kind, text, section, start, end)]).
+    ``meta_lines``: whole lines the format knows are not report text (a PDF's footnotes)."""
     paras = _paragraphs(text)
-    _classify(paras)
+    _classify(paras, frozenset(meta_lines))
     merged: list[_Para] = []
     i = 0
     while i < len(paras):
@@ -440,8 +445,9 @@ def segment_rows(text: str, fallback_title: str = "", title_hint: str = "") -> t
     return md_title or title or fallback_title, rows
 
 
-def segment(text: str, fallback_title: str = "", title_hint: str = "") -> Segmented:
+def segment(text: str, fallback_title: str = "", title_hint: str = "",
+            meta_lines: frozenset[str] | tuple[str, ...] = frozenset()) -> Segmented:
     """Split normalised document text into units."""
-    title, rows = segment_rows(text, fallback_title, title_hint)
+    title, rows = segment_rows(text, fallback_title, title_hint, meta_lines)
     return Segmented(title, [Unit(idx, kind, utext, start, end, section)
                              for idx, kind, utext, section, start, end in rows])

@@ -1,0 +1,130 @@
+"""Opening a PDF safely and reading its characters page by page, with the limits checked first.
+
+Before pdfminer parses anything: the file must start with ``%PDF-`` (within its first KiB), and no
+stream may inflate past MAX_STREAM_BYTES (checked on the raw bytes with a bounded decompressor, so
+a small file that inflates to gigabytes is refused in a fraction of a second). Then the page count
+is capped, pages are read one at a time and released (memory stays flat with the page count), and
+the wall time is checked between pages. An empty user password (the usual "no copy / no print"
+government PDF) opens; a real password is refused.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import zlib
+from pathlib import Path
+from typing import Iterator
+
+from annotator.core.errors import InputError
+
+MAX_PAGES = 5000
+MAX_STREAM_BYTES = 256 * 1024 * 1024  # one stream, inflated
+MAX_TOTAL_INFLATED = 1024 * 1024 * 1024  # all streams of the file, inflated
+MAX_SECONDS = 300.0  # wall time for one PDF, checked between pages
+UNREADABLE = "this PDF's text layer cannot be read; OCR is not supported"
+_STREAM_RE = re.compile(rb"stream\r?\n")
+_ENDSTREAM = b"endstream"
+
+
+def check_header(path: Path) -> None:
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        raise InputError(str(path), "not a PDF (no %PDF- header)")
+
+
+def check_streams(path: Path, max_stream: int = MAX_STREAM_BYTES, max_total: int = MAX_TOTAL_INFLATED) -> None:
+    """Inflate every Flate stream of the raw file with a bounded decompressor; refuse a bomb."""
+    import mmap
+
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        total = 0
+        pos = 0
+        while True:
+            m = _STREAM_RE.search(data, pos)
+            if m is None:
+                return
+            start = m.end()
+            end = data.find(_ENDSTREAM, start)
+            if end < 0:
+                return
+            pos = end + len(_ENDSTREAM)
+            total += _inflated_size(path, data[start:end], max_stream, max_total - total)
+
+
+def _inflated_size(path: Path, chunk: bytes, max_stream: int, room: int) -> int:
+    d = zlib.decompressobj()
+    size = 0
+    try:
+        while chunk:
+            size += len(d.decompress(chunk, 1 << 20))
+            if size > max_stream or size > room:
+                raise InputError(str(path), f"a stream of this PDF inflates past "
+                                            f"{min(max_stream, room) // (1024 * 1024)} MB; refused")
+            if d.eof:
+                break
+            chunk = d.unconsumed_tail
+    except zlib.error:
+        pass  # not Flate data (or damaged): pdfminer decides
+    return size
+
+
+def open_pdf(path: Path):
+    """pdfplumber's PDF opened with the empty user password; a real password is refused in one line."""
+    import logging
+
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        return pdfplumber.open(path, password="")
+    except PDFPasswordIncorrect:
+        raise InputError(str(path), "this PDF is protected by a password; it cannot be opened") from None
+    except Exception as exc:
+        if "PasswordIncorrect" in repr(exc) or "PDFPasswordIncorrect" in type(exc).__name__:
+            raise InputError(str(path), "this PDF is protected by a password; it cannot be opened") from None
+        raise
+
+
+def page_count(pdf) -> int:
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        pages = resolve1(pdf.doc.catalog["Pages"])
+        return int(resolve1(pages.get("Count", 0)))
+    except Exception:
+        return 0
+
+
+def iter_pages(path: Path, max_pages: int = MAX_PAGES, max_seconds: float = MAX_SECONDS) -> Iterator[tuple[float, float, list[dict]]]:
+    """(width, height, chars) of each page in order; each page is released before the next is read."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
+    check_header(path)
+    check_streams(path)
+    started = time.monotonic()
+    pdf = open_pdf(path)
+    try:
+        n = page_count(pdf)
+        if n > max_pages:
+            raise InputError(str(path), f"{n} pages: more than the limit of {max_pages} pages")
+        doctop = 0.0
+        for i, page_obj in enumerate(PDFPage.create_pages(pdf.doc)):
+            if i >= max_pages:
+                raise InputError(str(path), f"more than the limit of {max_pages} pages")
+            if time.monotonic() - started > max_seconds:
+                raise InputError(str(path), f"reading took longer than {max_seconds:.0f} s (stopped at page {i + 1})")
+            page = Page(pdf, page_obj, page_number=i + 1, initial_doctop=doctop)
+            doctop += page.height
+            chars = [{k: c[k] for k in ("text", "x0", "x1", "top", "bottom", "size", "fontname", "upright")}
+                     for c in page.chars]
+            width, height = float(page.width), float(page.height)
+            page.close()
+            del page
+            pdf.doc._cached_objs.clear()  # content streams already read: do not keep them all
+            yield width, height, chars
+    finally:
+        pdf.close()
