@@ -70,6 +70,41 @@ def _inflated_size(path: Path, chunk: bytes, max_stream: int, room: int) -> int:
     return size
 
 
+_ORDERINGS = (("UniGB", "GB1"), ("GB", "GB1"), ("UniCNS", "CNS1"), ("B5", "CNS1"), ("ETen", "CNS1"),
+              ("UniJIS", "Japan1"), ("UniKS", "Korea1"))
+_patched = False
+
+
+def _repair_cid_system_info() -> None:
+    """Encrypted PDFs whose CID font names its character collection in a string pdfminer cannot
+    decrypt (the "no copy" PDFs: ``Ordering`` comes out as noise, every glyph as ``(cid:N)``): take the
+    collection from the predefined CMap's name (``UniGB-UCS2-H`` → Adobe-GB1), which is not encrypted."""
+    global _patched
+    if _patched:
+        return
+    from pdfminer import pdffont
+    from pdfminer.psparser import literal_name
+
+    original = pdffont.PDFCIDFont.__init__
+
+    def __init__(self, rsrcmgr, spec, *args, **kwargs):
+        try:
+            info = spec.get("CIDSystemInfo")
+            ordering = info.get("Ordering") if isinstance(info, dict) else None
+            if isinstance(ordering, bytes) and not ordering.isascii():
+                encoding = literal_name(spec.get("Encoding"))
+                for prefix, name in _ORDERINGS:
+                    if encoding.startswith(prefix):
+                        spec = dict(spec, CIDSystemInfo=dict(info, Registry=b"Adobe", Ordering=name.encode()))
+                        break
+        except Exception:
+            pass
+        original(self, rsrcmgr, spec, *args, **kwargs)
+
+    pdffont.PDFCIDFont.__init__ = __init__
+    _patched = True
+
+
 def open_pdf(path: Path):
     """pdfplumber's PDF opened with the empty user password; a real password is refused in one line."""
     import logging
@@ -77,6 +112,7 @@ def open_pdf(path: Path):
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
+    _repair_cid_system_info()
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         return pdfplumber.open(path, password="")
