@@ -9,6 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
+from annotator.core.errors import InputError
+from annotator.ingest.formats import extract
 from annotator.ingest.importer import import_paths
 from annotator.store import Store
 REPORT = "一、基本情况\n\n区政协围绕中心工作开展协商议政。全年召开常委会议4次，提出提案120件。\n"
@@ -105,3 +107,25 @@ def test_export_into_missing_folder_is_created_and_unwritable_folder_is_refused(
         if immutable:
             subprocess.run(["chattr", "-i", str(locked)], check=True)
         locked.chmod(0o755)
+
+
+def test_docx_zip_bomb_is_refused_before_parsing(tmp_path):
+    import zipfile
+
+    import docx
+
+    good = tmp_path / "w.docx"
+    d = docx.Document()
+    d.add_paragraph("坚持以人民为中心。")
+    d.save(str(good))
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":  # 200 MB of padding inside the body
+                data = data.replace(b"<w:body>", b"<w:body>" + b" " * (200 * 1024 * 1024), 1)
+            dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    with pytest.raises(InputError) as err:
+        extract(bomb)
+    assert "inflates to" in err.value.reason and "\n" not in err.value.reason

@@ -165,3 +165,4 @@ def test_page_limit_is_checked_before_reading(tmp_path, monkeypatch):
     with pytest.raises(InputError) as err:
         list(pdf_read.iter_pages(path, max_pages=1))
     assert "pages" in err.value.reason
+

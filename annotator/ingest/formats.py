@@ -103,11 +103,39 @@ def _pdf(path: Path) -> tuple[str, str, tuple[str, ...]]:
 
 # ---------------------------------------------------------------- Word
 
+MAX_DOCX_ENTRIES = 5000
+MAX_DOCX_XML_BYTES = 50 * 1024 * 1024  # the XML parts python-docx parses, uncompressed
+MAX_DOCX_BYTES = 1024 * 1024 * 1024  # every part, images included, uncompressed
+
+
+def check_docx_zip(path: Path) -> None:
+    """Refuse a zip bomb before python-docx inflates anything: entry count and declared sizes (a part
+    that lies about its size fails its CRC check when read, it is never inflated past it)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except zipfile.BadZipFile as exc:
+        raise InputError(str(path), f"cannot read as DOCX: not a Word file ({exc})") from None
+    if len(infos) > MAX_DOCX_ENTRIES:
+        raise InputError(str(path), f"{len(infos)} parts inside: more than {MAX_DOCX_ENTRIES}; refused")
+    xml = sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels")))
+    total = sum(i.file_size for i in infos)
+    mb = 1024 * 1024
+    if xml > MAX_DOCX_XML_BYTES:
+        raise InputError(str(path), f"its XML inflates to {xml // mb} MB: more than the limit of "
+                                    f"{MAX_DOCX_XML_BYTES // mb} MB; refused")
+    if total > MAX_DOCX_BYTES:
+        raise InputError(str(path), f"inflates to {total // mb} MB: more than the limit of {MAX_DOCX_BYTES // mb} MB; refused")
+
+
 def _docx(path: Path) -> tuple[str, str]:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    check_docx_zip(path)
     document = docx.Document(str(path))  # body only: section headers and footers are not in it
     out: list[str] = []
     title = ""
