@@ -41,7 +41,7 @@ def _doc(**kw) -> Doc:
 
 def _units(path: Path):
     ex = extract(path)
-    seg = segment(ex.text, "x", ex.title, ex.meta)
+    seg = segment(ex.text, "x", ex.title, ex.kinds)
     return seg, [(u.kind, u.text) for u in seg.units]
 
 

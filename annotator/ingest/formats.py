@@ -1,7 +1,7 @@
 """Report files of other formats → (extracted text, title evidence, source format).
 
 ``.txt``/``.md`` are decoded by annotator.ingest.decoding; this module reads PDF (pdfplumber), Word
-(python-docx) and web pages (trafilatura, falling back to <h1>/<title>). Each library is imported
+(python-docx) and web pages (annotator.ingest.html). Each library is imported
 only when a file of its format is read. The extracted text is what the document *is* from then on:
 its id, units and offsets all refer to it.
 
@@ -33,7 +33,7 @@ class Extracted:
     title: str  # title evidence from the format ("" when none)
     format: str  # "pdf" | "docx" | "html"
     size: int  # bytes on disk
-    meta: tuple[str, ...] = ()  # lines of the text that are meta units (a PDF's footnotes)
+    kinds: tuple[tuple[str, str], ...] = ()  # (line, unit kind) the format knows: footnotes, captions
 
 
 def extract(path: Path) -> Extracted:
@@ -44,16 +44,18 @@ def extract(path: Path) -> Extracted:
         raise InputError(str(path), f"cannot read ({exc.strerror or exc})") from None
     if not data:
         raise InputError(str(path), "empty file")
-    meta: tuple[str, ...] = ()
+    kinds: tuple[tuple[str, str], ...] = ()
     try:
         if suffix in PDF_SUFFIXES:
-            text, title, meta = _pdf(path)
+            text, title, kinds = _pdf(path)
             fmt = "pdf"
         elif suffix in DOCX_SUFFIXES:
             text, title = _docx(path)
             fmt = "docx"
         elif suffix in HTML_SUFFIXES:
-            text, title = _html(data, str(path))
+            from annotator.ingest.html import extract_html
+
+            text, title, kinds = extract_html(data, str(path))
             fmt = "html"
         else:
             raise InputError(str(path), f"unknown format {suffix!r}")
@@ -65,7 +67,8 @@ def extract(path: Path) -> Extracted:
     text = _normalise(text)
     if not text.strip():
         raise InputError(str(path), "no text found")
-    return Extracted(text, _one_line(title), fmt, len(data), tuple(_normalise(m).strip() for m in meta))
+    return Extracted(text, _one_line(title), fmt, len(data),
+                     tuple((_normalise(line).strip(), kind) for line, kind in kinds))
 
 
 def _normalise(text: str) -> str:
@@ -80,7 +83,7 @@ def _one_line(s: str | None) -> str:
 
 # ---------------------------------------------------------------- PDF
 
-def _pdf(path: Path) -> tuple[str, str, tuple[str, ...]]:
+def _pdf(path: Path) -> tuple[str, str, tuple[tuple[str, str], ...]]:
     from annotator.ingest.pdf_flow import assemble
     from annotator.ingest.pdf_layout import page_lines, unreadable_share
     from annotator.ingest.pdf_read import UNREADABLE, iter_pages
@@ -98,7 +101,7 @@ def _pdf(path: Path) -> tuple[str, str, tuple[str, ...]]:
     text, title, notes = assemble(pages)
     if not text.strip():
         raise InputError(str(path), "no text layer: run OCR first")
-    return text, title, tuple(notes)
+    return text, title, tuple((note, "meta") for note in notes)
 
 
 # ---------------------------------------------------------------- Word
@@ -168,82 +171,3 @@ def _heading_level(style: str) -> int:
         return 1
     m = re.match(r"(?:Heading|标题)\s*(\d)$", style)
     return min(int(m.group(1)) + 1, 6) if m else 0
-
-
-# ---------------------------------------------------------------- web pages
-
-def _html(data: bytes, name: str) -> tuple[str, str]:
-    import logging
-
-    import trafilatura
-
-    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    html = _decode_html(data, name)
-    text = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True,
-                               deduplicate=False) or ""
-    h1, head_title = _html_titles(html)
-    meta_title = ""
-    try:
-        meta = trafilatura.extract_metadata(html)
-        meta_title = (meta.title or "") if meta is not None else ""
-    except Exception:
-        pass
-    title = h1 or _strip_site(meta_title) or _strip_site(head_title)
-    if not text.strip():  # nothing trafilatura calls main text: every text line of the body
-        text = _html_fallback_text(html)
-    if title and title not in text[:400]:
-        text = f"# {title}\n" + text  # the title belongs to the document; it becomes its heading unit
-    return text, title
-
-
-_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
-
-
-def _decode_html(data: bytes, name: str) -> str:
-    m = _CHARSET_RE.search(data[:4096])
-    if m:
-        enc = m.group(1).decode("ascii").lower()
-        if enc in ("gb2312", "gbk"):
-            enc = "gb18030"
-        try:
-            return data.decode(enc)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    from annotator.ingest.decoding import decode_bytes
-
-    return decode_bytes(data, name)[0]
-
-
-def _html_titles(html: str) -> tuple[str, str]:
-    from lxml import html as lh
-
-    try:
-        tree = lh.fromstring(html)
-    except Exception:
-        return "", ""
-    from annotator.ingest.segmenter import is_furniture
-
-    h1 = ""
-    for el in tree.iter("h1"):
-        t = _one_line(el.text_content())
-        if t and not is_furniture(t):
-            h1 = t
-            break
-    t = tree.find(".//title")
-    return h1, _one_line(t.text_content()) if t is not None else ""
-
-
-def _strip_site(title: str) -> str:
-    """'…工作报告_某某县人民政府门户网' → '…工作报告': the longest part is the page's own title."""
-    parts = [p.strip() for p in re.split(r"\s*(?:[_|｜]|--|—|\s-\s)\s*", title) if p.strip()]
-    return max(parts, key=len) if parts else ""
-
-
-def _html_fallback_text(html: str) -> str:
-    from lxml import html as lh
-
-    tree = lh.fromstring(html)
-    for bad in tree.xpath("//script|//style|//noscript"):
-        bad.drop_tree()
-    body = tree.find(".//body")
-    return (body if body is not None else tree).text_content()

@@ -62,7 +62,7 @@ _MAX_BYTES = MAX_BYTES
 
 def _prepare(path: Path) -> _Prepared:
     hint = ""
-    meta: tuple[str, ...] = ()
+    kinds: tuple[tuple[str, str], ...] = ()
     try:
         if path.suffix.lower() in FORMAT_SUFFIXES:  # PDF, Word, web pages: annotator.ingest.formats extracts the text
             problem = file_problem(path, _MAX_BYTES)  # never open a FIFO or a device, never read past the limit
@@ -72,7 +72,7 @@ def _prepare(path: Path) -> _Prepared:
 
             ex = extract(path)
             decoded = DecodedText(str(path), ex.text, "", ex.size)
-            hint, fmt, meta = ex.title, ex.format, ex.meta
+            hint, fmt, kinds = ex.title, ex.format, ex.kinds
         else:
             decoded = read_text(path, _MAX_BYTES)
             fmt = "text"
@@ -82,7 +82,7 @@ def _prepare(path: Path) -> _Prepared:
     prep = _Prepared(str(path), None, doc_id, decoded.text, decoded.encoding, decoded.size, format=fmt)
     if doc_id not in _KNOWN:
         prep.title, rows = segment_rows(decoded.text, fallback_title=path.stem, title_hint=hint,
-                                         meta_lines=meta)
+                                         line_kinds=kinds)
         text = decoded.text
         # a unit's text is usually the document slice itself: leave it out of the pickle to the parent
         prep.units = [(i, k, None if text[a:b] == t else t, sec, a, b) for i, k, t, sec, a, b in rows]

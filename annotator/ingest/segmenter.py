@@ -17,6 +17,7 @@ import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import Iterable, Mapping
 
 SEGMENTER_VERSION = 1
 
@@ -35,7 +36,7 @@ BYLINE_RE = re.compile(
 )
 DATED_RE = re.compile(r"^(?:\d{4}|[一二〇零○]{4})年")
 _FURNITURE_START = re.compile(
-    r"(?:当前位置|您的位置|你的位置|您现在的位置|所在位置"
+    r"(?:当前位置|当前页面|当前栏目|您的位置|你的位置|您现在的位置|所在位置|现在位置"
     r"|(?:首页|网站首页|主页)\s*[>＞›»→/]"
     r"|分享到|分享[:：]"
     r"|上一篇|下一篇|上一条|下一条|相关链接|相关阅读|相关文章|相关新闻|相关稿件|返回顶部|返回首页"
@@ -72,7 +73,7 @@ FURNITURE_RE = _Furniture()
 FURNITURE_MAX = 160  # longer lines are text, whatever words they contain
 # the report's own title: what a title line reads like (not a breadcrumb, not a portal's name)
 REPORT_TITLE_RE = re.compile(r"(?:工作报告|工作要点|工作总结|工作计划|工作安排|报告)(?:[(（][^)）]{0,8}[)）])?$")
-PORTAL_RE = re.compile(r"(?:门户网|网站|网站群|政务网|新闻网|在线|官网|频道)$")
+PORTAL_RE = re.compile(r"(?:网|网站|网站群|在线|官网|频道|首页)$")
 # “……。”主席说。 — the attribution after a closing quote stays with the quotation
 ATTRIBUTION_RE = re.compile(
     r"^[\u4e00-\u9fff·]{1,12}?(?:说|表示|指出|强调|介绍|谈道|说道|感慨道|笑着说|告诉记者)[。！]$")
@@ -194,12 +195,12 @@ def _ends_with_end(c: str) -> bool:
     return bool(c) and (c[-1] in _END_SET or c.endswith("……"))
 
 
-def _classify(paras: list[_Para], meta_lines: frozenset[str] = frozenset()) -> None:
+def _classify(paras: list[_Para], line_kinds: Mapping[str, str] | None = None) -> None:
     seen_body = False
     for p in paras:
         c = p.clean
-        if c in meta_lines:
-            p.kind = "meta"  # the format says so (a PDF's footnote)
+        if line_kinds and c in line_kinds:
+            p.kind = line_kinds[c]  # the format says so (a PDF's footnote, a web page's photo caption)
             continue
         has_end = _ends_with_end(c)
         short = len(c) <= SHORT_LINE
@@ -386,11 +387,12 @@ def choose_title(hint: str, headings: list[str], fallback: str) -> str:
 
 
 def segment_rows(text: str, fallback_title: str = "", title_hint: str = "",
-                 meta_lines: frozenset[str] | tuple[str, ...] = frozenset()) -> tuple[str, list[tuple]]:
+                 line_kinds: Iterable[tuple[str, str]] = ()) -> tuple[str, list[tuple]]:
     """Split normalised document text into units: (title, [(idx, kind, text, section, start, end)]).
-    ``meta_lines``: whole lines the format knows are not report text (a PDF's footnotes)."""
+    ``line_kinds``: (whole line, unit kind) pairs the format knows (a PDF's footnotes are ``meta``, a
+    web page's photo captions ``caption``)."""
     paras = _paragraphs(text)
-    _classify(paras, frozenset(meta_lines))
+    _classify(paras, dict(line_kinds))
     merged: list[_Para] = []
     i = 0
     while i < len(paras):
@@ -446,8 +448,8 @@ def segment_rows(text: str, fallback_title: str = "", title_hint: str = "",
 
 
 def segment(text: str, fallback_title: str = "", title_hint: str = "",
-            meta_lines: frozenset[str] | tuple[str, ...] = frozenset()) -> Segmented:
+            line_kinds: Iterable[tuple[str, str]] = ()) -> Segmented:
     """Split normalised document text into units."""
-    title, rows = segment_rows(text, fallback_title, title_hint, meta_lines)
+    title, rows = segment_rows(text, fallback_title, title_hint, line_kinds)
     return Segmented(title, [Unit(idx, kind, utext, start, end, section)
                              for idx, kind, utext, section, start, end in rows])
