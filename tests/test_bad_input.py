@@ -129,3 +129,21 @@ def test_docx_zip_bomb_is_refused_before_parsing(tmp_path):
     with pytest.raises(InputError) as err:
         extract(bomb)
     assert "inflates to" in err.value.reason and "\n" not in err.value.reason
+
+
+def test_symlinks_out_of_an_imported_folder_are_not_followed(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text(REPORT, encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "own.txt").write_text(REPORT.replace("120", "121"), encoding="utf-8")
+    (folder / "link.txt").symlink_to(outside / "secret.txt")
+    (folder / "dir").symlink_to(outside, target_is_directory=True)
+    (folder / "inner.txt").symlink_to(folder / "own.txt")  # inside the folder: read (same content)
+    store = Store(tmp_path / "a.db")
+    report = import_paths(store, [folder])
+    assert sorted(Path(p).name for p in report.links_out) == ["dir", "link.txt"]
+    assert [Path(p).name for p in report.added] == ["inner.txt"] or [Path(p).name for p in report.added] == ["own.txt"]
+    assert "2 symbolic links out of the folder not followed" in report.summary()
+    store.close()

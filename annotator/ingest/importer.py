@@ -31,6 +31,7 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     empty: list[str] = field(default_factory=list)
+    links_out: list[str] = field(default_factory=list)  # symlinks pointing out of an imported folder
     sentences: int = 0
     units: int = 0
     bytes: int = 0
@@ -40,6 +41,7 @@ class ImportReport:
             f"{len(self.added)} documents added, {len(self.unchanged)} unchanged, "
             f"{len(self.refused)} refused, {len(self.empty)} empty; "
             f"{self.sentences} sentences added ({self.units} units)"
+            + (f"; {len(self.links_out)} symbolic links out of the folder not followed" if self.links_out else "")
         )
 
 
@@ -104,6 +106,7 @@ def import_paths(store: Store, paths: list[str | Path], progress: Callable[[str]
     report = ImportReport()
     found = scan(paths)
     report.refused.extend(found.refused)
+    report.links_out.extend(found.links_out)
     files = found.files
     known = frozenset(store.document_ids())
     pool = None
