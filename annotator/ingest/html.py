@@ -99,9 +99,12 @@ def _mark_captions(tree) -> None:
         cls = f"{el.get('class', '')} {el.get('id', '')}"
         if cls.strip() and _CAPTION_CLASS.search(cls) and len(_one_line(el.text_content())) <= 80:
             found.append(el)
+    from annotator.ingest.segmenter import is_furniture
+
     for el in tree.iter("p", "div", "td"):
         text = _one_line(el.text_content())
-        if not text or len(text) > 60 or text[-1] in _END or el.find(".//p") is not None:
+        if (not text or len(text) > 60 or text[-1] in _END or el.find(".//p") is not None or is_furniture(text)
+                or _ORDINAL.match(text)):
             continue
         prev = el.getprevious()
         picture_before = (prev is not None and prev.tag in ("p", "div", "figure") and prev.find(".//img") is not None

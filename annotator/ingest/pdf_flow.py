@@ -68,7 +68,10 @@ def _classify(pages: list[Page], body: float) -> None:
                 ln.kind = "heading"
             elif ln.size < body * 0.9:
                 at_foot = ln.top >= last_body - 0.5 and ln.top > p.height * 0.5
-                ln.kind = "footnote" if at_foot else ("caption" if len(ln.text) <= 60 else "body")
+                if ln.bottom <= p.height * MARGIN:
+                    ln.kind = "furniture"  # small print above the text: a document number, a header
+                else:
+                    ln.kind = "footnote" if at_foot else ("caption" if len(ln.text) <= 60 else "body")
 
 
 def _geometry(pages: list[Page], body: float) -> tuple[bool, float]:
@@ -136,7 +139,7 @@ def _new_paragraph(a: Line, b: Line, indent_doc: bool, pitch: float, first: bool
 
 
 def assemble(pages: list[Page]) -> tuple[str, str, list[str]]:
-    """(text, title, footnote lines)."""
+    """(text, title, meta lines: footnotes and small print in the top margin)."""
     all_lines = [ln for p in pages for ln in p.lines]
     if not all_lines:
         return "", "", []
@@ -158,6 +161,9 @@ def assemble(pages: list[Page]) -> tuple[str, str, list[str]]:
 
     for p in pages:
         for ln in p.lines:
+            if ln.kind == "furniture":  # kept as meta, after the paragraph it interrupts
+                (pending.append(("meta", ln.text)) if open_para else blocks.append(["meta", ln.text, None]))
+                continue
             if ln.kind == "footnote":
                 if pending and pending[-1][0] == "footnote" and not FOOTNOTE_START_RE.match(ln.text):
                     pending[-1] = ("footnote", pending[-1][1] + _joiner(pending[-1][1], ln.text) + ln.text)
@@ -196,7 +202,7 @@ def assemble(pages: list[Page]) -> tuple[str, str, list[str]]:
             out.append("\n\n" + text + "\n\n")
         else:
             out.append(text)
-            if kind == "footnote":
+            if kind in ("footnote", "meta"):
                 notes.append(text)
     title = ""
     first_page = next((p for p in pages if p.lines), None)
