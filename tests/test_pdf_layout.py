@@ -166,3 +166,27 @@ def test_page_limit_is_checked_before_reading(tmp_path, monkeypatch):
         list(pdf_read.iter_pages(path, max_pages=1))
     assert "pages" in err.value.reason
 
+
+
+def test_a_photo_caption_at_the_foot_of_a_page_is_a_caption_not_a_footnote(tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from tests.pdf_make import FONT, _font
+
+    _font()
+    path = tmp_path / "cap.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont(FONT, 12)
+    y = 760
+    for k in range(0, len(PARAS[0]), 36):
+        c.drawString(72 + (24 if k == 0 else 0), y, PARAS[0][k:k + 36])
+        y -= 20
+    c.rect(150, 300, 200, 150)
+    c.setFont(FONT, 9)
+    c.drawString(180, 280, "图为委员视察老旧小区改造现场")
+    c.showPage()
+    c.save()
+    seg, units = _units(path)
+    assert ("caption", "图为委员视察老旧小区改造现场") in units
+    assert [t for k, t in units if k == "sentence"] == _expected_sentences(PARAS[:1])

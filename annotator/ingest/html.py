@@ -170,7 +170,7 @@ def _clean_lines(text: str) -> tuple[list[str], dict[str, str], str]:
                 continue
             kinds[line] = "caption"
         key = re.sub(r"\s+", "", line)
-        if len(lines) < 30 and len(key) <= 80 and key[-1:] not in _END:
+        if len(lines) < 30 and 6 <= len(key) <= 80 and key[-1:] not in _END and not key.startswith("|"):
             if key in seen_short:
                 continue
             seen_short.add(key)

@@ -62,6 +62,7 @@ def _classify(pages: list[Page], body: float) -> None:
     for p in pages:
         body_lines = [ln for ln in p.lines if abs(ln.size - body) <= 0.6]
         last_body = max((ln.bottom for ln in body_lines), default=0.0)
+        in_notes = False
         for ln in p.lines:
             if ln.size > body * 1.15 or (ln.bold and bold_share < 0.5 and len(ln.text) <= 40
                                          and abs(ln.size - body) <= 0.6):
@@ -71,7 +72,8 @@ def _classify(pages: list[Page], body: float) -> None:
                 if ln.bottom <= p.height * MARGIN:
                     ln.kind = "furniture"  # small print above the text: a document number, a header
                 else:
-                    ln.kind = "footnote" if at_foot else ("caption" if len(ln.text) <= 60 else "body")
+                    in_notes = at_foot and (in_notes or bool(FOOTNOTE_START_RE.match(ln.text)))
+                    ln.kind = "footnote" if in_notes else ("caption" if len(ln.text) <= 60 else "body")
 
 
 def _geometry(pages: list[Page], body: float) -> tuple[bool, float]:

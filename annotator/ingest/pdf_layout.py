@@ -109,8 +109,8 @@ def _line(chars: list[dict], page: int) -> Line | None:
         t = c["text"]
         if not t.strip():
             continue
-        if c["size"] < size * 0.8 and c["bottom"] < base - size * 0.2 and len(chars) > 3:
-            marks += 1  # a superscript reference mark
+        if c["size"] < size * 0.8 and c["bottom"] < base - size * 0.2 and len(chars) > 3 and kept:
+            marks += 1  # a superscript reference mark (at a line's start it is a footnote's own number)
             continue
         if prev is not None:
             gap = c["x0"] - prev["x1"]
