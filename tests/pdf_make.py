@@ -175,3 +175,35 @@ def _width(s: str, size: float) -> float:
 def _draw(c, x: float, y: float, text: str, size: float, gap: float) -> None:
     c.setFont(FONT, size)
     c.drawString(x, y, text)
+
+
+def render_flowing(path: Path, paras: list[str], title: str, headings: list[str], columns: int = 1,
+                   justified: bool = True, header: str = "") -> Path:
+    """The same report typeset by reportlab's own layout engine (platypus frames, CJK word wrap,
+    first-line indents, justified or left-aligned), as a word processor would."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
+    _font()
+    body = ParagraphStyle("b", fontName=FONT, fontSize=11, leading=18, firstLineIndent=22,
+                          alignment=4 if justified else 0, wordWrap="CJK")
+    head = ParagraphStyle("h", fontName=FONT, fontSize=14, leading=22, spaceBefore=6, spaceAfter=6)
+    big = ParagraphStyle("t", fontName=FONT, fontSize=20, leading=28, alignment=1, spaceAfter=12)
+
+    def on_page(c, doc) -> None:
+        if header:
+            c.setFont(FONT, 8)
+            c.drawString(72, A4[1] - 40, header)
+        c.setFont(FONT, 9)
+        c.drawCentredString(A4[0] / 2, 30, f"- {doc.page} -")
+
+    doc = BaseDocTemplate(str(path), pagesize=A4)
+    w = (A4[0] - 144 - 18 * (columns - 1)) / columns
+    frames = [Frame(72 + k * (w + 18), 72, w, A4[1] - 144, id=f"c{k}") for k in range(columns)]
+    doc.addPageTemplates([PageTemplate(frames=frames, onPage=on_page)])
+    half = len(paras) // 2
+    story = [Paragraph(title, big), Paragraph(headings[0], head)] + [Paragraph(p, body) for p in paras[:half]]
+    story += [Paragraph(headings[1], head)] + [Paragraph(p, body) for p in paras[half:]]
+    doc.build(story)
+    return path

@@ -190,3 +190,18 @@ def test_a_photo_caption_at_the_foot_of_a_page_is_a_caption_not_a_footnote(tmp_p
     seg, units = _units(path)
     assert ("caption", "图为委员视察老旧小区改造现场") in units
     assert [t for k, t in units if k == "sentence"] == _expected_sentences(PARAS[:1])
+
+
+@pytest.mark.parametrize("columns", [1, 2])
+@pytest.mark.parametrize("justified", [True, False], ids=["justified", "left"])
+def test_a_report_typeset_by_a_layout_engine_reads_whole(tmp_path, columns, justified):
+    from tests.pdf_make import render_flowing
+
+    paras = PARAS * 4
+    path = render_flowing(tmp_path / "w.pdf", paras, TITLE, HEADINGS, columns, justified,
+                          header="政协某县第九届委员会第三次会议文件")
+    seg, units = _units(path)
+    assert [t for k, t in units if k == "sentence"] == _expected_sentences(paras)
+    assert [t for k, t in units if k == "heading"] == [TITLE] + HEADINGS
+    assert seg.title == TITLE
+    assert not any(k == "meta" for k, _ in units)

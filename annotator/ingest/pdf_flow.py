@@ -178,9 +178,9 @@ def assemble(pages: list[Page]) -> tuple[str, str, list[str]]:
                 prev = blocks[-1] if blocks else None
                 if (prev is not None and prev[0] == "heading" and prev[2] is not None
                         and prev[2].page == ln.page and abs(prev[2].size - ln.size) < 0.5
-                        and 0 <= ln.top - prev[2].bottom < ln.size and not ORDINAL_RE.match(ln.text)
-                        and not ORDINAL_RE.match(prev[1])):
-                    prev[1] += _joiner(prev[1], ln.text) + ln.text  # a title that wraps
+                        and prev[2].col == ln.col and 0 <= ln.top - prev[2].bottom < ln.size
+                        and not ORDINAL_RE.match(ln.text)):
+                    prev[1] += _joiner(prev[1], ln.text) + ln.text  # a title or heading that wraps
                     prev[2] = ln
                 else:
                     blocks.append(["heading", ln.text, ln])

@@ -169,19 +169,21 @@ def page_lines(chars: list[dict], width: float, height: float, page: int) -> Pag
         lines = [ln for r in _rows(chars) if (ln := _line(r, page))]
         return Page(width, height, lines)
     g0, g1 = gut
-    spans = [ln for r in _rows([c for c in chars if c["x0"] < g1 and c["x1"] > g0]) if (ln := _line(r, page))]
-    side = [c for c in chars if not (c["x0"] < g1 and c["x1"] > g0)]
-    # a side character in the vertical extent of a spanning line belongs to it
+    mid = (g0 + g1) / 2  # a line crossing the gutter's middle spans the page (a title); one that only
+    # reaches into the band belongs to its side
+    crossing = [c for c in chars if c["x0"] < mid < c["x1"]]
     spanning: list[Line] = []
-    for sp in spans:
-        members = [c for c in chars if (c["top"] + c["bottom"]) / 2 >= sp.top and (c["top"] + c["bottom"]) / 2 <= sp.bottom]
+    taken: set[int] = set()
+    for row in _rows(crossing):
+        top, bottom = min(c["top"] for c in row), max(c["bottom"] for c in row)
+        members = [c for c in chars if top <= (c["top"] + c["bottom"]) / 2 <= bottom and id(c) not in taken]
+        taken.update(id(c) for c in members)
         ln = _line(members, page)
         if ln:
             spanning.append(ln)
-    in_span = {id(c) for sp in spans for c in side if sp.top <= (c["top"] + c["bottom"]) / 2 <= sp.bottom}
-    side = [c for c in side if id(c) not in in_span]
-    left = [ln for r in _rows([c for c in side if c["x1"] <= g0 + 1]) if (ln := _line(r, page))]
-    right = [ln for r in _rows([c for c in side if c["x0"] >= g1 - 1]) if (ln := _line(r, page))]
+    side = [c for c in chars if id(c) not in taken]
+    left = [ln for r in _rows([c for c in side if (c["x0"] + c["x1"]) / 2 < mid]) if (ln := _line(r, page))]
+    right = [ln for r in _rows([c for c in side if (c["x0"] + c["x1"]) / 2 >= mid]) if (ln := _line(r, page))]
     for ln in left:
         ln.col = 1
     for ln in right:
