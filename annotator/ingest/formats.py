@@ -1,6 +1,6 @@
 """Report files of other formats → (extracted text, title evidence, source format).
 
-``.txt``/``.md`` are decoded by annotator.ingest.decoding; this module reads PDF (pdfplumber), Word
+``.txt``/``.md`` are decoded by annotator.ingest.decoding; this module reads PDF (pdfminer.six, annotator.ingest.pdf_*), Word
 (python-docx) and web pages (annotator.ingest.html). Each library is imported
 only when a file of its format is read. The extracted text is what the document *is* from then on:
 its id, units and offsets all refer to it.

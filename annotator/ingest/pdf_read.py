@@ -72,6 +72,7 @@ def _inflated_size(path: Path, chunk: bytes, max_stream: int, room: int) -> int:
 
 _ORDERINGS = (("UniGB", "GB1"), ("GB", "GB1"), ("UniCNS", "CNS1"), ("B5", "CNS1"), ("ETen", "CNS1"),
               ("UniJIS", "Japan1"), ("UniKS", "Korea1"))
+_KNOWN_ORDERINGS = {b"GB1", b"CNS1", b"Japan1", b"Korea1", b"Identity", b"UCS"}
 _patched = False
 
 
@@ -91,7 +92,7 @@ def _repair_cid_system_info() -> None:
         try:
             info = spec.get("CIDSystemInfo")
             ordering = info.get("Ordering") if isinstance(info, dict) else None
-            if isinstance(ordering, bytes) and not ordering.isascii():
+            if isinstance(ordering, bytes) and (ordering not in _KNOWN_ORDERINGS or info.get("Registry") != b"Adobe"):
                 encoding = literal_name(spec.get("Encoding"))
                 for prefix, name in _ORDERINGS:
                     if encoding.startswith(prefix):
@@ -105,62 +106,71 @@ def _repair_cid_system_info() -> None:
     _patched = True
 
 
-def open_pdf(path: Path):
-    """pdfplumber's PDF opened with the empty user password; a real password is refused in one line."""
+def open_pdf(fh, path: Path):
+    """pdfminer's document opened with the empty user password; a real password is refused in one line."""
     import logging
 
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFParser
 
     _repair_cid_system_info()
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
-        return pdfplumber.open(path, password="")
+        return PDFDocument(PDFParser(fh), password="")
     except PDFPasswordIncorrect:
         raise InputError(str(path), "this PDF is protected by a password; it cannot be opened") from None
-    except Exception as exc:
-        if "PasswordIncorrect" in repr(exc) or "PDFPasswordIncorrect" in type(exc).__name__:
-            raise InputError(str(path), "this PDF is protected by a password; it cannot be opened") from None
-        raise
 
 
-def page_count(pdf) -> int:
+def page_count(doc) -> int:
     from pdfminer.pdftypes import resolve1
 
     try:
-        pages = resolve1(pdf.doc.catalog["Pages"])
+        pages = resolve1(doc.catalog["Pages"])
         return int(resolve1(pages.get("Count", 0)))
     except Exception:
         return 0
 
 
 def iter_pages(path: Path, max_pages: int = MAX_PAGES, max_seconds: float = MAX_SECONDS) -> Iterator[tuple[float, float, list[dict]]]:
-    """(width, height, chars) of each page in order; each page is released before the next is read."""
+    """(width, height, chars) of each page in order; each page is released before the next is read.
+    A char is a dict: text, x0, x1, top, bottom (from the page's top), size, fontname, upright."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LTChar, LTContainer
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
-    from pdfplumber.page import Page
 
     check_header(path)
     check_streams(path)
     started = time.monotonic()
-    pdf = open_pdf(path)
-    try:
-        n = page_count(pdf)
+    with open(path, "rb") as fh:
+        doc = open_pdf(fh, path)
+        n = page_count(doc)
         if n > max_pages:
             raise InputError(str(path), f"{n} pages: more than the limit of {max_pages} pages")
-        doctop = 0.0
-        for i, page_obj in enumerate(PDFPage.create_pages(pdf.doc)):
+        resources = PDFResourceManager(caching=True)
+        device = PDFPageAggregator(resources, laparams=None)
+        interpreter = PDFPageInterpreter(resources, device)
+        for i, page in enumerate(PDFPage.create_pages(doc)):
             if i >= max_pages:
                 raise InputError(str(path), f"more than the limit of {max_pages} pages")
             if time.monotonic() - started > max_seconds:
                 raise InputError(str(path), f"reading took longer than {max_seconds:.0f} s (stopped at page {i + 1})")
-            page = Page(pdf, page_obj, page_number=i + 1, initial_doctop=doctop)
-            doctop += page.height
-            chars = [{k: c[k] for k in ("text", "x0", "x1", "top", "bottom", "size", "fontname", "upright")}
-                     for c in page.chars]
-            width, height = float(page.width), float(page.height)
-            page.close()
-            del page
-            pdf.doc._cached_objs.clear()  # content streams already read: do not keep them all
-            yield width, height, chars
-    finally:
-        pdf.close()
+            interpreter.process_page(page)
+            layout = device.get_result()
+            x0, y0, x1, y1 = page.mediabox
+            width, height = abs(x1 - x0), abs(y1 - y0)
+            if (page.rotate or 0) % 180 == 90:
+                width, height = height, width
+            chars: list[dict] = []
+            stack = [layout]
+            while stack:
+                for obj in stack.pop():
+                    if isinstance(obj, LTChar):
+                        chars.append({"text": obj.get_text(), "x0": obj.x0, "x1": obj.x1, "top": height - obj.y1,
+                                      "bottom": height - obj.y0, "size": obj.size, "fontname": obj.fontname,
+                                      "upright": obj.upright})
+                    elif isinstance(obj, LTContainer):
+                        stack.append(obj)
+            del layout
+            doc._cached_objs.clear()  # content streams already read: do not keep them all
+            yield float(width), float(height), chars
