@@ -84,19 +84,22 @@ def _one_line(s: str | None) -> str:
 # ---------------------------------------------------------------- PDF
 
 def _pdf(path: Path) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """A text layer with glyphs that have no Unicode mapping is refused whole (more than three, or
+    mostly symbol-font glyphs): its text would be wrong, and storing it would be worse. A stray
+    unmapped glyph or two (a bullet) and symbol-font glyphs are left out; "(cid:N)" is never stored."""
     from annotator.ingest.pdf_flow import assemble
-    from annotator.ingest.pdf_layout import page_lines, unreadable_share
+    from annotator.ingest.pdf_layout import page_lines, readable, unreadable_count
     from annotator.ingest.pdf_read import UNREADABLE, iter_pages
 
     pages = []
-    bad = total = 0
+    unmapped = private = total = 0
     for n, (width, height, chars) in enumerate(iter_pages(path)):
-        b, t = unreadable_share(chars)
-        bad, total = bad + b, total + t
-        if total >= 200 and bad > total * 0.3:
-            raise InputError(str(path), UNREADABLE)
-        pages.append(page_lines(chars, width, height, n))
-    if total and bad > total * 0.3:
+        u, p, t = unreadable_count(chars)
+        unmapped, private, total = unmapped + u, private + p, total + t
+        if total >= 200 and (unmapped > total * 0.01 or private > total * 0.3):
+            raise InputError(str(path), UNREADABLE)  # early: do not read 2,000 pages of noise
+        pages.append(page_lines(readable(chars), width, height, n))
+    if unmapped > 3 or (total and private > total * 0.3):
         raise InputError(str(path), UNREADABLE)
     text, title, notes = assemble(pages)
     if not text.strip():

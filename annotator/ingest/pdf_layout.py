@@ -72,10 +72,30 @@ class Page:
     lines: list[Line] = field(default_factory=list)
 
 
-def unreadable_share(chars: list[dict]) -> tuple[int, int]:
-    bad = sum(1 for c in chars if c["text"].startswith("(cid:") or c["text"] == "\ufffd"
-              or 0xE000 <= ord(c["text"][0]) <= 0xF8FF)
-    return bad, len(chars)
+def _unmapped(t: str) -> bool:
+    return t.startswith("(cid:") or t == "\ufffd"
+
+
+def _private(t: str) -> bool:
+    return 0xE000 <= ord(t[0]) <= 0xF8FF  # a symbol font's glyph (a bullet) or an unmapped one
+
+
+def unreadable_count(chars: list[dict]) -> tuple[int, int, int]:
+    """(glyphs without a Unicode mapping, private-use glyphs, all glyphs) of a page."""
+    unmapped = private = 0
+    for c in chars:
+        t = c["text"]
+        if t and _unmapped(t):
+            unmapped += 1
+        elif t and _private(t):
+            private += 1
+    return unmapped, private, len(chars)
+
+
+def readable(chars: list[dict]) -> list[dict]:
+    """The page's characters without private-use or unmapped glyphs (bullets of symbol fonts; the
+    caller refuses a page with more than a stray few)."""
+    return [c for c in chars if c["text"] and not _private(c["text"]) and not _unmapped(c["text"])]
 
 
 def _rows(chars: list[dict]) -> list[list[dict]]:
