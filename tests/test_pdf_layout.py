@@ -206,3 +206,38 @@ def test_a_report_typeset_by_a_layout_engine_reads_whole(tmp_path, columns, just
     assert [t for k, t in units if k == "heading"] == [TITLE] + HEADINGS
     assert seg.title == TITLE
     assert not any(k == "meta" for k, _ in units)
+
+
+def test_a_large_flate_image_is_not_a_bomb(tmp_path):
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from tests.pdf_make import FONT, _font
+    from annotator.ingest import pdf_read
+
+    _font()
+    path = tmp_path / "img.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont(FONT, 12)
+    c.drawString(72, 700, PARAS[0][:30] + "。")
+    from PIL import Image
+
+    c.drawImage(ImageReader(Image.new("RGB", (1500, 1500), "white")), 72, 100, 300, 300)  # a Flate XObject
+    c.showPage()
+    c.save()
+    pdf_read.check_streams(path, max_stream=1024 * 1024)  # the 6.75 MB image is not counted
+    assert extract(path).text.strip() == PARAS[0][:30] + "。"
+
+
+def test_an_ascii85_wrapped_bomb_is_refused(tmp_path):
+    import base64
+
+    from annotator.ingest import pdf_read
+
+    bomb = base64.a85encode(zlib.compress(b"\0" * (20 * 1024 * 1024), 9)) + b"~>"
+    path = tmp_path / "a85.pdf"
+    path.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Length " + str(len(bomb)).encode()
+                     + b" /Filter [ /ASCII85Decode /FlateDecode ] >>\nstream\n" + bomb + b"\nendstream\nendobj\n")
+    with pytest.raises(InputError) as err:
+        pdf_read.check_streams(path, max_stream=10 * 1024 * 1024)
+    assert "inflates past 10 MB" in err.value.reason

@@ -25,6 +25,7 @@ MAX_SECONDS = 300.0  # wall time for one PDF, checked between pages
 UNREADABLE = "this PDF's text layer cannot be read; OCR is not supported"
 _STREAM_RE = re.compile(rb"stream\r?\n")
 _ENDSTREAM = b"endstream"
+_IMAGE_RE = re.compile(rb"/Subtype\s*/Image(?![A-Za-z])")
 
 
 def check_header(path: Path) -> None:
@@ -35,7 +36,8 @@ def check_header(path: Path) -> None:
 
 
 def check_streams(path: Path, max_stream: int = MAX_STREAM_BYTES, max_total: int = MAX_TOTAL_INFLATED) -> None:
-    """Inflate every Flate stream of the raw file with a bounded decompressor; refuse a bomb."""
+    """Inflate every Flate stream of the raw file (images aside: they are never decoded) with a
+    bounded decompressor; refuse a bomb."""
     import mmap
 
     with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
@@ -50,7 +52,38 @@ def check_streams(path: Path, max_stream: int = MAX_STREAM_BYTES, max_total: int
             if end < 0:
                 return
             pos = end + len(_ENDSTREAM)
-            total += _inflated_size(path, data[start:end], max_stream, max_total - total)
+            head = data[max(0, m.start() - 1024):m.start()]  # this stream's dictionary
+            head = head[head.rfind(b"endobj") + 1:]
+            if _IMAGE_RE.search(head):
+                continue  # an image: never decoded to read text
+            chunk = _ascii_decoded(head, data[start:end])
+            if chunk is not None:
+                total += _inflated_size(path, chunk, max_stream, max_total - total)
+
+
+_FILTER_RE = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
+
+
+def _ascii_decoded(head: bytes, raw: bytes) -> bytes | None:
+    """The stream's bytes with its ASCII85/ASCIIHex filters undone (at most 4 times its size), for
+    the Flate check; None when a Flate stream is not what the filters lead to."""
+    import base64
+
+    m = _FILTER_RE.search(head)
+    names = re.findall(rb"/([A-Za-z0-9]+)", m.group(1)) if m else []
+    for name in names:
+        if name in (b"FlateDecode", b"Fl"):
+            return raw
+        try:
+            if name in (b"ASCII85Decode", b"A85"):
+                raw = base64.a85decode(raw.strip().removesuffix(b"~>").removeprefix(b"<~"), ignorechars=b" \t\r\n")
+            elif name in (b"ASCIIHexDecode", b"AHx"):
+                raw = bytes.fromhex(re.sub(rb"\s", b"", raw).rstrip(b">").decode("ascii"))
+            else:
+                return None
+        except ValueError:
+            return None
+    return raw if not names else None
 
 
 def _inflated_size(path: Path, chunk: bytes, max_stream: int, room: int) -> int:
