@@ -78,11 +78,14 @@ def test_no_space_for_the_gap_between_chinese_and_digits(tmp_path):
     assert any("常委会议14次" in t for _, t in units)
 
 
-def test_page_break_inside_a_sentence_and_after_a_heading(tmp_path):
+@pytest.mark.parametrize("indent", [True, False], ids=["indented", "block"])
+@pytest.mark.parametrize("ragged", [True, False], ids=["ragged", "justified"])
+def test_page_break_inside_a_sentence_and_after_a_heading(tmp_path, indent, ragged):
     long = [p * 1 for p in PARAS]
     blocks = [("title", TITLE), ("heading", HEADINGS[0])] + [("para", p) for p in long * 2]
     blocks += [("pagebreak", ""), ("heading", HEADINGS[1]), ("pagebreak", ""), ("para", PARAS[0])]
-    doc = Doc(blocks, size=14, header="政协某县第九届委员会第三次会议文件", page_numbers="— {} —")
+    doc = Doc(blocks, size=14, header="政协某县第九届委员会第三次会议文件", page_numbers="— {} —",
+              indent=indent, ragged=ragged)
     seg, units = _units(render(doc, tmp_path / "b.pdf"))
     sentences = [t for k, t in units if k == "sentence"]
     assert sentences == _expected_sentences(long * 2 + [PARAS[0]])
@@ -241,3 +244,26 @@ def test_an_ascii85_wrapped_bomb_is_refused(tmp_path):
     with pytest.raises(InputError) as err:
         pdf_read.check_streams(path, max_stream=10 * 1024 * 1024)
     assert "inflates past 10 MB" in err.value.reason
+
+
+def test_a_sentence_cut_by_the_page_end_around_a_two_line_footnote_is_rejoined(tmp_path):
+    para = ("我们推动协商议事室^1提质扩面，在全县各乡镇建成协商议事室二十个，开展协商活动六十余场，打通了服务群众的"
+            "最后一公里，让协商民主成果更多更公平地惠及全县人民，得到了各界群众的广泛好评和充分肯定。")
+    note = ("协商议事室是县政协在乡镇设立的协商平台，2021年起在全县推广，由政协委员、乡镇干部和群众代表共同参与，"
+            "每季度至少开展一次协商活动，协商成果报送县委县政府参考。")
+    from annotator.ingest.pdf_read import iter_pages
+
+    crossed = 0
+    for lead in range(1, 6):  # the footnoted paragraph starts at different heights: some cross the page end
+        filler = "我们" + "认真履职" * (lead * 7) + "。"
+        front = (PARAS * 2)[:8] + [filler]
+        blocks = [("para", p) for p in front] + [("para", para), ("para", PARAS[1])]
+        path = render(Doc(blocks, notes={"1": note}, size=14), tmp_path / f"f{lead}.pdf")
+        pages = ["".join(c["text"] for c in chars) for _, _, chars in iter_pages(path)]
+        crossed += len(pages) > 1 and "议事室" in pages[0] and "充分肯定" in pages[1] and "协商平台" in pages[0]
+        seg, units = _units(path)
+        expected = front + [para.replace("^1", ""), PARAS[1]]
+        assert [t for k, t in units if k == "sentence"] == _expected_sentences(expected), lead
+        assert [t.replace(" ", "") for k, t in units if k == "meta"] == ["1" + note], lead
+        assert not any(k == "caption" for k, _ in units)
+    assert crossed
