@@ -93,3 +93,20 @@ def test_title_from_the_page_evidence(tmp_path, case):
     seg, units = _units(_page(tmp_path, body, title, extra))
     assert seg.title == TITLE
     assert not any(t.startswith("标题") for _, t in units)
+
+
+def test_a_page_laid_out_in_tables_with_br_paragraphs(tmp_path):
+    body = ('<table width="980"><tr><td><img src="logo.gif" alt="某县政协网"></td></tr>'
+            '<tr><td class="nav">您的位置：首页 &gt;&gt; 工作报告</td></tr>'
+            f'<tr><td align="center"><font size="4"><b>{TITLE}</b></font></td></tr>'
+            '<tr><td>' + "".join(f"&nbsp;&nbsp;&nbsp;&nbsp;{_para(i)}<br><br>" for i in range(30)) + '</td></tr>'
+            '<tr><td><table><tr><td>单位</td><td>件数</td></tr><tr><td>提案</td><td>120</td></tr></table></td></tr>'
+            '<tr><td>版权所有：某县政协 ICP备12345号</td></tr></table>')
+    path = tmp_path / "t.htm"
+    path.write_bytes((HEAD.format(title=TITLE + "--某县政协网", extra="").replace("utf-8", "gb2312") + body
+                      + "</body></html>").encode("gb18030"))
+    seg, units = _units(path)
+    assert [t for k, t in units if k == "sentence" and t.startswith("第")] == [_para(i) for i in range(30)]
+    assert seg.title == TITLE
+    assert [t for _, t in units if "|" in t] == ["| 单位 | 件数 |", "| 提案 | 120 |"]  # the data table stays one
+    assert ("meta", "版权所有：某县政协 ICP备12345号") in units

@@ -81,7 +81,24 @@ def _tree(html: str):
     tree = lh.document_fromstring(flatten(html), parser=parser)
     for bad in tree.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()
+    _unwrap_layout_tables(tree)
     return tree
+
+
+def _unwrap_layout_tables(tree) -> None:
+    """Old CMS pages lay the whole page out in tables: a table holding a long text or another table
+    is layout, not data, and becomes <div>s (else the article comes out as '| … |' table rows)."""
+    for table in reversed(list(tree.iter("table"))):
+        rows = table.xpath("./tr|./tbody/tr|./thead/tr|./tfoot/tr")
+        cells = [c for r in rows for c in r.xpath("./td|./th")]
+        if table.find(".//table") is None and not any(len(c.text_content().strip()) > 100 for c in cells):
+            continue
+        for el in [table, *table.xpath("./tbody|./thead|./tfoot"), *rows]:
+            el.tag = "div"
+        for c in cells:
+            c.tag = "div"
+            for br in c.iter("br"):  # paragraphs written as text<br><br>text
+                br.tail = "\n" + (br.tail or "")
 
 
 def _one_line(s: str | None) -> str:
