@@ -110,3 +110,10 @@ def test_a_page_laid_out_in_tables_with_br_paragraphs(tmp_path):
     assert seg.title == TITLE
     assert [t for _, t in units if "|" in t] == ["| 单位 | 件数 |", "| 提案 | 120 |"]  # the data table stays one
     assert ("meta", "版权所有：某县政协 ICP备12345号") in units
+
+
+def test_the_site_logo_heading_is_not_the_title(tmp_path):
+    body = ('<div class="header"><h1 class="logo">某县政协</h1></div>'
+            + ARTICLE.format(title=TITLE).replace(f"<h2>{TITLE}</h2>", f"<p><b>{TITLE}</b></p>"))
+    seg, units = _units(_page(tmp_path, body, title="工作报告 - 某县政协"))
+    assert seg.title == TITLE

@@ -213,38 +213,56 @@ def _evidence(tree) -> dict[str, list[str]]:
     return ev
 
 
+_SPLIT_RE = re.compile(r"\s*(?:[_|｜]|--|—|\s-\s)\s*")
+
+
 def strip_site(title: str) -> str:
     """'…工作报告_某某县人民政府门户网' → '…工作报告': the longest part that is not a portal's name."""
     from annotator.ingest.segmenter import PORTAL_RE
 
-    parts = [p.strip() for p in re.split(r"\s*(?:[_|｜]|--|—|\s-\s)\s*", title) if p.strip()]
+    parts = [p.strip() for p in _SPLIT_RE.split(title) if p.strip()]
     own = [p for p in parts if not PORTAL_RE.search(p)]
     return max(own or parts, key=len) if parts else ""
 
 
+def _key(t: str) -> str:
+    return re.sub(r"\s+", "", t)
+
+
 def choose_title(ev: dict[str, list[str]], cell_title: str, lines: list[str]) -> str:
-    from annotator.ingest.segmenter import PORTAL_RE, is_furniture
+    """In order: a heading of the page that <title>/og:title confirms, or one of the body's first
+    lines that they confirm; a heading that reads like a report's title; the first <h1>; a 标题:
+    cell; the <title>; any other heading; the first line."""
+    from annotator.ingest.segmenter import PORTAL_RE, is_furniture, reads_like_title
 
     alts = set(ev["alt"])
+    claims = [strip_site(t) for t in ev["og"] + ev["title"] if t]
+    sites = {_key(p) for t in ev["og"] + ev["title"] for p in _SPLIT_RE.split(t) if p.strip()} - {
+        _key(c) for c in claims}  # the other parts of <title>: the site's name
 
     def ok(t: str) -> bool:
         return (4 <= len(t) <= 100 and not is_furniture(t) and not PORTAL_RE.search(t) and t not in alts
-                and not _ORDINAL.match(t) and "banner" not in t.lower() and not t.startswith(("首页", "——")))
+                and _key(t) not in sites and not _ORDINAL.match(t) and "banner" not in t.lower()
+                and not t.startswith(("首页", "——")))
 
-    claims = [strip_site(t) for t in ev["og"] + ev["title"] if t]
     claims = [c for c in claims if ok(c)]
     headings = [h for h in ev["h1"] + ([cell_title] if cell_title else []) + ev["h"] if ok(h)]
     for claim in claims:  # a heading of the page that the <title>/og:title confirms
-        key = re.sub(r"\s+", "", claim)
+        key = _key(claim)
         for h in headings:
-            hk = re.sub(r"\s+", "", h)
+            hk = _key(h)
             if hk == key or (len(hk) >= 6 and (hk in key or key in hk)):
                 return h
+    for line in lines[:8]:  # the body's first lines, confirmed by <title>/og:title
+        if ok(line) and line[-1:] not in _END and any(len(_key(c)) >= 4 and _key(c) in _key(line) for c in claims):
+            return line
+    for h in headings + claims:
+        if reads_like_title(h):
+            return h
     for h in [h for h in ev["h1"] if ok(h)] + ([cell_title] if ok(cell_title) else []):
         return h
     if claims:
         return claims[0]
     for h in headings:
         return h
-    first = next((ln for ln in lines[:5] if ok(ln) and ln[-1:] not in _END), "")
-    return first
+    return next((ln for ln in lines[:5] if ok(ln) and ln[-1:] not in _END), "")
