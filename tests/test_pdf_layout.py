@@ -267,3 +267,27 @@ def test_a_sentence_cut_by_the_page_end_around_a_two_line_footnote_is_rejoined(t
         assert [t.replace(" ", "") for k, t in units if k == "meta"] == ["1" + note], lead
         assert not any(k == "caption" for k, _ in units)
     assert crossed
+
+
+def test_memory_stays_flat_with_the_page_count(tmp_path):
+    """Pages are read one at a time and released: 300 pages stay far below what keeping them all
+    took (about 1.9 MB a page before). The 2,000-page figure: benchmarks/pdf_memory.py."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("pdf_memory", root / "benchmarks" / "pdf_memory.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    path = tmp_path / "long.pdf"
+    bench.write_pdf(path, 300)
+    code = ("import resource, sys; from pathlib import Path; from annotator.ingest.formats import extract; "
+            "n = len(extract(Path(sys.argv[1])).text); "
+            "print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
+                         env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    chars, peak_kb = map(int, out.stdout.split())
+    assert chars > 300 * 200
+    assert peak_kb / 1024 < 250, peak_kb / 1024
