@@ -24,7 +24,6 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from annotator.core.errors import InputError
 
 MARGIN = 0.1
 PAGE_NUMBER_RE = re.compile(
