@@ -123,7 +123,7 @@ def pdf_speed(work: Path, pages: int) -> None:
     seg = segment(ex.text, "bench", ex.title)
     t_seg = time.perf_counter() - t0
     print(f"PDF: {pages} pages, {len(ex.text):,} characters extracted in {t_ex:.2f} s = {pages / t_ex:.1f} pages/s "
-          f"(pdfplumber); segmenting {len(seg.units)} units {t_seg * 1000:.0f} ms")
+          f"(pdfminer.six, layout-aware); segmenting {len(seg.units)} units {t_seg * 1000:.0f} ms")
 
 
 def main() -> None:

@@ -9,6 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
+from annotator.core.errors import InputError
+from annotator.ingest.formats import extract
 from annotator.ingest.importer import import_paths
 from annotator.store import Store
 REPORT = "一、基本情况\n\n区政协围绕中心工作开展协商议政。全年召开常委会议4次，提出提案120件。\n"
@@ -105,3 +107,43 @@ def test_export_into_missing_folder_is_created_and_unwritable_folder_is_refused(
         if immutable:
             subprocess.run(["chattr", "-i", str(locked)], check=True)
         locked.chmod(0o755)
+
+
+def test_docx_zip_bomb_is_refused_before_parsing(tmp_path):
+    import zipfile
+
+    import docx
+
+    good = tmp_path / "w.docx"
+    d = docx.Document()
+    d.add_paragraph("坚持以人民为中心。")
+    d.save(str(good))
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":  # 200 MB of padding inside the body
+                data = data.replace(b"<w:body>", b"<w:body>" + b" " * (200 * 1024 * 1024), 1)
+            dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    with pytest.raises(InputError) as err:
+        extract(bomb)
+    assert "inflates to" in err.value.reason and "\n" not in err.value.reason
+
+
+def test_symlinks_out_of_an_imported_folder_are_not_followed(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text(REPORT, encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "own.txt").write_text(REPORT.replace("120", "121"), encoding="utf-8")
+    (folder / "link.txt").symlink_to(outside / "secret.txt")
+    (folder / "dir").symlink_to(outside, target_is_directory=True)
+    (folder / "inner.txt").symlink_to(folder / "own.txt")  # inside the folder: read (same content)
+    store = Store(tmp_path / "a.db")
+    report = import_paths(store, [folder])
+    assert sorted(Path(p).name for p in report.links_out) == ["dir", "link.txt"]
+    assert [Path(p).name for p in report.added] == ["inner.txt"] or [Path(p).name for p in report.added] == ["own.txt"]
+    assert "2 symbolic links out of the folder not followed" in report.summary()
+    store.close()

@@ -173,3 +173,27 @@ def test_seed_documents_are_titled_by_their_headline(prefix, title):
 ])
 def test_plain_text_title_skips_a_masthead_and_joins_a_couplet(text, title):
     assert segment(normalise(text), "fallback").title == title
+
+
+@pytest.mark.parametrize("text, joined", [
+    # a page number between the heading and the fragment; the fragment ends in a word no heading ends with
+    ("一、坚持党的领导\n\n— 3 —\n\n我们坚持把加强思想政治引领的\n作用贯穿履职全过程，深入开展学习活动。\n",
+     "我们坚持把加强思想政治引领的作用贯穿履职全过程，深入开展学习活动。"),
+    # paragraphs start indented: an unindented line after the indented fragment continues it
+    ("　　一、坚持党的领导\n\n　　我们坚持把加强思想政治\n引领贯穿履职全过程，深入开展学习活动。\n"
+     "　　我们坚持团结和民主两大主题。\n　　过去一年工作很好。\n",
+     "我们坚持把加强思想政治引领贯穿履职全过程，深入开展学习活动。"),
+    # a hard-wrapped text: the fragment is exactly one wrapped line long
+    ("一、坚持党的领导\n我们坚持把加强思想政治引领贯穿履职全\n" + "过程。我们深入开展学习活动取得成效全\n" * 3 + "过程。\n",
+     "我们坚持把加强思想政治引领贯穿履职全过程。"),
+])
+def test_page_break_after_a_heading_leaves_no_heading_fragment(text, joined):
+    units = [(u.kind, u.text) for u in segment(text).units]
+    assert ("sentence", joined) in units
+    assert [t for k, t in units if k == "heading"] == ["一、坚持党的领导"]
+
+
+def test_urls_are_kept_whole():
+    seg = segment("详见https://www.example.gov.cn/zxgz/index.html?id=123&page=2。网址为www.zx.gov.cn/a.b?x=1，请访问。\n")
+    assert [u.text for u in seg.units] == ["详见https://www.example.gov.cn/zxgz/index.html?id=123&page=2。",
+                                           "网址为www.zx.gov.cn/a.b?x=1，请访问。"]

@@ -203,12 +203,14 @@ def read_text(path: Path | str, max_bytes: int = MAX_BYTES) -> DecodedText:
 class Found:
     files: list[Path] = field(default_factory=list)  # to read, in order
     refused: list[tuple[str, str]] = field(default_factory=list)  # (path, why) found but not readable
+    links_out: list[str] = field(default_factory=list)  # symlinks in a folder pointing out of it: not followed
 
 
 def scan(paths: list[str | Path], suffixes: set[str] | frozenset[str] = frozenset(TEXT_SUFFIXES)) -> Found:
     """Files given, plus report files found recursively in folders, in sorted order. Entries with a
     report suffix that are not regular files (FIFOs, sockets, devices) and folders that cannot be
-    read are named in ``refused`` — by type, without opening them."""
+    read are named in ``refused`` — by type, without opening them. A symbolic link inside a folder
+    that points out of it (a file or a folder) is not followed; it is named in ``links_out``."""
     out = Found()
     for raw in paths:
         p = Path(raw)
@@ -219,11 +221,19 @@ def scan(paths: list[str | Path], suffixes: set[str] | frozenset[str] = frozense
         def unreadable(err: OSError) -> None:
             out.refused.append((err.filename or str(p), f"cannot read this folder: {err.strerror or err}"))
 
-        for folder, dirs, names in os.walk(p, onerror=unreadable):
+        root = p.resolve()
+        for folder, dirs, names in os.walk(p, onerror=unreadable):  # links to folders are not walked
             dirs.sort()
+            for name in dirs:
+                d = Path(folder) / name
+                if d.is_symlink() and not _inside(d, root):
+                    out.links_out.append(str(d))
             for name in sorted(names):
                 f = Path(folder) / name
                 if f.suffix.lower() not in suffixes:
+                    continue
+                if f.is_symlink() and not _inside(f, root):
+                    out.links_out.append(str(f))
                     continue
                 try:
                     regular = stat.S_ISREG(os.stat(f).st_mode)
@@ -237,3 +247,8 @@ def scan(paths: list[str | Path], suffixes: set[str] | frozenset[str] = frozense
     return out
 
 
+def _inside(link: Path, root: Path) -> bool:
+    try:
+        return link.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a loop of links
+        return False

@@ -32,6 +32,7 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     empty: list[str] = field(default_factory=list)
+    links_out: list[str] = field(default_factory=list)  # symlinks pointing out of an imported folder
     sentences: int = 0
     units: int = 0
     bytes: int = 0
@@ -56,6 +57,8 @@ class ImportReport:
             f"{count(len(self.added), 'document')} added, {len(self.unchanged)} unchanged, "
             f"{len(self.refused)} refused, {len(self.empty)} empty; "
             f"{count(self.sentences, 'sentence')} added ({count(self.units, 'unit')})"
+            + (f"; {count(len(self.links_out), 'symbolic link')} out of the folder not followed"
+               if self.links_out else "")
         )
 
 
@@ -78,6 +81,7 @@ _MAX_BYTES = MAX_BYTES
 
 def _prepare(path: Path) -> _Prepared:
     hint = ""
+    kinds: tuple[tuple[str, str], ...] = ()
     try:
         if path.suffix.lower() in FORMAT_SUFFIXES:  # PDF, Word, web pages: annotator.ingest.formats extracts the text
             problem = file_problem(path, _MAX_BYTES)  # never open a FIFO or a device, never read past the limit
@@ -87,7 +91,7 @@ def _prepare(path: Path) -> _Prepared:
 
             ex = extract(path)
             decoded = DecodedText(str(path), ex.text, "", ex.size)
-            hint, fmt = ex.title, ex.format
+            hint, fmt, kinds = ex.title, ex.format, ex.kinds
         else:
             decoded = read_text(path, _MAX_BYTES)
             fmt = "text"
@@ -96,7 +100,8 @@ def _prepare(path: Path) -> _Prepared:
     doc_id = doc_id_for(decoded.text)
     prep = _Prepared(str(path), None, doc_id, decoded.text, decoded.encoding, decoded.size, format=fmt)
     if doc_id not in _KNOWN:
-        prep.title, rows = segment_rows(decoded.text, fallback_title=path.stem, title_hint=hint)
+        prep.title, rows = segment_rows(decoded.text, fallback_title=path.stem, title_hint=hint,
+                                         line_kinds=kinds)
         text = decoded.text
         # a unit's text is usually the document slice itself: leave it out of the pickle to the parent
         prep.units = [(i, k, None if text[a:b] == t else t, sec, a, b) for i, k, t, sec, a, b in rows]
@@ -118,6 +123,7 @@ def import_paths(store: Store, paths: list[str | Path], progress: Callable[[str]
     report = ImportReport()
     found = scan(paths)
     report.refused.extend(found.refused)
+    report.links_out.extend(found.links_out)
     files = found.files
     known = frozenset(store.document_ids())
     pool = None

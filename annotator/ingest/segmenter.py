@@ -16,7 +16,9 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import Iterable, Mapping
 
 SEGMENTER_VERSION = 1
 
@@ -35,7 +37,7 @@ BYLINE_RE = re.compile(
 )
 DATED_RE = re.compile(r"^(?:\d{4}|[一二〇零○]{4})年")
 _FURNITURE_START = re.compile(
-    r"(?:当前位置|您的位置|你的位置|您现在的位置|所在位置"
+    r"(?:当前位置|当前页面|当前栏目|您的位置|你的位置|您现在的位置|所在位置|现在位置"
     r"|(?:首页|网站首页|主页)\s*[>＞›»→/]"
     r"|分享到|分享[:：]"
     r"|上一篇|下一篇|上一条|下一条|相关链接|相关阅读|相关文章|相关新闻|相关稿件|返回顶部|返回首页"
@@ -72,7 +74,7 @@ FURNITURE_RE = _Furniture()
 FURNITURE_MAX = 160  # longer lines are text, whatever words they contain
 # the report's own title: what a title line reads like (not a breadcrumb, not a portal's name)
 REPORT_TITLE_RE = re.compile(r"(?:工作报告|工作要点|工作总结|工作计划|工作安排|报告)(?:[(（][^)）]{0,8}[)）])?$")
-PORTAL_RE = re.compile(r"(?:门户网|网站|网站群|政务网|新闻网|在线|官网|频道)$")
+PORTAL_RE = re.compile(r"(?:网|网站|网站群|在线|官网|频道|首页)$")
 # a masthead: a line that only names the organisation ("金湖县政协", "XX市政协办公室"), not the report's title
 MASTHEAD_RE = re.compile(r"^(?:中国人民政治协商会议|[\u4e00-\u9fff]{1,8}[省市县区州旗盟](?:政协|委员会|人民政府|人大常委会|"
                          r"区委|县委|市委)(?:办公室|办公厅)?)$")
@@ -83,6 +85,9 @@ ATTRIBUTION_RE = re.compile(
 # characters that cannot start a sentence: a paragraph starting with one continues the previous
 CONTINUATION_START = "，,、；;：:。．.！!？?”’」』）)》】〕"
 PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "」"), ("【", "】"))
+URL_RE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]*://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]*[A-Za-z0-9/#=&%_\-]")
+# a heading cannot end with these: a "heading" that does is a sentence cut by a page break
+OPEN_END = frozenset("的了和与及把在对从将为是等被向以于并而且或着所让使由给同跟就都也还又")
 SHORT_LINE = 60  # a line without end punctuation up to this length is a heading/caption
 WS = re.compile(r"\s+")
 
@@ -113,6 +118,7 @@ class _Para:
     blank_before: int
     blank_after: int = 0
     kind: str = "body"  # body | heading | caption | meta
+    indented: bool = False  # the line started with whitespace (a paragraph's first-line indent)
 
     def doc_offset(self, i: int) -> int:
         if len(self.runs) == 1:
@@ -162,7 +168,7 @@ def _make_para(line: str, offset: int, blank_before: int) -> _Para | None:
             rebased.append((0, d0 + lead - c0))
         else:
             rebased.append((c0 - lead, d0))
-    return _Para(clean, rebased, bool(md), blank_before)
+    return _Para(clean, rebased, bool(md), blank_before, indented=lead > 0)
 
 
 def _paragraphs(text: str) -> list[_Para]:
@@ -198,10 +204,13 @@ def _ends_with_end(c: str) -> bool:
     return bool(c) and (c[-1] in _END_SET or c.endswith("……"))
 
 
-def _classify(paras: list[_Para]) -> None:
+def _classify(paras: list[_Para], line_kinds: Mapping[str, str] | None = None) -> None:
     seen_body = False
     for p in paras:
         c = p.clean
+        if line_kinds and c in line_kinds:
+            p.kind = line_kinds[c]  # the format says so (a PDF's footnote, a web page's photo caption)
+            continue
         has_end = _ends_with_end(c)
         short = len(c) <= SHORT_LINE
         ends = _count_ends(c) if short else 2  # long lines: only "more than one" matters
@@ -312,11 +321,13 @@ def _word_crosses(tail: str, head: str) -> bool:
     return False
 
 
-def _continues(a: _Para, b: _Para, after_heading: bool = False) -> bool:
+def _continues(a: _Para, b: _Para, after_heading: bool = False, wrap_width: int = 0) -> bool:
     """Is paragraph ``b`` the rest of a sentence that ``a`` broke off (page-break damage)?
 
     ``after_heading``: ``a`` is the first paragraph after a heading; a page break inside it leaves a
-    short fragment that reads like a heading, so word-crossing evidence (or a comma) is asked for."""
+    short fragment that reads like a heading, so evidence is asked for: a comma in it, an ending no
+    heading has (的, 把, 和…), the length of the document's hard-wrapped lines (``wrap_width``), or a
+    word crossing the break."""
     if b.blank_before > 1 or b.md or b.kind in ("caption", "meta") or a.kind == "meta":
         return False
     if b.kind == "heading" and ORDINAL_RE.match(b.clean):
@@ -331,7 +342,10 @@ def _continues(a: _Para, b: _Para, after_heading: bool = False) -> bool:
         return True
     if a.kind != "body":  # a short line (title, caption) needs the strong evidence above
         if after_heading and a.kind == "heading" and b.kind == "body" and not a.md and not ORDINAL_RE.match(a.clean):
-            return any(c in a.clean for c in "，,、；;") or _word_crosses(a.clean, b.clean)
+            return (any(c in a.clean for c in "，,、；;") or a.clean[-1] in OPEN_END
+                    or (wrap_width > 0 and abs(len(a.clean) - wrap_width) <= 1)
+                    or (wrap_width < 0 and a.indented and not b.indented)
+                    or _word_crosses(a.clean, b.clean))
         return False
     # a body paragraph (it has finished sentences) that stops mid-sentence, followed by body text
     if last_end is not None and b.kind == "body":
@@ -339,15 +353,34 @@ def _continues(a: _Para, b: _Para, after_heading: bool = False) -> bool:
     return _word_crosses(a.clean, b.clean)  # jieba joins a word across the break (立|案 → 立案)
 
 
+def _wrap_width(paras: list[_Para]) -> int:
+    """The length of a hard-wrapped text's lines (a line that stops mid-sentence, followed by body
+    text), when most such lines share it; -1 when the text is not hard-wrapped and its paragraphs
+    start indented (an unindented line after an indented one then continues it); else 0."""
+    body = [p for p in paras if p.kind == "body"]
+    if len(body) >= 3 and sum(p.indented for p in body) >= len(body) * 0.6:
+        return -1
+    lengths = [len(p.clean) for p, q in zip(paras, paras[1:])
+               if p.kind == "body" and q.kind == "body" and not _ends_with_end(p.clean) and q.blank_before == 0]
+    if len(lengths) < 3:
+        return 0
+    common, n = Counter(lengths).most_common(1)[0]
+    near = sum(1 for x in lengths if abs(x - common) <= 1)
+    return common if near >= len(lengths) * 0.5 else 0
+
+
 def _merge(a: _Para, b: _Para) -> _Para:
     n = len(a.clean)
     runs = a.runs + [(c + n, d) for c, d in b.runs]
-    return _Para(a.clean + b.clean, runs, False, a.blank_before, b.blank_after, "body")
+    return _Para(a.clean + b.clean, runs, False, a.blank_before, b.blank_after, "body", a.indented)
 
 
 def _cuts(clean: str) -> list[int]:
     """Sentence ends in a paragraph; a quotation keeps its short attribution (“……。”主席说。)."""
     cuts = [m.end() for m in END_RE.finditer(clean)]
+    if cuts and ("://" in clean or "www." in clean):  # a "?" or "!" inside a URL ends nothing
+        spans = [m.span() for m in URL_RE.finditer(clean)]
+        cuts = [c for c in cuts if not any(a < c < b for a, b in spans)]
     if len(cuts) > 1 and "”" in clean:
         kept = []
         for k, cut in enumerate(cuts):
@@ -403,21 +436,26 @@ def plain_title(rows: list[tuple]) -> str:
     return next((r[2] for r in rows if r[1] == "heading"), "")
 
 
-def segment_rows(text: str, fallback_title: str = "", title_hint: str = "") -> tuple[str, list[tuple]]:
-    """Split normalised document text into units: (title, [(idx, kind, text, section, start, end)])."""
+def segment_rows(text: str, fallback_title: str = "", title_hint: str = "",
+                 line_kinds: Iterable[tuple[str, str]] = ()) -> tuple[str, list[tuple]]:
+    """Split normalised document text into units: (title, [(idx, kind, text, section, start, end)]).
+    ``line_kinds``: (whole line, unit kind) pairs the format knows (a PDF's footnotes are ``meta``, a
+    web page's photo captions ``caption``)."""
     paras = _paragraphs(text)
-    _classify(paras)
+    _classify(paras, dict(line_kinds))
+    wrap_width = _wrap_width(paras)
     merged: list[_Para] = []
     i = 0
     while i < len(paras):
         p = paras[i]
         if p.kind != "heading" or not p.md:
-            after_heading = bool(merged) and merged[-1].kind == "heading" and p.kind == "heading"
+            before = next((m for m in reversed(merged) if m.kind != "meta"), None)  # page numbers between
+            after_heading = before is not None and before.kind == "heading" and p.kind == "heading"
             while (
                 i + 1 < len(paras)
                 and p.kind in ("body", "heading")
                 and not _ends_with_end(p.clean)
-                and _continues(p, paras[i + 1], after_heading)
+                and _continues(p, paras[i + 1], after_heading, wrap_width)
             ):
                 p = _merge(p, paras[i + 1])
                 i += 1
@@ -461,8 +499,9 @@ def segment_rows(text: str, fallback_title: str = "", title_hint: str = "") -> t
     return md_title or (plain_title(rows) if title else "") or fallback_title, rows
 
 
-def segment(text: str, fallback_title: str = "", title_hint: str = "") -> Segmented:
+def segment(text: str, fallback_title: str = "", title_hint: str = "",
+            line_kinds: Iterable[tuple[str, str]] = ()) -> Segmented:
     """Split normalised document text into units."""
-    title, rows = segment_rows(text, fallback_title, title_hint)
+    title, rows = segment_rows(text, fallback_title, title_hint, line_kinds)
     return Segmented(title, [Unit(idx, kind, utext, start, end, section)
                              for idx, kind, utext, section, start, end in rows])
