@@ -30,16 +30,48 @@ class StagingMixin:
     def source_judgments(self, layer: str) -> Iterator[dict]:
         """Every judgment (or gold judgment) exactly as stored, labels as the stored text: for merging
         this database into another, which validates every field itself."""
+        # unit_text, unit_kind: the source's unit with that id (what the judgment was given to)
+        unit = "(SELECT {} FROM sentences u WHERE u.id = j.sentence_id LIMIT 1)"
         if layer == "gold":
-            sql = ("SELECT sentence_id, adjudicator AS annotator, labels, status, note, taxonomy, updated_at"
-                   " FROM gold ORDER BY sentence_n")
+            sql = ("SELECT sentence_id, adjudicator AS annotator, labels, status, note, taxonomy, updated_at,"
+                   f" {unit.format('text')} AS unit_text, {unit.format('kind')} AS unit_kind"
+                   " FROM gold j ORDER BY sentence_n")
         else:
             sql = ("SELECT sentence_id, annotator, labels, status, note, taxonomy, suggestions_shown, seconds,"
-                   " created_at, updated_at FROM annotations ORDER BY sentence_n, annotator")
+                   f" created_at, updated_at, {unit.format('text')} AS unit_text, {unit.format('kind')} AS unit_kind"
+                   " FROM annotations j ORDER BY sentence_n, annotator")
         cur = self.conn.execute(sql)
         cols = [c[0] for c in cur.description]
         for r in cur:
             yield dict(zip(cols, r))
+
+    def source_rows(self) -> int:
+        """How many rows a merge would read from this database (units, judgments, gold, events)."""
+        return self.conn.execute("SELECT (SELECT count(*) FROM sentences) + (SELECT count(*) FROM annotations)"
+                                 " + (SELECT count(*) FROM gold) + (SELECT count(*) FROM events)").fetchone()[0]
+
+    def source_duplicate_unit_ids(self, limit: int = 5) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM sentences GROUP BY id HAVING count(*) > 1 ORDER BY id LIMIT ?", (limit,))]
+
+    def source_documents(self) -> Iterator[dict]:
+        """Every document row as stored (text included), one at a time."""
+        cur = self.conn.execute("SELECT id, path, title, text, encoding, format, segmenter, n_units, n_sentences,"
+                                " first_n, last_n FROM documents ORDER BY rowid")
+        cols = [c[0] for c in cur.description]
+        for r in cur:
+            yield dict(zip(cols, r))
+
+    def source_units(self, first_n: int, last_n: int) -> Iterator[tuple]:
+        """(n, id, doc_id, idx, kind, text, section, start, end) of the units in a range of n, as stored."""
+        yield from self.conn.execute('SELECT n, id, doc_id, idx, kind, text, section, start, "end" FROM sentences'
+                                     " WHERE n BETWEEN ? AND ? ORDER BY n", (first_n, last_n))
+
+    def source_stray_units(self) -> int:
+        """Units that belong to no document's range of n (or name another document)."""
+        return self.conn.execute(
+            "SELECT count(*) FROM sentences s WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = s.doc_id"
+            " AND s.n BETWEEN d.first_n AND d.last_n)").fetchone()[0]
 
     def source_events(self) -> Iterator[dict]:
         """Every tagging event (annotation layer, bookkeeping left out) as stored: for merging this
