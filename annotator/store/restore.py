@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from annotator.core.errors import StoreError
+from annotator.core.files import remove_stale_temporaries
 from annotator.store.inuse import in_use_by_another_process
 from annotator.store.sources import CHECK_SECONDS, bounded, check_schema, open_readonly
 
@@ -52,7 +53,8 @@ def restore(backup: str | Path, target: str | Path) -> dict:
                              "close it first; nothing was changed")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".restoring", dir=target.parent)
+        remove_stale_temporaries(target)  # a restore or backup killed with -9 left its copy
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
         os.close(fd)
     except OSError as exc:
         raise StoreError(f"cannot write beside {target}: {exc.strerror or exc}") from None
