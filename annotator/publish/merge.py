@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import json
-import math
-import re
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
-from annotator.core.errors import AnnotatorError, StoreError
-from annotator.core import model
+from annotator.core.errors import StoreError
 from annotator.core.files import read_jsonl
-from annotator.core.textsafe import printable_name
-from annotator.ingest.segmenter import SEGMENTER_VERSION
 from annotator.publish.placement import AS_IS, BY_ID, REPLACED, UNPLACED, Placer
+from annotator.publish.mergecheck import check_event, check_judgment
 from annotator.publish.mergeplan import SourcePlan, plan_of
 from annotator.publish.sourcecheck import MergeError, corpus_problems
 from annotator.publish.unplaced import Unplaced
-from annotator.store import Store, TaxonomyRecord, now, open_source
+from annotator.store import Store, TaxonomyRecord, open_source
 from annotator.store.sources import Interrupted, check_schema
 from annotator.core.taxonomy import Taxonomy
 
@@ -66,114 +61,6 @@ class MergeReport:
         else:
             text += ", none left unplaced"
         return text
-
-
-STATUSES = {"annotation": model.STATUSES, "gold": model.GOLD_STATUSES}
-
-
-def _iso(value) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    return True
-
-
-def check_judgment(rec: dict, layer: str, where: str, taxonomy: Taxonomy) -> tuple[dict, list]:
-    """Validate one judgment from a merge source, field by field; returns (the row to write, problems).
-
-    Every source, JSONL or database, goes through here: a hostile or damaged source is refused
-    with every problem named, and nothing from it is written."""
-    problems: list[str] = []
-    who = rec.get("annotator")
-    if not isinstance(who, str) or not who.strip():
-        problems.append(f"{where}: the {'adjudicator' if layer == 'gold' else 'annotator'} name must be a "
-                        "non-empty string")
-    elif not printable_name(who):
-        problems.append(f"{where}: the name {who!r} must be printable text without surrounding spaces "
-                        "(no control characters or line breaks), as `assign` requires")
-    sid = rec.get("sentence_id")
-    if not isinstance(sid, str) or not sid:
-        problems.append(f"{where}: the sentence id must be a non-empty string")
-    labels = rec.get("labels")
-    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
-        problems.append(f"{where}: labels must be a list of tag ids")
-    else:
-        if len(set(labels)) != len(labels):
-            problems.append(f"{where}: duplicate tags in {labels}")
-        for label in taxonomy.unknown(labels):
-            problems.append(f"{where}: unknown label {label!r} (not in taxonomy {taxonomy.name})")
-        for facet in taxonomy.facets:
-            chosen = [x for x in set(labels) if x in taxonomy.tags and taxonomy.tags[x].facet == facet.id]
-            if not facet.multiple and len(chosen) > 1:
-                problems.append(f"{where}: {', '.join(sorted(chosen))} are in the single-choice facet {facet.id}")
-    status = rec.get("status", "done")
-    if status not in STATUSES[layer]:
-        problems.append(f"{where}: unknown status {status!r} ({', '.join(STATUSES[layer])})")
-    note = rec.get("note") if rec.get("note") is not None else ""
-    if not isinstance(note, str):
-        problems.append(f"{where}: the note must be a string")
-    for key in ("updated_at", "created_at"):
-        if rec.get(key) is not None and not _iso(rec[key]):
-            problems.append(f"{where}: {key} must be an ISO 8601 time string, not {rec[key]!r}")
-    seconds = rec.get("seconds", 0)
-    if seconds is None:
-        seconds = 0
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds) or seconds < 0:
-        problems.append(f"{where}: seconds must be a finite number ≥ 0, not {seconds!r}")
-    shown = rec.get("suggestions_shown", 0)
-    if shown not in (0, 1, True, False, None):
-        problems.append(f"{where}: suggestions_shown must be true/false or 0/1, not {shown!r}")
-    if rec.get("taxonomy") is not None and not isinstance(rec["taxonomy"], str):
-        problems.append(f"{where}: taxonomy must be a string")
-    row = {"sentence_id": sid, "annotator": who, "labels": labels, "status": status, "note": note,
-           "updated_at": rec.get("updated_at") or now(), "created_at": rec.get("created_at"),
-           "taxonomy": rec.get("taxonomy"), "seconds": seconds, "suggestions_shown": bool(shown)}
-    return row, problems
-
-
-STORE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")  # as store.now() writes it
-
-
-def utc_time(value) -> str | None:
-    """An ISO 8601 time as the store writes it (UTC, milliseconds, Z), or None when it is not one."""
-    if not isinstance(value, str):
-        return None
-    try:
-        t = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if STORE_TIME.fullmatch(value):
-        return value
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=timezone.utc)
-    return t.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def check_event(rec: dict, where: str) -> tuple[dict, list[str]]:
-    """Validate one tagging event of a database source (its time, who, what, the states as JSON)."""
-    problems = []
-    at = utc_time(rec.get("at"))
-    if at is None:
-        problems.append(f"{where}: the time must be ISO 8601, not {rec.get('at')!r}")
-    for key in ("annotator", "sentence_id", "action"):
-        if not isinstance(rec.get(key), str) or not rec[key]:
-            problems.append(f"{where}: {key} must be a non-empty string")
-    if isinstance(rec.get("annotator"), str) and rec["annotator"] and not printable_name(rec["annotator"]):
-        problems.append(f"{where}: the name {rec['annotator']!r} must be printable text")
-    for key in ("before", "after"):
-        raw = rec.get(key)
-        if raw is None:
-            continue
-        try:
-            ok = isinstance(raw, str) and isinstance(json.loads(raw), dict)
-        except ValueError:
-            ok = False
-        if not ok:
-            problems.append(f"{where}: {key} must be a JSON object or null")
-    return {**rec, "at": at}, problems
 
 
 class _Checked:
@@ -287,8 +174,8 @@ def _write(store: Store, report: MergeReport, checked: _Checked, new_docs=(), ev
             store.stage_plan(plan.rows, plan.owners)
             store.load_staged_plan(plan.current["id"])
         with store.transaction():
-            for doc_id, path, title, text, encoding, units, fmt, segmenter in new_docs:
-                store.add_document(doc_id, path, title, text, encoding, segmenter, units, source_format=fmt)
+            for doc in new_docs:
+                doc.add_to(store)
                 report.documents_added += 1
             report.annotations = store.apply_staged("annotation")
             report.events_copied = store.apply_staged_events()
@@ -312,6 +199,19 @@ def _write(store: Store, report: MergeReport, checked: _Checked, new_docs=(), ev
     return report
 
 
+class _Brought:
+    """A source's document this database lacks, read from the source (text and units) only when written."""
+
+    def __init__(self, src: Store, doc_id: str):
+        self.src, self.doc_id = src, doc_id
+
+    def add_to(self, store: Store) -> None:
+        d = self.src.source_document(self.doc_id)
+        units = [(u.idx, u.kind, u.text, u.section, u.start, u.end) for u in self.src.units(self.doc_id)]
+        store.add_document(d["id"], d["path"], d["title"], d["text"], d["encoding"] or "utf-8", d["segmenter"],
+                           units, source_format=d["format"])
+
+
 def _merge_db(store: Store, taxonomy: Taxonomy, path: Path, ignore_plan: bool,
               tax: TaxonomyRecord | None) -> MergeReport:
     if path.resolve() == Path(store.path).resolve():
@@ -330,17 +230,10 @@ def _merge_db(store: Store, taxonomy: Taxonomy, path: Path, ignore_plan: bool,
             problems = corpus_problems(src)
             if problems:
                 raise MergeError(str(path), problems)
-            known_here = store.document_ids()
-            new_docs, brought = [], {}
-            for d in src.source_documents():
-                if d["id"] in known_here:
-                    continue
-                units = list(src.units(d["id"]))
-                brought[d["id"]] = units
-                new_docs.append((d["id"], d["path"], d["title"], d["text"], d["encoding"] or "utf-8",
-                                 [(u.idx, u.kind, u.text, u.section, u.start, u.end) for u in units],
-                                 d["format"], d["segmenter"]))
-            placer = Placer(store, brought.get)
+            # documents this database lacks come along: by id here, read again one at a time when written
+            new_docs = [d for d in src.source_document_ids() if not store.has_document(d)]
+            brought = set(new_docs)
+            placer = Placer(store, lambda doc: src.units(doc) if doc in brought else None)
             checked = _Checked(taxonomy, placer, str(path))
             for layer, table in (("annotation", "annotations"), ("gold", "gold")):
                 for i, r in enumerate(src.source_judgments(layer), 1):
@@ -374,7 +267,7 @@ def _merge_db(store: Store, taxonomy: Taxonomy, path: Path, ignore_plan: bool,
         # tagging events follow their judgment to where it was placed; those of unplaced judgments stay out
         events = [{**e, "sentence_id": checked.moved[(e["sentence_id"], e["annotator"])]} for e in events
                   if (e["sentence_id"], e["annotator"]) in checked.moved]
-        return _write(store, report, checked, new_docs, events, plan, tax)
+        return _write(store, report, checked, [_Brought(src, d) for d in new_docs], events, plan, tax)
 
 
 def _merge_jsonl(store: Store, taxonomy: Taxonomy, path: Path, tax: TaxonomyRecord | None) -> MergeReport:

@@ -17,7 +17,6 @@ from annotator.store.sources import CHECK_SECONDS, bounded, check_schema
 
 
 import os
-import sqlite3
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path

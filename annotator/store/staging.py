@@ -62,6 +62,15 @@ class StagingMixin:
         for r in cur:
             yield dict(zip(cols, r))
 
+    def source_document_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY rowid")]
+
+    def source_document(self, doc_id: str) -> dict:
+        """One document row as stored (text included)."""
+        cur = self.conn.execute("SELECT id, path, title, text, encoding, format, segmenter FROM documents"
+                                " WHERE id = ?", (doc_id,))
+        return dict(zip([c[0] for c in cur.description], cur.fetchone()))
+
     def source_units(self, first_n: int, last_n: int) -> Iterator[tuple]:
         """(n, id, doc_id, idx, kind, text, section, start, end) of the units in a range of n, as stored."""
         yield from self.conn.execute('SELECT n, id, doc_id, idx, kind, text, section, start, "end" FROM sentences'
