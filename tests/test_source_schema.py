@@ -138,3 +138,28 @@ def test_a_large_source_is_checked_in_bounded_memory(seeded_db, tmp_path):
     p, _ = cli("--db", seeded_db, "merge", src, timeout=600)
     assert p.returncode == 0, p.stderr
     assert "10 documents brought along" in p.stdout
+
+
+def test_a_source_too_large_for_memory_is_refused_in_one_line(seeded_db, tmp_path, monkeypatch):
+    """(The limit is 1,000,000 judgments and events; here lowered so the test stays small.)"""
+    from click.testing import CliRunner
+
+    from annotator.cli import cli as group
+    from annotator.publish import merge as merge_module
+
+    src = tmp_path / "src.db"
+    shutil.copy(seeded_db, src)
+    s = Store(src)
+    for u in list(s.iter_units("sentence"))[:6]:
+        s.change("annotation", u.id, "remote", "confirm", State(("study",), "done"))
+    s.close()
+    monkeypatch.setattr(merge_module, "MAX_SOURCE_ROWS", 5)
+    before = fingerprint(seeded_db)
+    r = CliRunner().invoke(group, ["--db", str(seeded_db), "merge", str(src)])
+    assert r.exit_code == 1 and "too large to merge in one go (12 judgments and tagging events" in r.output, r.output
+    assert fingerprint(seeded_db) == before
+    lines = tmp_path / "big.jsonl"
+    sids = [u.id for u in Store(seeded_db).iter_units("sentence")][:7]
+    lines.write_text("".join(f'{{"id": "{sid}", "annotations": {{"x": {{"labels": []}}}}}}\n' for sid in sids))
+    r = CliRunner().invoke(group, ["--db", str(seeded_db), "merge", str(lines)])
+    assert r.exit_code == 1 and "more than 5 judgments" in r.output, r.output

@@ -19,9 +19,10 @@ from annotator.store.sources import Interrupted, check_schema
 from annotator.core.taxonomy import Taxonomy
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-# rows a source may bring in one merge (units + judgments + gold + events): the validated judgments are
-# held in memory (about 1 kB each); beyond this the merge is refused in one line, never a MemoryError
-MAX_SOURCE_ROWS = 3_000_000
+# judgments, gold and tagging events a source may bring in one merge: they are validated and placed in
+# memory (about 2 kB each: 200,500 judgments peak at 440 MB); beyond this the merge is refused in one
+# line, never a MemoryError. Units and documents are streamed, whatever their number.
+MAX_SOURCE_ROWS = 1_000_000
 
 
 @dataclass
@@ -224,9 +225,9 @@ def _merge_db(store: Store, taxonomy: Taxonomy, path: Path, ignore_plan: bool,
         try:
             rows = src.source_rows()
             if rows > MAX_SOURCE_ROWS:
-                raise MergeError(str(path), [f"too large to merge in one go ({rows:,} rows of units, judgments and "
-                                             f"events; at most {MAX_SOURCE_ROWS:,}): export it and merge parts of "
-                                             "the JSONL"])
+                raise MergeError(str(path), [f"too large to merge in one go ({rows:,} judgments and tagging events; "
+                                             f"at most {MAX_SOURCE_ROWS:,}): export it and merge the JSONL in "
+                                             "parts"])
             problems = corpus_problems(src)
             if problems:
                 raise MergeError(str(path), problems)
@@ -244,7 +245,8 @@ def _merge_db(store: Store, taxonomy: Taxonomy, path: Path, ignore_plan: bool,
                         labels = r["labels"]  # refused as not a list below
                     text, kind = r.pop("unit_text"), r.pop("unit_kind")
                     if kind is None:
-                        checked.problems.append(f"{where}: {r['sentence_id']!r} is no unit of the source's documents")
+                        checked.problems.append(f"{where}: {r['sentence_id']!r} is no unit of the source's documents "
+                                                "(or its sentence_n names another unit)")
                         continue
                     checked.add({**r, "labels": labels}, layer, where, text, kind)
             events = []
@@ -274,12 +276,12 @@ def _merge_jsonl(store: Store, taxonomy: Taxonomy, path: Path, tax: TaxonomyReco
     checked = _Checked(taxonomy, Placer(store), str(path))
     count = 0
     try:
-        for lineno, line in read_jsonl(path):
-            count += 1
-            if count > MAX_SOURCE_ROWS:
-                raise MergeError(str(path), [f"too large to merge in one go (more than {MAX_SOURCE_ROWS:,} lines): "
-                                             "merge it in parts"])
+        for lineno, line in read_jsonl(path):  # streamed: lines without judgments cost nothing
             _jsonl_record(checked, line, f"line {lineno}")
+            count = len(checked.how) + len(checked.unplaced)
+            if count > MAX_SOURCE_ROWS:
+                raise MergeError(str(path), [f"too large to merge in one go (more than {MAX_SOURCE_ROWS:,} judgments): "
+                                             "merge it in parts"])
     except (UnicodeDecodeError, OSError) as exc:
         raise MergeError(str(path), [f"cannot read as UTF-8 JSON lines ({exc})"]) from None
     if checked.problems:

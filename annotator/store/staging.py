@@ -30,25 +30,28 @@ class StagingMixin:
     def source_judgments(self, layer: str) -> Iterator[dict]:
         """Every judgment (or gold judgment) exactly as stored, labels as the stored text: for merging
         this database into another, which validates every field itself."""
-        # unit_text, unit_kind: the source's unit with that id (what the judgment was given to)
-        unit = "(SELECT {} FROM sentences u WHERE u.id = j.sentence_id LIMIT 1)"
+        # unit_text, unit_kind: the source's unit the judgment was given to (NULL when its sentence_n and
+        # sentence_id do not name the same unit: the source is inconsistent)
+        unit = ("CASE WHEN u.id = j.sentence_id THEN u.text END AS unit_text,"
+                " CASE WHEN u.id = j.sentence_id THEN u.kind END AS unit_kind")
         if layer == "gold":
-            sql = ("SELECT sentence_id, adjudicator AS annotator, labels, status, note, taxonomy, updated_at,"
-                   f" {unit.format('text')} AS unit_text, {unit.format('kind')} AS unit_kind"
-                   " FROM gold j ORDER BY sentence_n")
+            sql = ("SELECT j.sentence_id, j.adjudicator AS annotator, j.labels, j.status, j.note, j.taxonomy,"
+                   f" j.updated_at, {unit} FROM gold j LEFT JOIN sentences u ON u.n = j.sentence_n"
+                   " ORDER BY j.sentence_n")
         else:
-            sql = ("SELECT sentence_id, annotator, labels, status, note, taxonomy, suggestions_shown, seconds,"
-                   f" created_at, updated_at, {unit.format('text')} AS unit_text, {unit.format('kind')} AS unit_kind"
-                   " FROM annotations j ORDER BY sentence_n, annotator")
+            sql = ("SELECT j.sentence_id, j.annotator, j.labels, j.status, j.note, j.taxonomy, j.suggestions_shown,"
+                   f" j.seconds, j.created_at, j.updated_at, {unit} FROM annotations j"
+                   " LEFT JOIN sentences u ON u.n = j.sentence_n ORDER BY j.sentence_n, j.annotator")
         cur = self.conn.execute(sql)
         cols = [c[0] for c in cur.description]
         for r in cur:
             yield dict(zip(cols, r))
 
     def source_rows(self) -> int:
-        """How many rows a merge would read from this database (units, judgments, gold, events)."""
-        return self.conn.execute("SELECT (SELECT count(*) FROM sentences) + (SELECT count(*) FROM annotations)"
-                                 " + (SELECT count(*) FROM gold) + (SELECT count(*) FROM events)").fetchone()[0]
+        """How many rows a merge holds in memory from this database (judgments, gold, events; units are
+        streamed)."""
+        return self.conn.execute("SELECT (SELECT count(*) FROM annotations) + (SELECT count(*) FROM gold)"
+                                 " + (SELECT count(*) FROM events)").fetchone()[0]
 
     def source_duplicate_unit_ids(self, limit: int = 5) -> list[str]:
         return [r[0] for r in self.conn.execute(
