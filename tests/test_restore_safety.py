@@ -142,3 +142,18 @@ def test_the_old_files_are_kept_aside_whole(seeded_db, backup, tmp_path):
     assert c.execute("SELECT count(*) FROM annotations WHERE sentence_id = ?", (sid,)).fetchone()[0] == 1
     c.close()
     assert documents(seeded_db) == 4
+
+
+def test_an_open_session_refuses_to_write_once_its_file_was_replaced(seeded_db, backup):
+    """Should a file still be swapped in under an open connection (a restore by an older annotator, a
+    `mv`), the session refuses every write with one line instead of saving into the file set aside."""
+    from annotator.core.errors import StoreError
+
+    s = Store(seeded_db)
+    sid = next(s.iter_units("sentence")).id
+    s.change("annotation", sid, "a", "confirm", State(("study",), "done"))
+    os.replace(backup, seeded_db)
+    with pytest.raises(StoreError, match="was replaced by another file since it was opened here"):
+        s.change("annotation", sid, "a", "confirm", State(("research",), "done"))
+    s.close()
+    assert documents(seeded_db) == 4

@@ -66,7 +66,7 @@ def restore(backup: str | Path, target: str | Path) -> dict:
         mode = (os.stat(target).st_mode if target.exists() else os.stat(backup).st_mode) & 0o777
         os.chmod(tmp, mode)
         _step()
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        stamp = _free_stamp(target)
         sidecars = [Path(f"{target}{s}") for s in SIDECARS if Path(f"{target}{s}").exists()]
         if target.exists():
             aside = Path(f"{target}.replaced-{stamp}")
@@ -98,6 +98,16 @@ def restore(backup: str | Path, target: str | Path) -> dict:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return {"restored": str(target), "moved_aside": moved, "counts": counts}
+
+
+def _free_stamp(target: Path) -> str:
+    """A UTC time for the names set aside that no file uses yet (a killed restore may have left some)."""
+    base = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp, k = base, 1
+    while any(Path(f"{target}.replaced-{stamp}{s}").exists() for s in ("", *SIDECARS)):
+        k += 1
+        stamp = f"{base}-{k}"
+    return stamp
 
 
 def _check_backup(backup: Path) -> dict:
