@@ -259,3 +259,22 @@ def test_merge_records_the_taxonomy_it_was_given(seeded_db, tmp_path):
     assert r.exit_code == 0, r.output
     later = run("--db", seeded_db, "stats")  # no --taxonomy: the recorded one covers 'brandnew'
     assert later.exit_code == 0, later.output
+
+
+def test_gold_and_judgments_interleaved_in_a_jsonl_keep_their_own_placement(seeded_db, tmp_path):
+    s = Store(seeded_db)
+    a, b = [u for u in s.iter_units("sentence")][:2]
+    s.close()
+    j = {"labels": ["study"], "status": "done"}
+    recs = [{"id": a.id, "text": a.text, "annotations": {"p": j},
+             "gold": {"labels": ["study"], "status": "done", "adjudicator": "g"}},
+            {"id": b.id, "text": a.text, "annotations": {"p": {**j, "labels": ["research"]}}},
+            {"id": a.id, "text": b.text, "annotations": {"q": j}}]
+    r = run("--db", seeded_db, "merge", jsonl(tmp_path / "mix.jsonl", recs))
+    assert r.exit_code == 3, r.output
+    assert "2 on the sentence with their text, 1 re-placed" in r.output and "1 NOT placed" in r.output
+    kept = json.loads(next(tmp_path.glob("work.db.unplaced-*.jsonl")).read_text("utf-8"))
+    assert kept["id"] == b.id and kept["text"] == a.text and kept["annotations"]["p"]["labels"] == ["research"]
+    s = Store(seeded_db)
+    assert s.annotation(a.id, "p").labels == ("study",) and s.annotation(b.id, "q").labels == ("study",)
+    assert s.gold(a.id).labels == ("study",)

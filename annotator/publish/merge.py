@@ -73,8 +73,9 @@ class _Checked:
         self.rows: dict[str, list[dict]] = {"annotation": [], "gold": []}
         self.problems: list[str] = []
         self.seen: dict[tuple, str] = {}
-        self.how: list[str] = []  # per placed row (same order as rows), AS_IS / REPLACED / BY_ID
-        self.given: list[tuple[str, str | None, str]] = []  # per placed row: (source id, text, layer)
+        # per layer, one per placed row (same order as rows): AS_IS / REPLACED / BY_ID; (source id, text)
+        self.how: dict[str, list[str]] = {"annotation": [], "gold": []}
+        self.given: dict[str, list[tuple[str, str | None]]] = {"annotation": [], "gold": []}
         self.unplaced = Unplaced(source)
         self.counts: dict[str, int] = {}
         self.moved: dict[tuple[str, str], str] = {}  # (source id, annotator) → id here, tagging events follow
@@ -98,8 +99,8 @@ class _Checked:
             self._unplace(layer, row, text, p.reason)
             return
         self.rows[layer].append({**row, "sentence_id": p.sentence_id})
-        self.how.append(p.how)
-        self.given.append((row["sentence_id"], text, layer))
+        self.how[layer].append(p.how)
+        self.given[layer].append((row["sentence_id"], text))
 
     def _unplace(self, layer: str, row: dict, text: str | None, reason: str) -> None:
         self.unplaced.add(layer, row, text, reason)
@@ -112,19 +113,14 @@ class _Checked:
         def key(layer, row):
             return layer, row["sentence_id"], None if layer == "gold" else row["annotator"]
 
-        landing: dict[tuple, list[str]] = {}
-        i = 0
+        landing: dict[tuple, int] = {}
         for layer in ("annotation", "gold"):
             for row in self.rows[layer]:
-                landing.setdefault(key(layer, row), []).append(self.how[i])
-                i += 1
-        i = 0
+                landing[key(layer, row)] = landing.get(key(layer, row), 0) + 1
         for layer in ("annotation", "gold"):
             kept = []
-            for row in self.rows[layer]:
-                how, (sid, text, _) = self.how[i], self.given[i]
-                i += 1
-                if how == REPLACED and len(landing[key(layer, row)]) > 1:
+            for row, how, (sid, text) in zip(self.rows[layer], self.how[layer], self.given[layer], strict=True):
+                if how == REPLACED and landing[key(layer, row)] > 1:
                     self._unplace(layer, {**row, "sentence_id": sid}, text,
                                   f"another judgment from this source lands on the sentence with its text "
                                   f"({row['sentence_id']})")
@@ -278,7 +274,7 @@ def _merge_jsonl(store: Store, taxonomy: Taxonomy, path: Path, tax: TaxonomyReco
     try:
         for lineno, line in read_jsonl(path):  # streamed: lines without judgments cost nothing
             _jsonl_record(checked, line, f"line {lineno}")
-            count = len(checked.how) + len(checked.unplaced)
+            count = len(checked.how["annotation"]) + len(checked.how["gold"]) + len(checked.unplaced)
             if count > MAX_SOURCE_ROWS:
                 raise MergeError(str(path), [f"too large to merge in one go (more than {MAX_SOURCE_ROWS:,} judgments): "
                                              "merge it in parts"])
