@@ -4,7 +4,9 @@ Every SQLite connection to a database in WAL mode holds, for as long as it is op
 read lock on the "dead man switch" byte of the -shm file (byte 128) and, once it has read, a shared
 lock on the database file's lock range. POSIX ``F_GETLK`` asks whether a write lock there would
 conflict with another process's lock — it takes no lock, so nothing changes for that process.
-Locks held by this very process are not seen (POSIX locks are per process).
+Locks held by this very process are not seen (POSIX locks are per process) — and closing the file
+descriptor this check opens drops every POSIX lock this process holds on that file: call it only in a
+process that has no connection to the database (the restore command has none).
 """
 
 from __future__ import annotations
