@@ -157,3 +157,33 @@ def test_an_open_session_refuses_to_write_once_its_file_was_replaced(seeded_db, 
         s.change("annotation", sid, "a", "confirm", State(("research",), "done"))
     s.close()
     assert documents(seeded_db) == 4
+
+
+def test_restore_is_refused_while_a_tagging_screen_is_open_and_its_work_is_kept(seeded_db, backup):
+    """The real screen on a pseudo-terminal: a judgment saved, the screen left idle, a restore refused;
+    the judgment is in the database at the path. Once the screen quits, the restore goes through."""
+    from pty_app import PtyApp, keys
+
+    s = Store(seeded_db)
+    first = next(s.iter_units("sentence")).id
+    s.close()  # (this test's own connection would count as "open in another process" too)
+
+    def saved():
+        c = sqlite3.connect(f"{seeded_db.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return c.execute("SELECT count(*) FROM annotations WHERE sentence_id = ? AND status = 'done'",
+                             (first,)).fetchone()[0] == 1
+        finally:
+            c.close()
+
+    with PtyApp(seeded_db, "tag", "--annotator", "alice", "--no-suggest") as app:
+        app.send(keys("c", "enter"))
+        app.wait(saved, "the first judgment to be saved")
+        p = restore(seeded_db, backup)
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 1 and "is open in another process" in err, out + err
+        assert saved() and documents(seeded_db) == 5
+    p = restore(seeded_db, backup)
+    out, err = p.communicate(timeout=120)
+    assert p.returncode == 0, out + err
+    assert documents(seeded_db) == 4
