@@ -163,3 +163,12 @@ def test_a_source_too_large_for_memory_is_refused_in_one_line(seeded_db, tmp_pat
     lines.write_text("".join(f'{{"id": "{sid}", "annotations": {{"x": {{"labels": []}}}}}}\n' for sid in sids))
     r = CliRunner().invoke(group, ["--db", str(seeded_db), "merge", str(lines)])
     assert r.exit_code == 1 and "more than 5 judgments" in r.output, r.output
+
+
+def test_planner_statistics_left_by_analyze_are_not_foreign(seeded_db):
+    from annotator.store.sources import check_schema
+
+    c = sqlite3.connect(seeded_db)
+    c.execute("ANALYZE")
+    c.close()
+    assert check_schema(seeded_db) >= 1

@@ -24,6 +24,8 @@ from annotator.store.schema import MIGRATIONS, SCHEMA_VERSION
 SCHEMA_SECONDS = 10.0  # reading sqlite_schema: a few rows, milliseconds in practice
 CHECK_SECONDS = 900.0  # an integrity check or a validation scan of a large (gigabytes) source
 _STEPS = 10_000  # virtual-machine steps between two looks at the clock
+# what `ANALYZE` / `PRAGMA optimize` (run by hand) leave: query-planner statistics, read by no query of ours
+PLANNER_STATISTICS = frozenset({"sqlite_stat1", "sqlite_stat4"})
 
 
 class Interrupted(StoreError):
@@ -94,6 +96,7 @@ def check_schema(path: str | Path, conn: sqlite3.Connection | None = None) -> in
                          f"({SCHEMA_VERSION}); nothing was changed")
     expected = expected_schema(version)
     by_name = {n: (t, tb, q) for t, n, tb, q in expected}
+    rows = [r for r in rows if not (r[0] == "table" and r[1] in PLANNER_STATISTICS)]
     for t, n, tb, q in rows:
         if (t, n, tb, _norm(q)) in expected:
             continue
