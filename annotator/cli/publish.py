@@ -129,8 +129,8 @@ def merge_cmd(sources, ignore_plan):
         if report.unplaced:
             unplaced.append(report)
     for r in unplaced:
-        say(f"warning: {r.source}: {r.unplaced} judgments were not placed (no sentence here has their text, "
-            f"or several do): kept with the reason in {r.unplaced_file}; everything else from it is merged",
+        say(f"warning: {r.source}: {r.unplaced} judgments were not placed on any sentence (the first: "
+            f"{r.unplaced_reason}): kept with their reasons in {r.unplaced_file}; everything else from it is merged",
             err=True)
     if failed:
         raise SystemExit(1)

@@ -35,6 +35,7 @@ class MergeReport:
     events_copied: int = 0  # tagging events of a database source (their times: stats throughput)
     placed: dict[str, int] = field(default_factory=dict)  # AS_IS/REPLACED/BY_ID/UNPLACED → judgments
     unplaced_file: str = ""  # where the judgments that were not placed are kept (JSONL)
+    unplaced_reason: str = ""  # the reason of the first of them
     taxonomy: str = ""  # the taxonomy recorded as the database's, when the merge changed it
 
     @property
@@ -158,6 +159,7 @@ def _write(store: Store, report: MergeReport, checked: _Checked, new_docs=(), ev
     The unplaced judgments are written to their file first: if that fails, nothing is merged."""
     report.placed = dict(checked.counts)
     if len(checked.unplaced):
+        report.unplaced_reason = checked.unplaced.records[0]["unplaced"]["reason"]
         try:
             report.unplaced_file = checked.unplaced.write(store.path)
         except OSError as exc:
