@@ -231,14 +231,16 @@ def test_merge_rejects_bad_jsonl_with_line_numbers_and_writes_nothing(seeded_db,
     store = Store(seeded_db)
     sids = [s.id for s in store.iter_units("sentence")][:3]
     good = {"id": sids[0], "annotations": {"zed": {"labels": ["study"], "status": "done", "updated_at": "2026-01-01T00:00:00Z"}}}
-    rows = [json.dumps(good), "{not json", json.dumps({"id": "nope-1", "annotations": {}}),
+    rows = [json.dumps(good), "{not json", json.dumps({"ids": "nope-1", "annotations": {}}),
             json.dumps({"id": sids[1], "annotations": {"zed": {"labels": ["made_up"], "status": "done"}}})]
     bad = tmp_path / "bad.jsonl"
     bad.write_text("\n".join(rows) + "\n", encoding="utf-8")
     r = run("--db", seeded_db, "merge", bad)
     assert r.exit_code == 1
     assert "line 2: malformed JSON" in r.output
-    assert "line 3: unknown sentence 'nope-1'" in r.output
+    # (a record with an unknown id but no judgment names nothing to merge: not a problem since judgments
+    # are placed by their text; a record without an id still is one)
+    assert "line 3: not a native annotator record" in r.output
     assert "line 4 (zed): unknown label 'made_up'" in r.output
     assert Store(seeded_db).annotation(sids[0], "zed") is None
 

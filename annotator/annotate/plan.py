@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.textsafe import printable_name
 
 DEFAULT_OVERLAP = 0.2  # the overlap sample: 10–20 % of the items is usual in published annotation projects
 
@@ -40,7 +41,7 @@ class Settings:
             raise AnnotatorError("--annotators needs at least one name: a,b,c")
         if any(not n or n != n.strip() or "," in n for n in names):
             raise AnnotatorError("annotator names must be non-empty, without commas or surrounding spaces")
-        if any(not n.isprintable() for n in names):
+        if any(not printable_name(n) for n in names):
             raise AnnotatorError("annotator names must be printable text (no control characters)")
         if len(set(names)) != len(names):
             raise AnnotatorError("an annotator is named twice in --annotators")

@@ -34,10 +34,11 @@ def backup_cmd(path, force):
 @shared_options
 @click.argument("backup", type=click.Path(dir_okay=False))
 def restore_cmd(backup):
-    """Put BACKUP in place of the database (--db): the backup is checked first, and the current
-    database with its -wal/-shm files is moved aside (NAME.replaced-<time>), never deleted.
+    """Put BACKUP in place of the database (--db): the backup is checked first (our own schema only,
+    integrity), and the current database with its -wal/-shm files is kept aside (NAME.replaced-<time>),
+    never deleted. At every moment the path holds the old database or the new one.
 
-    Stop every annotator and command using the database first."""
+    Refused while the database is open in another process (a tagging or review screen): close it first."""
     from annotator.store.restore import restore
 
     done = restore(backup, db_path())

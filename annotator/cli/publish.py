@@ -106,25 +106,39 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement, 
 def merge_cmd(sources, ignore_plan):
     """Merge other annotators' databases or native JSONL exports into this database.
 
-    Units match by stable id; documents missing here come along from a database source. The later
-    updated_at wins a conflict and both versions stay in the event log. Each source is all or nothing.
-    A database's assignment plan comes along when this database has none or an older one; plans that
-    do not replace one another are refused (--ignore-plan keeps this database's)."""
+    A judgment lands only on the sentence whose text is the text it was given to: on the sentence with
+    its id when the texts are equal, else on the one sentence of the same document with exactly that
+    text; otherwise it is not placed but kept in DB.unplaced-<time>.jsonl beside the database.
+    Documents missing here come along from a database source. The later updated_at wins a conflict and
+    both versions stay in the event log. Each source is all or nothing. A database's assignment plan
+    comes along when this database has none or an older one (--ignore-plan keeps this database's).
+    Exit status: 0 all merged and placed; 3 merged, but some judgments not placed (see the file);
+    1 a source was refused (nothing of it merged)."""
     from annotator.publish.merge import MergeError, merge
 
     store = open_store(write=True)
     taxonomy = resolve_taxonomy(store, taxonomy_path())
-    failed = False
+    failed, unplaced = False, []
     for src in sources:
         try:
-            say(merge(store, taxonomy, src, ignore_plan=ignore_plan).summary())
+            report = merge(store, taxonomy, src, ignore_plan=ignore_plan)
         except MergeError as exc:
             failed = True
             say(f"error: {exc.source}: nothing merged", err=True)
             for p in exc.problems:
                 say(f"  {p}", err=True)
+            continue
+        say(report.summary())
+        if report.unplaced:
+            unplaced.append(report)
+    for r in unplaced:
+        say(f"warning: {r.source}: {r.unplaced} judgments were not placed on any sentence (the first: "
+            f"{r.unplaced_reason}): kept with their reasons in {r.unplaced_file}; everything else from it is merged",
+            err=True)
     if failed:
         raise SystemExit(1)
+    if unplaced:
+        raise SystemExit(3)
 
 
 for _command in (export_cmd, merge_cmd):

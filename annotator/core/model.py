@@ -14,3 +14,6 @@ IDLE_SECONDS = 300.0  # a longer pause between two actions is a break, not work 
 MIN_ACTIVE_SECONDS = 300.0  # less active time than this gives no speed (a few fast bursts are not a rate)
 
 ALPHA_LOW, ALPHA_GOOD = 0.667, 0.8  # Krippendorff's conventional thresholds: red below LOW, yellow below GOOD
+
+UNIT_KINDS = ("sentence", "heading", "caption", "meta")  # what the segmenter makes; only sentences are judged
+SOURCE_FORMATS = ("text", "pdf", "docx", "html")  # documents.format: what a document was extracted from

@@ -32,3 +32,9 @@ def to_json(obj, **kw) -> str:
     JSON), and every character that could act on a terminal escaped as \\uXXXX (still the same value)."""
     text = json.dumps(obj, ensure_ascii=False, allow_nan=False, **kw)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def printable_name(name) -> bool:
+    """A person's name as every command accepts it (assign, merge): a non-empty string of printable
+    characters (no control codes, no line breaks, no bidi overrides), no surrounding spaces."""
+    return isinstance(name, str) and bool(name) and name == name.strip() and name.isprintable()

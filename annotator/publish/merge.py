@@ -3,31 +3,27 @@
 from __future__ import annotations
 
 import json
-import math
-import re
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
-from annotator.core.errors import AnnotatorError
-from annotator.core import model
+from annotator.core.errors import StoreError
 from annotator.core.files import read_jsonl
-from annotator.ingest.segmenter import SEGMENTER_VERSION
-from annotator.store import Store, now, open_source
+from annotator.publish.placement import AS_IS, BY_ID, REPLACED, UNPLACED, Placer
+from annotator.publish.mergecheck import check_event, check_judgment
+from annotator.publish.mergeplan import SourcePlan, plan_of
+from annotator.publish.sourcecheck import MergeError, corpus_problems
+from annotator.publish.unplaced import Unplaced
+from annotator.store import Store, TaxonomyRecord, open_source
+from annotator.store.sources import Interrupted, check_schema
 from annotator.core.taxonomy import Taxonomy
 from annotator.core.words import count
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-MAX_SHOWN = 20
-
-
-class MergeError(AnnotatorError):
-    def __init__(self, source: str, problems: list[str]):
-        self.source = source
-        self.problems = problems
-        more = f" (and {len(problems) - MAX_SHOWN} more)" if len(problems) > MAX_SHOWN else ""
-        super().__init__(f"{source}: nothing merged: " + "; ".join(problems[:MAX_SHOWN]) + more)
+# judgments, gold and tagging events a source may bring in one merge: they are validated and placed in
+# memory (about 2 kB each: 200,500 judgments peak at 440 MB); beyond this the merge is refused in one
+# line, never a MemoryError. Units and documents are streamed, whatever their number.
+MAX_SOURCE_ROWS = 1_000_000
 
 
 @dataclass
@@ -38,6 +34,14 @@ class MergeReport:
     gold: dict[str, dict[str, int]] = field(default_factory=dict)
     plan: str = ""  # what became of the source's assignment plan
     events_copied: int = 0  # tagging events of a database source (their times: stats throughput)
+    placed: dict[str, int] = field(default_factory=dict)  # AS_IS/REPLACED/BY_ID/UNPLACED → judgments
+    unplaced_file: str = ""  # where the judgments that were not placed are kept (JSONL)
+    unplaced_reason: str = ""  # the reason of the first of them
+    taxonomy: str = ""  # the taxonomy recorded as the database's, when the merge changed it
+
+    @property
+    def unplaced(self) -> int:
+        return self.placed.get(UNPLACED, 0)
 
     def summary(self) -> str:
         def fmt(counts: dict[str, dict[str, int]]) -> str:
@@ -46,200 +50,122 @@ class MergeReport:
         return (f"{self.source}: {count(self.documents_added, 'document')} brought along; judgments — "
                 f"{fmt(self.annotations)}; gold — {fmt(self.gold)}"
                 + (f"; {count(self.events_copied, 'tagging event')} copied with their times" if self.events_copied else "")
-                + (f"; {self.plan}" if self.plan else ""))
+                + (f"; {self.plan}" if self.plan else "") + f"; placement — {self.placement()}"
+                + (f"; {self.taxonomy} is now the database's taxonomy" if self.taxonomy else ""))
 
-
-STATUSES = {"annotation": model.STATUSES, "gold": model.GOLD_STATUSES}
-
-
-def _iso(value) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    return True
-
-
-def check_judgment(rec: dict, layer: str, where: str, taxonomy: Taxonomy, kinds: dict[str, str]) -> tuple[dict, list]:
-    """Validate one judgment from a merge source, field by field; returns (the row to write, problems).
-
-    Every source, JSONL or database, goes through here: a hostile or damaged source is refused
-    with every problem named, and nothing from it is written."""
-    problems: list[str] = []
-    who = rec.get("annotator")
-    if not isinstance(who, str) or not who.strip():
-        problems.append(f"{where}: the {'adjudicator' if layer == 'gold' else 'annotator'} name must be a "
-                        "non-empty string")
-    sid = rec.get("sentence_id")
-    kind = kinds.get(sid) if isinstance(sid, str) else None
-    if kind is None:
-        problems.append(f"{where}: unknown sentence {sid!r} (import the same documents first)")
-    elif kind != "sentence":
-        problems.append(f"{where}: {sid} is a {kind}, not a sentence: only sentences are judged")
-    labels = rec.get("labels")
-    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
-        problems.append(f"{where}: labels must be a list of tag ids")
-    else:
-        if len(set(labels)) != len(labels):
-            problems.append(f"{where}: duplicate tags in {labels}")
-        for label in taxonomy.unknown(labels):
-            problems.append(f"{where}: unknown label {label!r} (not in taxonomy {taxonomy.name})")
-        for facet in taxonomy.facets:
-            chosen = [x for x in set(labels) if x in taxonomy.tags and taxonomy.tags[x].facet == facet.id]
-            if not facet.multiple and len(chosen) > 1:
-                problems.append(f"{where}: {', '.join(sorted(chosen))} are in the single-choice facet {facet.id}")
-    status = rec.get("status", "done")
-    if status not in STATUSES[layer]:
-        problems.append(f"{where}: unknown status {status!r} ({', '.join(STATUSES[layer])})")
-    note = rec.get("note") if rec.get("note") is not None else ""
-    if not isinstance(note, str):
-        problems.append(f"{where}: the note must be a string")
-    for key in ("updated_at", "created_at"):
-        if rec.get(key) is not None and not _iso(rec[key]):
-            problems.append(f"{where}: {key} must be an ISO 8601 time string, not {rec[key]!r}")
-    seconds = rec.get("seconds", 0)
-    if seconds is None:
-        seconds = 0
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds) or seconds < 0:
-        problems.append(f"{where}: seconds must be a finite number ≥ 0, not {seconds!r}")
-    shown = rec.get("suggestions_shown", 0)
-    if shown not in (0, 1, True, False, None):
-        problems.append(f"{where}: suggestions_shown must be true/false or 0/1, not {shown!r}")
-    if rec.get("taxonomy") is not None and not isinstance(rec["taxonomy"], str):
-        problems.append(f"{where}: taxonomy must be a string")
-    row = {"sentence_id": sid, "annotator": who, "labels": labels, "status": status, "note": note,
-           "updated_at": rec.get("updated_at") or now(), "created_at": rec.get("created_at"),
-           "taxonomy": rec.get("taxonomy"), "seconds": seconds, "suggestions_shown": bool(shown)}
-    return row, problems
-
-
-STORE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")  # as store.now() writes it
-
-
-def utc_time(value) -> str | None:
-    """An ISO 8601 time as the store writes it (UTC, milliseconds, Z), or None when it is not one."""
-    if not isinstance(value, str):
-        return None
-    try:
-        t = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if STORE_TIME.fullmatch(value):
-        return value
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=timezone.utc)
-    return t.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def check_event(rec: dict, where: str) -> tuple[dict, list[str]]:
-    """Validate one tagging event of a database source (its time, who, what, the states as JSON)."""
-    problems = []
-    at = utc_time(rec.get("at"))
-    if at is None:
-        problems.append(f"{where}: the time must be ISO 8601, not {rec.get('at')!r}")
-    for key in ("annotator", "sentence_id", "action"):
-        if not isinstance(rec.get(key), str) or not rec[key]:
-            problems.append(f"{where}: {key} must be a non-empty string")
-    for key in ("before", "after"):
-        raw = rec.get(key)
-        if raw is None:
-            continue
-        try:
-            ok = isinstance(raw, str) and isinstance(json.loads(raw), dict)
-        except ValueError:
-            ok = False
-        if not ok:
-            problems.append(f"{where}: {key} must be a JSON object or null")
-    return {**rec, "at": at}, problems
+    def placement(self) -> str:
+        p = self.placed
+        text = (f"{p.get(AS_IS, 0)} on the sentence with their text, {p.get(REPLACED, 0)} re-placed onto the "
+                f"sentence of the same document with their text")
+        if p.get(BY_ID):
+            text += f", {p[BY_ID]} placed by id (the record has no text to check)"
+        if self.unplaced:
+            text += f", {self.unplaced} NOT placed (kept in {self.unplaced_file})"
+        else:
+            text += ", none left unplaced"
+        return text
 
 
 class _Checked:
-    """The validated rows of one source, with every problem and no duplicate judgments."""
+    """The validated rows of one source, each placed by its text (see placement.py), with every problem
+    and no duplicate judgments. ``unplaced`` keeps what could not be placed, with the reason."""
 
-    def __init__(self, taxonomy: Taxonomy, kinds: dict[str, str]):
-        self.taxonomy, self.kinds = taxonomy, kinds
+    def __init__(self, taxonomy: Taxonomy, placer: Placer, source: str):
+        self.taxonomy, self.placer = taxonomy, placer
         self.rows: dict[str, list[dict]] = {"annotation": [], "gold": []}
         self.problems: list[str] = []
         self.seen: dict[tuple, str] = {}
+        # per layer, one per placed row (same order as rows): AS_IS / REPLACED / BY_ID; (source id, text)
+        self.how: dict[str, list[str]] = {"annotation": [], "gold": []}
+        self.given: dict[str, list[tuple[str, str | None]]] = {"annotation": [], "gold": []}
+        self.unplaced = Unplaced(source)
+        self.counts: dict[str, int] = {}
+        self.moved: dict[tuple[str, str], str] = {}  # (source id, annotator) → id here, tagging events follow
 
-    def add(self, rec: dict, layer: str, where: str) -> None:
-        row, problems = check_judgment(rec, layer, where, self.taxonomy, self.kinds)
+    def add(self, rec: dict, layer: str, where: str, text: str | None, kind=None) -> None:
+        row, problems = check_judgment(rec, layer, where, self.taxonomy)
         key = (layer, row["sentence_id"], None if layer == "gold" else row["annotator"])
         if not problems and key in self.seen:
             problems.append(f"{where}: a second {'gold judgment' if layer == 'gold' else 'judgment'} for the same "
                             f"sentence{'' if layer == 'gold' else ' and annotator'} (first at {self.seen[key]})")
+        if kind is not None and kind != "sentence":
+            problems.append(f"{where}: {row['sentence_id']} is a {kind}, not a sentence: only sentences are judged")
+        if text is not None and not isinstance(text, str):
+            problems.append(f"{where}: text must be a string")
         self.seen.setdefault(key, where)
         self.problems += problems
-        self.rows[layer].append(row)
+        if problems or self.problems:
+            return  # the source is refused: placing is moot
+        p = self.placer.place(row["sentence_id"], text)
+        if p.how == UNPLACED:
+            self._unplace(layer, row, text, p.reason)
+            return
+        self.rows[layer].append({**row, "sentence_id": p.sentence_id})
+        self.how[layer].append(p.how)
+        self.given[layer].append((row["sentence_id"], text))
+
+    def _unplace(self, layer: str, row: dict, text: str | None, reason: str) -> None:
+        self.unplaced.add(layer, row, text, reason)
+        self.counts[UNPLACED] = self.counts.get(UNPLACED, 0) + 1
+
+    def finish(self) -> None:
+        """Two judgments of one person (or two gold) landing on one sentence: those re-placed there are
+        not placed (another had that sentence's id and text, or which one belongs is unknown). Counts
+        what went where; ``moved`` maps each placed judgment's source id to its id here."""
+        def key(layer, row):
+            return layer, row["sentence_id"], None if layer == "gold" else row["annotator"]
+
+        landing: dict[tuple, int] = {}
+        for layer in ("annotation", "gold"):
+            for row in self.rows[layer]:
+                landing[key(layer, row)] = landing.get(key(layer, row), 0) + 1
+        for layer in ("annotation", "gold"):
+            kept = []
+            for row, how, (sid, text) in zip(self.rows[layer], self.how[layer], self.given[layer], strict=True):
+                if how == REPLACED and landing[key(layer, row)] > 1:
+                    self._unplace(layer, {**row, "sentence_id": sid}, text,
+                                  f"another judgment from this source lands on the sentence with its text "
+                                  f"({row['sentence_id']})")
+                    continue
+                kept.append(row)
+                self.counts[how] = self.counts.get(how, 0) + 1
+                if layer == "annotation":
+                    self.moved[(sid, row["annotator"])] = row["sentence_id"]
+            self.rows[layer] = kept
 
 
-@dataclass
-class _SourcePlan:
-    """The assignment plan a database source brings, to adopt in the same transaction as its judgments."""
-
-    current: dict
-    history: list[dict]
-    rows: list[tuple[str, str, int]]
-    owners: dict[str, str]
-
-
-def _plan_of(store: Store, src: Store, kinds: dict[str, str], path: Path, ignore: bool) -> tuple[_SourcePlan | None, str]:
-    """What to do with the source's plan: adopt it when this database has none or an older one, keep
-    ours when it is the same or newer, refuse when neither plan replaces the other."""
-    theirs = src.current_plan()
-    if theirs is None:
-        return None, ""
-    if ignore:
-        return None, f"its plan {theirs['id']} left out (--ignore-plan)"
-    ours = store.current_plan()
-    if ours is not None and store.plan_record(theirs["id"]) is not None:
-        return None, ("the same assignment plan" if ours["id"] == theirs["id"]
-                      else f"kept this database's plan {ours['id']} (it replaces the source's {theirs['id']})")
-    history = src.plan_history()
-    if ours is not None and ours["id"] not in {h["id"] for h in history}:
-        raise MergeError(str(path), [
-            f"its assignment plan {theirs['id']} ({_settings(theirs)}) conflicts with this database's plan "
-            f"{ours['id']} ({_settings(ours)}): neither replaces the other. Merge with --ignore-plan to keep this "
-            "database's plan, then re-plan with `annotator assign` if needed"])
-    problems, rows = [], []
-    for i, (sid, who, overlap) in enumerate(src.plan_rows(), 1):
-        if kinds.get(sid) != "sentence":
-            problems.append(f"assignments row {i}: {sid!r} is not a sentence of the documents")
-        if not isinstance(who, str) or not who.strip():
-            problems.append(f"assignments row {i}: the annotator name must be a non-empty string")
-        if overlap not in (0, 1):
-            problems.append(f"assignments row {i}: overlap must be 0 or 1, not {overlap!r}")
-        rows.append((sid, who, overlap))
-    if not isinstance(theirs["settings"], dict) or not isinstance(theirs["settings"].get("annotators"), list):
-        problems.append(f"plan {theirs['id']}: its settings are not a plan's settings")
-    if problems:
-        raise MergeError(str(path), problems)
-    what = f"adopted its assignment plan {theirs['id']}" + (f" (replacing {ours['id']})" if ours else "")
-    return _SourcePlan(theirs, history, rows, src.plan_owners()), what
-
-
-def _settings(plan: dict) -> str:
-    s = plan["settings"]
-    return (f"{', '.join(map(str, s.get('annotators', [])))}; overlap {s.get('overlap')} to {s.get('per_item')}; "
-            f"seed {s.get('seed')}")
-
-
-def merge(store: Store, taxonomy: Taxonomy, source: str | Path, *, ignore_plan: bool = False) -> MergeReport:
+def merge(store: Store, taxonomy: Taxonomy, source: str | Path, *, ignore_plan: bool = False,
+          record: bool = True) -> MergeReport:
+    """Merge one source, all or nothing for what is written; judgments that cannot be placed on the
+    sentence with their text are written to ``report.unplaced_file`` instead (the rest is merged).
+    ``record``: make ``taxonomy`` the database's, as every writing command does."""
     path = Path(source)
     if not path.is_file():
         raise MergeError(str(path), ["no such file" if not path.exists() else "not a regular file"])
     with open(path, "rb") as fh:
         magic = fh.read(16)
-    if magic == SQLITE_MAGIC:
-        return _merge_db(store, taxonomy, path, ignore_plan)
-    return _merge_jsonl(store, taxonomy, path)
+    tax = TaxonomyRecord(taxonomy.name, taxonomy.version, taxonomy.hash, taxonomy.path, taxonomy.source) \
+        if record else None
+    try:
+        if magic == SQLITE_MAGIC:
+            return _merge_db(store, taxonomy, path, ignore_plan, tax)
+        return _merge_jsonl(store, taxonomy, path, tax)
+    except MemoryError:
+        raise MergeError(str(path), ["too large to hold in memory; nothing merged (merge it in parts)"]) from None
 
 
 def _write(store: Store, report: MergeReport, checked: _Checked, new_docs=(), events=(),
-           plan: _SourcePlan | None = None) -> MergeReport:
-    """One short transaction per source: everything was read, validated and staged before it."""
+           plan: SourcePlan | None = None, tax: TaxonomyRecord | None = None) -> MergeReport:
+    """One short transaction per source: everything was read, validated, placed and staged before it.
+    The unplaced judgments are written to their file first: if that fails, nothing is merged."""
+    report.placed = dict(checked.counts)
+    if len(checked.unplaced):
+        report.unplaced_reason = checked.unplaced.records[0]["unplaced"]["reason"]
+        try:
+            report.unplaced_file = checked.unplaced.write(store.path)
+        except OSError as exc:
+            raise MergeError(report.source, [f"{len(checked.unplaced)} judgments could not be placed and their file "
+                                             f"beside {store.path} cannot be written ({exc.strerror or exc})"]) from None
     try:
         for layer in ("annotation", "gold"):
             store.stage_judgments(checked.rows[layer], layer)
@@ -248,8 +174,8 @@ def _write(store: Store, report: MergeReport, checked: _Checked, new_docs=(), ev
             store.stage_plan(plan.rows, plan.owners)
             store.load_staged_plan(plan.current["id"])
         with store.transaction():
-            for doc_id, path, title, text, encoding, units, fmt in new_docs:
-                store.add_document(doc_id, path, title, text, encoding, SEGMENTER_VERSION, units, source_format=fmt)
+            for doc in new_docs:
+                doc.add_to(store)
                 report.documents_added += 1
             report.annotations = store.apply_staged("annotation")
             report.events_copied = store.apply_staged_events()
@@ -257,30 +183,58 @@ def _write(store: Store, report: MergeReport, checked: _Checked, new_docs=(), ev
             if plan is not None:
                 c = plan.current
                 store.activate_plan(c["id"], c["settings"], c["created_at"], c["replaces"], plan.history)
+            if tax is not None and store.get_meta("taxonomy") != tax.hash:
+                store.record_taxonomy_once(tax)
+                report.taxonomy = f"{tax.name} ({tax.hash})"
         if plan is not None:
             store.prune_plans()
+    except BaseException:
+        if report.unplaced_file:  # nothing was merged: the file would claim otherwise
+            Path(report.unplaced_file).unlink(missing_ok=True)
+            report.unplaced_file = ""
+        raise
     finally:
         store.drop_staged()
         store.drop_staged_plan()
     return report
 
 
-def _merge_db(store: Store, taxonomy: Taxonomy, path: Path, ignore_plan: bool = False) -> MergeReport:
+class _Brought:
+    """A source's document this database lacks, read from the source (text and units) only when written."""
+
+    def __init__(self, src: Store, doc_id: str):
+        self.src, self.doc_id = src, doc_id
+
+    def add_to(self, store: Store) -> None:
+        d = self.src.source_document(self.doc_id)
+        units = [(u.idx, u.kind, u.text, u.section, u.start, u.end) for u in self.src.units(self.doc_id)]
+        store.add_document(d["id"], d["path"], d["title"], d["text"], d["encoding"] or "utf-8", d["segmenter"],
+                           units, source_format=d["format"])
+
+
+def _merge_db(store: Store, taxonomy: Taxonomy, path: Path, ignore_plan: bool,
+              tax: TaxonomyRecord | None) -> MergeReport:
     if path.resolve() == Path(store.path).resolve():
         raise MergeError(str(path), ["a database cannot be merged into itself"])
+    try:
+        check_schema(path)  # only our own schema (store/sources.py); open_source checks it again
+    except StoreError as exc:
+        raise MergeError(str(path), [str(exc)]) from None
     with open_source(path) as src:
         try:
-            known_here = store.document_ids()
-            new_docs = []
-            for d in src.documents():
-                if d["id"] in known_here:
-                    continue
-                doc = src.document(d["id"])
-                units = [(u.idx, u.kind, u.text, u.section, u.start, u.end) for u in src.units(d["id"])]
-                new_docs.append((d["id"], d["path"], d["title"], doc["text"], d["encoding"] or "utf-8", units,
-                                 d.get("format") or "text"))
-            kinds = {**src.unit_kinds(), **store.unit_kinds()}
-            checked = _Checked(taxonomy, kinds)
+            rows = src.source_rows()
+            if rows > MAX_SOURCE_ROWS:
+                raise MergeError(str(path), [f"too large to merge in one go ({rows:,} judgments and tagging events; "
+                                             f"at most {MAX_SOURCE_ROWS:,}): export it and merge the JSONL in "
+                                             "parts"])
+            problems = corpus_problems(src)
+            if problems:
+                raise MergeError(str(path), problems)
+            # documents this database lacks come along: by id here, read again one at a time when written
+            new_docs = [d for d in src.source_document_ids() if not store.has_document(d)]
+            brought = set(new_docs)
+            placer = Placer(store, lambda doc: src.units(doc) if doc in brought else None)
+            checked = _Checked(taxonomy, placer, str(path))
             for layer, table in (("annotation", "annotations"), ("gold", "gold")):
                 for i, r in enumerate(src.source_judgments(layer), 1):
                     where = f"{table} row {i}"
@@ -288,7 +242,12 @@ def _merge_db(store: Store, taxonomy: Taxonomy, path: Path, ignore_plan: bool = 
                         labels = json.loads(r["labels"]) if isinstance(r["labels"], str) else r["labels"]
                     except ValueError:
                         labels = r["labels"]  # refused as not a list below
-                    checked.add({**r, "labels": labels}, layer, where)
+                    text, kind = r.pop("unit_text"), r.pop("unit_kind")
+                    if kind is None:
+                        checked.problems.append(f"{where}: {r['sentence_id']!r} is no unit of the source's documents "
+                                                "(or its sentence_n names another unit)")
+                        continue
+                    checked.add({**r, "labels": labels}, layer, where, text, kind)
             events = []
             for i, e in enumerate(src.source_events(), 1):
                 row, problems = check_event(e, f"events row {i}")
@@ -297,47 +256,58 @@ def _merge_db(store: Store, taxonomy: Taxonomy, path: Path, ignore_plan: bool = 
             if checked.problems:
                 raise MergeError(str(path), checked.problems)
             try:
-                plan, what = _plan_of(store, src, kinds, path, ignore_plan)
+                plan, what = plan_of(store, src, placer, path, ignore_plan)
             except (ValueError, TypeError, KeyError) as exc:  # a plan row that is not what a plan writes
                 raise MergeError(str(path), [f"its assignment plan is damaged ({type(exc).__name__}: {exc})"]) from None
         except sqlite3.DatabaseError as exc:
             raise MergeError(str(path), [f"not a readable annotator database ({exc})"]) from None
+        except Interrupted as exc:
+            raise MergeError(str(path), [str(exc)]) from None
         report = MergeReport(str(path), plan=what)
-        return _write(store, report, checked, new_docs, events, plan)
+        checked.finish()
+        # tagging events follow their judgment to where it was placed; those of unplaced judgments stay out
+        events = [{**e, "sentence_id": checked.moved[(e["sentence_id"], e["annotator"])]} for e in events
+                  if (e["sentence_id"], e["annotator"]) in checked.moved]
+        return _write(store, report, checked, [_Brought(src, d) for d in new_docs], events, plan, tax)
 
 
-def _merge_jsonl(store: Store, taxonomy: Taxonomy, path: Path) -> MergeReport:
-    checked = _Checked(taxonomy, store.unit_kinds())
+def _merge_jsonl(store: Store, taxonomy: Taxonomy, path: Path, tax: TaxonomyRecord | None) -> MergeReport:
+    checked = _Checked(taxonomy, Placer(store), str(path))
+    count = 0
     try:
-        lines = list(read_jsonl(path))
+        for lineno, line in read_jsonl(path):  # streamed: lines without judgments cost nothing
+            _jsonl_record(checked, line, f"line {lineno}")
+            count = len(checked.how["annotation"]) + len(checked.how["gold"]) + len(checked.unplaced)
+            if count > MAX_SOURCE_ROWS:
+                raise MergeError(str(path), [f"too large to merge in one go (more than {MAX_SOURCE_ROWS:,} judgments): "
+                                             "merge it in parts"])
     except (UnicodeDecodeError, OSError) as exc:
         raise MergeError(str(path), [f"cannot read as UTF-8 JSON lines ({exc})"]) from None
-    for lineno, line in lines:
-        where = f"line {lineno}"
-        try:
-            rec = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            checked.problems.append(f"{where}: malformed JSON ({getattr(exc, 'msg', 'nested too deeply')})")
-            continue
-        if not isinstance(rec, dict) or not isinstance(rec.get("id"), str) or \
-                not isinstance(rec.get("annotations", {}), dict):
-            checked.problems.append(f"{where}: not a native annotator record (needs 'id' and 'annotations')")
-            continue
-        sid = rec["id"]
-        if sid not in checked.kinds:
-            checked.problems.append(f"{where}: unknown sentence {sid!r} (import the same documents first)")
-            continue
-        for who, a in rec.get("annotations", {}).items():
-            if not isinstance(a, dict):
-                checked.problems.append(f"{where}: the annotation by {who!r} is not an object")
-                continue
-            checked.add({**a, "sentence_id": sid, "annotator": who}, "annotation", f"{where} ({who})")
-        g = rec.get("gold")
-        if g is not None:
-            if not isinstance(g, dict):
-                checked.problems.append(f"{where}: gold must be an object or null")
-                continue
-            checked.add({**g, "sentence_id": sid, "annotator": g.get("adjudicator")}, "gold", f"{where} (gold)")
     if checked.problems:
         raise MergeError(str(path), checked.problems)
-    return _write(store, MergeReport(str(path)), checked)
+    checked.finish()
+    return _write(store, MergeReport(str(path)), checked, tax=tax)
+
+
+def _jsonl_record(checked: _Checked, line: str, where: str) -> None:
+    try:
+        rec = json.loads(line)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        checked.problems.append(f"{where}: malformed JSON ({getattr(exc, 'msg', 'nested too deeply')})")
+        return
+    if not isinstance(rec, dict) or not isinstance(rec.get("id"), str) or \
+            not isinstance(rec.get("annotations") or {}, dict):
+        checked.problems.append(f"{where}: not a native annotator record (needs 'id' and 'annotations')")
+        return
+    sid, text, kind = rec["id"], rec.get("text"), rec.get("kind")
+    for who, a in (rec.get("annotations") or {}).items():
+        if not isinstance(a, dict):
+            checked.problems.append(f"{where}: the annotation by {who!r} is not an object")
+            continue
+        checked.add({**a, "sentence_id": sid, "annotator": who}, "annotation", f"{where} ({who})", text, kind)
+    g = rec.get("gold")
+    if g is not None:
+        if not isinstance(g, dict):
+            checked.problems.append(f"{where}: gold must be an object or null")
+            return
+        checked.add({**g, "sentence_id": sid, "annotator": g.get("adjudicator")}, "gold", f"{where} (gold)", text, kind)

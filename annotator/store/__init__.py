@@ -13,10 +13,10 @@ from annotator.store.judgments import JudgmentsMixin, document_of
 from annotator.store.labels import LabelsMixin, describe_usage
 from annotator.store.staging import StagingMixin
 from annotator.store.schema import SCHEMA_VERSION
+from annotator.store.sources import CHECK_SECONDS, bounded, check_schema
 
 
 import os
-import sqlite3
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,20 +29,15 @@ class Store(CorpusMixin, JudgmentsMixin, StagingMixin, AssignmentsMixin, LabelsM
 
 @contextmanager
 def open_source(path: str | Path) -> Iterator[Store]:
-    """Another database to read from (a merge source), never written: opened read-only, or — when its
-    schema is older than this annotator's — upgraded in a temporary copy that is deleted afterwards."""
-    try:
-        probe = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            version = probe.execute("PRAGMA user_version").fetchone()[0]
-        finally:
-            probe.close()
-    except sqlite3.DatabaseError:
-        version = SCHEMA_VERSION  # let Store name what is wrong with it
-    if not 0 < version < SCHEMA_VERSION:
+    """Another database to read from (a merge source), never written: its schema checked first (only
+    ours, see sources.py), then opened read-only, or — when its schema is older than this annotator's —
+    upgraded in a temporary copy that is deleted afterwards. Every read is bounded in time."""
+    version = check_schema(path)
+    if version == SCHEMA_VERSION:
         src = Store(path, create=False, read_only=True)
         try:
-            yield src
+            with bounded(src.conn, CHECK_SECONDS, f"{path}: reading it"):
+                yield src
         finally:
             src.close()
         return
@@ -50,12 +45,14 @@ def open_source(path: str | Path) -> Iterator[Store]:
         copy = os.path.join(tmp, "source.db")
         old = Store(path, create=False, read_only=True, upgrade_later=True)
         try:
-            old.backup_to(copy)
+            with bounded(old.conn, CHECK_SECONDS, f"{path}: copying it"):
+                old.backup_to(copy)
         finally:
             old.close()
         src = Store(copy, create=False)
         try:
-            yield src
+            with bounded(src.conn, CHECK_SECONDS, f"{path}: reading it"):
+                yield src
         finally:
             src.close()
 

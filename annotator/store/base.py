@@ -115,6 +115,7 @@ class StoreBase:
                 raise StoreError(f"{self.path}: not an SQLite database (SQLite: {exc}); nothing was changed") from None
             raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
         self.conn = conn
+        self._identity = _file_identity(self.path) if not memory else None  # see check_not_replaced
         self._next_positions: tuple[int, int] | None = None  # (n, qpos) kept during a batch()
         if not upgrade_later:  # upgrade_later: a read-only copy source (see store.open_source)
             self._migrate(version)
@@ -143,7 +144,16 @@ class StoreBase:
     def transaction(self):
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only: nothing can be saved to it")
+        self.check_not_replaced()
         return _Tx(self.conn, self.path)
+
+    def check_not_replaced(self) -> None:
+        """Refuse to write when another file now sits at the path (``annotator restore`` put a backup in
+        place since this connection opened): the write would go to the old file, kept aside, and be lost
+        from the database everyone else now uses."""
+        if self._identity is not None and _file_identity(self.path) != self._identity:
+            raise StoreError(f"{self.path} was replaced by another file since it was opened here (a restore?): "
+                             "nothing was saved; quit and reopen to work on the database now at that path")
 
     def close(self) -> None:
         self.conn.close()
@@ -327,6 +337,15 @@ def _check_not_folder(path: str) -> None:
         raise StoreError(f"{path}: is a folder, not a database file")
 
 
+def _file_identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of the file at the path now (a stat only: opening it would drop SQLite's locks)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def _writable(path: str) -> bool:
     """Can this process write the database file and create its -wal/-shm files beside it?"""
     p = Path(path)
@@ -343,6 +362,7 @@ class _Batch:
         self.tx = _Tx(store.conn, store.path)
 
     def __enter__(self):
+        self.store.check_not_replaced()
         self.tx.__enter__()
         self.store._next_positions = self.store._positions()
         return self.store

@@ -30,16 +30,60 @@ class StagingMixin:
     def source_judgments(self, layer: str) -> Iterator[dict]:
         """Every judgment (or gold judgment) exactly as stored, labels as the stored text: for merging
         this database into another, which validates every field itself."""
+        # unit_text, unit_kind: the source's unit the judgment was given to (NULL when its sentence_n and
+        # sentence_id do not name the same unit: the source is inconsistent)
+        unit = ("CASE WHEN u.id = j.sentence_id THEN u.text END AS unit_text,"
+                " CASE WHEN u.id = j.sentence_id THEN u.kind END AS unit_kind")
         if layer == "gold":
-            sql = ("SELECT sentence_id, adjudicator AS annotator, labels, status, note, taxonomy, updated_at"
-                   " FROM gold ORDER BY sentence_n")
+            sql = ("SELECT j.sentence_id, j.adjudicator AS annotator, j.labels, j.status, j.note, j.taxonomy,"
+                   f" j.updated_at, {unit} FROM gold j LEFT JOIN sentences u ON u.n = j.sentence_n"
+                   " ORDER BY j.sentence_n")
         else:
-            sql = ("SELECT sentence_id, annotator, labels, status, note, taxonomy, suggestions_shown, seconds,"
-                   " created_at, updated_at FROM annotations ORDER BY sentence_n, annotator")
+            sql = ("SELECT j.sentence_id, j.annotator, j.labels, j.status, j.note, j.taxonomy, j.suggestions_shown,"
+                   f" j.seconds, j.created_at, j.updated_at, {unit} FROM annotations j"
+                   " LEFT JOIN sentences u ON u.n = j.sentence_n ORDER BY j.sentence_n, j.annotator")
         cur = self.conn.execute(sql)
         cols = [c[0] for c in cur.description]
         for r in cur:
             yield dict(zip(cols, r))
+
+    def source_rows(self) -> int:
+        """How many rows a merge holds in memory from this database (judgments, gold, events; units are
+        streamed)."""
+        return self.conn.execute("SELECT (SELECT count(*) FROM annotations) + (SELECT count(*) FROM gold)"
+                                 " + (SELECT count(*) FROM events)").fetchone()[0]
+
+    def source_duplicate_unit_ids(self, limit: int = 5) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM sentences GROUP BY id HAVING count(*) > 1 ORDER BY id LIMIT ?", (limit,))]
+
+    def source_documents(self) -> Iterator[dict]:
+        """Every document row as stored (text included), one at a time."""
+        cur = self.conn.execute("SELECT id, path, title, text, encoding, format, segmenter, n_units, n_sentences,"
+                                " first_n, last_n FROM documents ORDER BY rowid")
+        cols = [c[0] for c in cur.description]
+        for r in cur:
+            yield dict(zip(cols, r))
+
+    def source_document_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY rowid")]
+
+    def source_document(self, doc_id: str) -> dict:
+        """One document row as stored (text included)."""
+        cur = self.conn.execute("SELECT id, path, title, text, encoding, format, segmenter FROM documents"
+                                " WHERE id = ?", (doc_id,))
+        return dict(zip([c[0] for c in cur.description], cur.fetchone()))
+
+    def source_units(self, first_n: int, last_n: int) -> Iterator[tuple]:
+        """(n, id, doc_id, idx, kind, text, section, start, end) of the units in a range of n, as stored."""
+        yield from self.conn.execute('SELECT n, id, doc_id, idx, kind, text, section, start, "end" FROM sentences'
+                                     " WHERE n BETWEEN ? AND ? ORDER BY n", (first_n, last_n))
+
+    def source_stray_units(self) -> int:
+        """Units that belong to no document's range of n (or name another document)."""
+        return self.conn.execute(
+            "SELECT count(*) FROM sentences s WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = s.doc_id"
+            " AND s.n BETWEEN d.first_n AND d.last_n)").fetchone()[0]
 
     def source_events(self) -> Iterator[dict]:
         """Every tagging event (annotation layer, bookkeeping left out) as stored: for merging this
