@@ -10,6 +10,7 @@ import click
 
 from annotator.annotate.workspace import resolve_taxonomy
 from annotator.cli.context import open_store, progress_printer, say, shared_options, taxonomy_path
+from annotator.cli.foreign import check_plain, foreign_options, run_foreign
 from annotator.cli.group import cli
 from annotator.core.files import FileSet, terminate_cleanly
 from annotator.core.textsafe import to_json
@@ -100,17 +101,28 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement, 
 @shared_options
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--ignore-plan", is_flag=True, help="Keep this database's assignment plan whatever the sources bring.")
-def merge_cmd(sources, ignore_plan):
+@foreign_options
+def merge_cmd(sources, ignore_plan, from_, **foreign):
     """Merge other annotators' databases or native JSONL exports into this database.
 
     Units match by stable id; documents missing here come along from a database source. The later
     updated_at wins a conflict and both versions stay in the event log. Each source is all or nothing.
     A database's assignment plan comes along when this database has none or an older one; plans that
-    do not replace one another are refused (--ignore-plan keeps this database's)."""
+    do not replace one another are refused (--ignore-plan keeps this database's).
+
+    With --from: another tool's export (doccano, Label Studio, Prodigy, CSV), each record placed on
+    the sentence with its text; the placement table says what was placed, re-segmented, missing or
+    ambiguous (--dry-run: only the table)."""
     from annotator.publish.merge import MergeError, merge
 
-    store = open_store(write=True)
+    if from_ is None:
+        check_plain(foreign)
+    store = open_store(write=from_ is None or not foreign["dry_run"], read=from_ is not None and foreign["dry_run"])
     taxonomy = resolve_taxonomy(store, taxonomy_path())
+    if from_ is not None:
+        if not run_foreign(store, taxonomy, sources, from_, **foreign):
+            raise SystemExit(1)
+        return
     failed = False
     for src in sources:
         try:

@@ -178,7 +178,7 @@ def prodigy(unit: Unit, taxonomy: Taxonomy, dataset: str) -> Iterator[dict]:
         yield {
             "text": unit.text,
             "meta": {"id": unit.id, "doc": unit.doc, "title": unit.title, "section": unit.section, "idx": unit.idx,
-                     "status": a["status"], "note": a.get("note", "")},
+                     "status": a["status"], "note": a.get("note", ""), "dataset": dataset},
             "options": options,
             "accept": sorted(a["labels"]) if a["status"] == "done" else [],
             "answer": "accept" if a["status"] == "done" else "ignore",

@@ -112,6 +112,30 @@ class CorpusMixin:
         for r in cur:
             yield Sentence(*r)
 
+    def units_with_text(self, texts) -> dict[str, list[tuple[str, str, str]]]:
+        """Every unit whose text is exactly one of ``texts``, corpus-wide: {text: [(unit id, doc id, kind)]}
+        in corpus order (texts found nowhere are left out). The texts go into a temporary table with
+        its own index (no lock on the database), and one pass over the units probes it."""
+        c = self.conn
+        c.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_text (text TEXT PRIMARY KEY) WITHOUT ROWID")
+        c.execute("BEGIN")
+        try:
+            c.execute("DELETE FROM temp.wanted_text")
+            c.executemany("INSERT OR IGNORE INTO temp.wanted_text VALUES (?)", ((t,) for t in texts))
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        out: dict[str, list[tuple[str, str, str]]] = {}
+        try:
+            for text, uid, doc, kind in c.execute(
+                    "SELECT s.text, s.id, s.doc_id, s.kind FROM sentences s"
+                    " WHERE s.text IN (SELECT text FROM temp.wanted_text) ORDER BY s.n"):
+                out.setdefault(text, []).append((uid, doc, kind))
+        finally:
+            c.execute("DROP TABLE IF EXISTS temp.wanted_text")
+        return out
+
     def sentence_n(self, sentence_id: str) -> int | None:
         """A stable id is '<doc id>-<idx>': it resolves through the document to the primary key."""
         doc_id, _, idx = sentence_id.rpartition("-")
