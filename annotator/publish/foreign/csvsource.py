@@ -50,8 +50,8 @@ def read(path: Path, opts: Options) -> ReadResult:
     ai = header.index("annotator") if "annotator" in header and not opts.annotator else None
     ii = header.index("id") if "id" in header else None
     try:
-        for row in reader:
-            where = f"row {reader.line_num}"
+        for number, row in enumerate(reader, 2):  # the spreadsheet's row number: the header is row 1
+            where = f"row {number}"
             if not any(c.strip() for c in row):
                 continue
             if len(row) <= max(ti, li):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from annotator.publish.foreign.records import (Options, ReadResult, Record, SourceError, json_lines, label_names,
                                                read_source_text)
-from annotator.ingest.decoding import decode_bytes
+from annotator.ingest.decoding import MAX_BYTES, decode_bytes
 from annotator.core.errors import InputError
 
 OUR_ID = re.compile(r"[0-9a-f]{16}-\d+")  # a stable unit id as our exporter writes it
@@ -24,20 +24,20 @@ def _is_span(v) -> bool:
         (isinstance(v, dict) and ("start_offset" in v or "start" in v))
 
 
-def read_lines(text: str, who: str | None, prefix: str, opts: Options, result: ReadResult) -> None:
+def read_lines(text: str, who: str | None, prefix: str, opts: Options, result: ReadResult, path: Path) -> None:
     for lineno, rec in json_lines(text, result):
         where = f"{prefix}line {lineno}"
         if not isinstance(rec, dict):
             result.problems.append(f"{where}: not a doccano record (an object with text and label)")
             continue
         if "annotations" in rec and "label" not in rec:
-            raise SourceError(prefix.rstrip(": ") or "doccano", [
+            raise SourceError(str(path), [
                 f"{where}: a doccano 1.0–1.2 export (annotations with numeric label ids and user ids): export the "
                 "project again from doccano 1.3 or later, which writes label names"])
         labels = rec.get("label", rec.get("cats", rec.get("labels")))
         spans = rec.get("entities") or []
         if spans or (isinstance(labels, list) and any(_is_span(v) for v in labels)):
-            raise SourceError(prefix.rstrip(": ") or "doccano", [f"{where}: {SPANS}"])
+            raise SourceError(str(path), [f"{where}: {SPANS}"])
         text_ = rec.get("text", rec.get("data"))
         if not isinstance(text_, str):
             result.problems.append(f"{where}: no text (doccano records carry it in 'text')")
@@ -60,17 +60,21 @@ def read(path: Path, opts: Options) -> ReadResult:
     result = ReadResult()
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as z:
-            members = [m for m in z.infolist() if not m.is_dir() and m.filename.lower().endswith((".jsonl", ".json"))]
+            members = [m for m in z.infolist() if not m.is_dir() and m.filename.lower().endswith((".jsonl", ".json"))
+                       and not Path(m.filename).name.startswith("._") and "__MACOSX" not in m.filename]
             if not members:
                 raise SourceError(str(path), ["a zip without .jsonl files: not a doccano export"])
             for m in members:
                 who = opts.annotator or Path(m.filename).stem
+                if m.file_size > MAX_BYTES:
+                    raise SourceError(str(path), [f"{m.filename}: {m.file_size:,} bytes unpacked, over the "
+                                                  f"{MAX_BYTES:,} limit for one file"])
                 try:
                     text, _ = decode_bytes(z.read(m), m.filename)
                 except InputError as exc:
                     result.problems.append(f"{m.filename}: {exc.reason}")
                     continue
-                read_lines(text.lstrip("\ufeff"), who, f"{m.filename}: ", opts, result)
+                read_lines(text.lstrip("\ufeff"), who, f"{m.filename}: ", opts, result, path)
         return result
-    read_lines(read_source_text(path), opts.annotator, "", opts, result)
+    read_lines(read_source_text(path), opts.annotator, "", opts, result, path)
     return result
