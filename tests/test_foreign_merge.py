@@ -295,3 +295,111 @@ def test_units_with_text_finds_every_unit_of_a_text(db):
         assert [h[0] for h in found[text]][0] == sid and len(found[text]) == 2
     finally:
         store.close()
+
+
+# --- round trip: our doccano and Prodigy exports, merged back with --from, give the same judgments ---
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+ALPHABET = "政协委员会议商调研监督提案民生经济建设党组学习"
+SENTENCE = st.text(alphabet=ALPHABET, min_size=3, max_size=10).map(lambda s: s + "。")
+MULTI = ["leadership", "consultation", "consultation.grassroots", "research", "economy", "rural"]
+JUDGMENT = st.one_of(
+    st.none(),
+    st.tuples(st.just("done"), st.sets(st.sampled_from(MULTI), max_size=3),
+              st.sampled_from([None, "review", "plan"]), st.sampled_from(["", "再看看", "note, with comma"])),
+    st.tuples(st.sampled_from(["skipped", "flagged"]), st.just(set()), st.none(), st.sampled_from(["", "不确定"])),
+)
+
+
+@st.composite
+def corpora(draw):
+    """2–3 documents whose sentences may repeat across documents (the same text in several units)."""
+    pool = draw(st.lists(SENTENCE, min_size=2, max_size=6, unique=True))
+    docs = [[f"第{d}份报告。"] + draw(st.lists(st.sampled_from(pool), min_size=1, max_size=5))
+            for d in range(draw(st.integers(2, 3)))]
+    return docs
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(docs=corpora(), data=st.data())
+def test_round_trip_through_doccano_and_prodigy(tmp_path_factory, docs, data):
+    tmp = tmp_path_factory.mktemp("rt")
+    for d, sentences in enumerate(docs):
+        (tmp / f"r{d}.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    corpus = tmp / "corpus.db"
+    store = Store(corpus)
+    import_paths(store, sorted(tmp.glob("r*.txt")))
+    sids = [u.id for u in store.iter_units("sentence")]
+    store.close()
+    labelled = tmp / "labelled.db"
+    shutil.copy(corpus, labelled)
+    rows = []
+    for who in ("a", "b"):
+        for sid in sids:
+            j = data.draw(JUDGMENT)
+            if j is None:
+                continue
+            status, multi, period, note = j
+            labels = sorted(multi | ({period} if period else set()))
+            rows.append({"sentence_id": sid, "annotator": who, "labels": labels, "status": status, "note": note})
+    store = Store(labelled)
+    store.import_judgments(rows)
+    store.close()
+    expected = judgments(labelled)
+
+    # doccano: one file per annotator (what doccano's per-user export holds), done judgments only
+    back = tmp / "doccano.db"
+    shutil.copy(corpus, back)
+    for who in ("a", "b"):
+        if not any(r["annotator"] == who and r["status"] == "done" for r in rows):
+            continue
+        out = tmp / f"{who}.jsonl"
+        r = run("--db", labelled, "export", "--format", "doccano", "--source", f"annotator:{who}", "--out", out,
+                "--no-agreement")
+        assert r.exit_code == 0, r.output
+        r = run("--db", back, "merge", out, "--from", "doccano", "--annotator", who, "--keep-empty")
+        assert r.exit_code == 0, r.output
+    done = {k: (v[0], v[1]) for k, v in expected.items() if v[1] == "done"}
+    assert {k: (v[0], v[1]) for k, v in judgments(back).items()} == done
+
+    # Prodigy: every finished judgment, with its status and note
+    back = tmp / "prodigy.db"
+    shutil.copy(corpus, back)
+    out = tmp / "prodigy.jsonl"
+    r = run("--db", labelled, "export", "--format", "prodigy", "--out", out, "--no-agreement")
+    assert r.exit_code == 0, r.output
+    if out.read_text(encoding="utf-8").strip():
+        r = run("--db", back, "merge", out, "--from", "prodigy", "--keep-empty")
+        assert r.exit_code == 0, r.output
+    assert judgments(back) == expected
+
+
+def test_our_export_settles_a_text_found_in_several_units(db, tmp_path):
+    """一是强化政治建设。 is in two documents: our export's unit ids place each judgment on its own unit."""
+    store = Store(db)
+    units = store.units_with_text(["一是强化政治建设。"])["一是强化政治建设。"]
+    store.import_judgments([{"sentence_id": units[0][0], "annotator": "a", "labels": ["leadership"]},
+                            {"sentence_id": units[1][0], "annotator": "a", "labels": ["study"]}])
+    store.close()
+    fresh = tmp_path / "fresh.db"
+    shutil.copy(db, fresh)
+    c = sqlite3.connect(fresh)
+    c.execute("DELETE FROM annotations")
+    c.commit()
+    c.close()
+    for fmt in ("doccano", "prodigy"):
+        out = tmp_path / f"{fmt}.jsonl"
+        assert run("--db", db, "export", "--format", fmt, "--source", "annotator:a", "--out", out,
+                   "--no-agreement").exit_code == 0
+        r = run("--db", fresh, "merge", out, "--from", fmt, "--annotator", "a")
+        assert r.exit_code == 0, r.output
+        assert judgments(fresh) == judgments(db)
+    # the same text without our ids is ambiguous: listed, not placed
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text(json.dumps({"text": "一是强化政治建设。", "label": ["study"]}, ensure_ascii=False) + "\n",
+                     encoding="utf-8")
+    r = run("--db", fresh, "merge", plain, "--from", "doccano", "--annotator", "z")
+    assert r.exit_code == 1 and "line 1: ambiguous: in 2 units" in r.output
