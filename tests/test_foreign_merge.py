@@ -403,3 +403,12 @@ def test_our_export_settles_a_text_found_in_several_units(db, tmp_path):
                      encoding="utf-8")
     r = run("--db", fresh, "merge", plain, "--from", "doccano", "--annotator", "z")
     assert r.exit_code == 1 and "line 1: ambiguous: in 2 units" in r.output
+
+
+def test_a_missing_text_names_the_unit_it_nearly_matches(db, tmp_path):
+    sid, text = S(db, 9)
+    src = tmp_path / "wide.jsonl"
+    src.write_text(json.dumps({"text": text.replace(",", "，"), "label": ["review"]}, ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    r = run("--db", db, "merge", src, "--from", "doccano", "--annotator", "z", "--dry-run")
+    assert f"line 1: missing: {sid} differs only in full-width forms or spaces" in r.output, r.output

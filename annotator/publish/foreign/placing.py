@@ -11,6 +11,7 @@ listed. A text that is a heading or other non-sentence unit is listed: only sent
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,7 +140,28 @@ def place(store: Store, items: list[tuple[Record, list[str]]], *, source: str, s
                 continue
             new_docs[doc.doc_id] = doc
             out.kind, out.units, out.detail = IMPORTED, sent_ids, f"new document {doc.doc_id}"
+    _near_misses(store, [(o, k) for o, k in zip(outcomes, keys) if o.kind == MISSING])
     return outcomes, list(new_docs.values())
+
+
+def loose(text: str) -> str:
+    """A text compared without regard to full-width/half-width forms (NFKC) and spaces: for hints only."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _near_misses(store: Store, missing: list[tuple[Outcome, str]]) -> None:
+    """Name, for a missing record, a unit whose text differs only in full-width forms or spaces (a
+    spreadsheet's ，for , …): a hint in the report, never a placement (the text is the key)."""
+    if not missing:
+        return
+    wanted: dict[str, list[Outcome]] = {}
+    for o, k in missing:
+        wanted.setdefault(loose(k), []).append(o)
+    for u in store.iter_units():
+        for o in wanted.pop(loose(u.text), ()):
+            o.detail = (o.detail + "; " if o.detail else "") + f"{u.id} differs only in full-width forms or spaces"
+        if not wanted:
+            break
 
 
 def _new_document(text: str, source: str, where: str) -> NewDocument:
