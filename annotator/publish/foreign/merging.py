@@ -94,12 +94,16 @@ def merge_foreign(store: Store, taxonomy: Taxonomy, source: str | Path, fmt: str
     items = []
     refused: list[Outcome] = []
     unnamed: dict[str, list[str]] = {}
+    emptied = 0
     for rec in read.records:
         problem = _name_problem(rec.annotator)
         if problem:
             unnamed.setdefault(problem, []).append(rec.where)
             continue
         labels = mapper(rec.labels)
+        if rec.labels and not labels:  # every label unknown (--drop-unknown) or mapped to nothing: no judgment
+            emptied += 1
+            continue
         single = _single_choice_clash(taxonomy, labels)
         if single:
             refused.append(Outcome(rec, labels, REFUSED, detail=single))
@@ -117,6 +121,8 @@ def merge_foreign(store: Store, taxonomy: Taxonomy, source: str | Path, fmt: str
     report = ForeignReport(str(path), fmt, dry_run, left_out=dict(read.left_out))
     for name, n in mapper.unknown.items():
         report.left_out[f"× unknown label {name!r} (--drop-unknown)"] = n
+    if emptied:
+        report.left_out["records whose every label was left out (their judgment would say 'no tag applies')"] = emptied
     for name, n in mapper.mapped_away.items():
         report.left_out[f"× label {name!r} (mapped to nothing in --label-map)"] = n
     outcomes, new_docs = place(store, items, source=str(path), split_records=split_records,
