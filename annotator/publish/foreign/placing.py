@@ -149,19 +149,32 @@ def loose(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+def _stable_run(text: str) -> str:
+    """The longest run of characters that neither NFKC nor spacing changes (up to 12): a search key."""
+    best = cur = ""
+    for ch in text:
+        if not ch.isspace() and unicodedata.normalize("NFKC", ch) == ch:
+            cur += ch
+            if len(cur) > len(best):
+                best = cur
+        else:
+            cur = ""
+    return best[:12]
+
+
 def _near_misses(store: Store, missing: list[tuple[Outcome, str]]) -> None:
     """Name, for a missing record, a unit whose text differs only in full-width forms or spaces (a
-    spreadsheet's ，for , …): a hint in the report, never a placement (the text is the key)."""
-    if not missing:
-        return
-    wanted: dict[str, list[Outcome]] = {}
+    spreadsheet's ，for , …): a hint in the report, never a placement (the text is the key). The
+    candidates come from the trigram index, so this costs one indexed search per missing record."""
     for o, k in missing:
-        wanted.setdefault(loose(k), []).append(o)
-    for u in store.iter_units():
-        for o in wanted.pop(loose(u.text), ()):
-            o.detail = (o.detail + "; " if o.detail else "") + f"{u.id} differs only in full-width forms or spaces"
-        if not wanted:
-            break
+        run = _stable_run(k)
+        if len(run) < 3:
+            continue
+        want = loose(k)
+        for u in store.search(run, limit=50):
+            if loose(u.text) == want:
+                o.detail = (o.detail + "; " if o.detail else "") + f"{u.id} differs only in full-width forms or spaces"
+                break
 
 
 def _new_document(text: str, source: str, where: str) -> NewDocument:
