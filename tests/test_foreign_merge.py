@@ -358,8 +358,9 @@ def test_round_trip_through_doccano_and_prodigy(tmp_path_factory, docs, data):
         if not any(r["annotator"] == who and r["status"] == "done" for r in rows):
             continue
         out = tmp / f"{who}.jsonl"
+        names = data.draw(st.sampled_from(["id", "title", "en"]))  # as the doccano project names its labels
         r = run("--db", labelled, "export", "--format", "doccano", "--source", f"annotator:{who}", "--out", out,
-                "--no-agreement")
+                "--no-agreement", "--label-names", names)
         assert r.exit_code == 0, r.output
         r = run("--db", back, "merge", out, "--from", "doccano", "--annotator", who, "--keep-empty")
         assert r.exit_code == 0, r.output
@@ -413,3 +414,26 @@ def test_a_missing_text_names_the_unit_it_nearly_matches(db, tmp_path):
                    encoding="utf-8")
     r = run("--db", db, "merge", src, "--from", "doccano", "--annotator", "z", "--dry-run")
     assert f"line 1: missing: {sid} differs only in full-width forms or spaces" in r.output, r.output
+
+
+def test_doccano_labels_named_as_the_project_names_them(db, tmp_path):
+    store = Store(db)
+    store.import_judgments([{"sentence_id": S(db, 2)[0], "annotator": "a", "labels": ["consultation", "review"]}])
+    store.close()
+    out = tmp_path / "titles.jsonl"
+    r = run("--db", db, "export", "--format", "doccano", "--source", "annotator:a", "--label-names", "title",
+            "--out", out, "--no-agreement")
+    assert r.exit_code == 0, r.output
+    assert json.loads(out.read_text(encoding="utf-8"))["label"] == ["政治协商", "工作回顾"]
+    r = run("--db", db, "export", "--format", "jsonl", "--label-names", "title", "--out", tmp_path / "n.jsonl")
+    assert r.exit_code == 1 and "--label-names goes with --format doccano" in r.output
+
+
+def test_a_title_two_tags_share_is_not_guessed(db, tmp_path):
+    tax = tmp_path / "tax.yaml"
+    tax.write_text("name: t\nfacets:\n  - id: f\n    title: F\n    multiple: true\n    tags:\n"
+                   "      - {id: a, title: 协商, en: A}\n      - {id: b, title: 协商, en: B}\n", encoding="utf-8")
+    src = tmp_path / "d.jsonl"
+    src.write_text(json.dumps({"text": S(db, 2)[1], "label": ["协商"]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    r = run("--db", db, "--taxonomy", tax, "merge", src, "--from", "doccano", "--annotator", "z")
+    assert r.exit_code == 1 and "'协商 (names a, b)' ×1" in r.output, r.output

@@ -34,7 +34,10 @@ from annotator.publish.export import ExportError, FORMATS, export, manifest_path
 @click.option("--no-agreement", is_flag=True, help="Leave agreement figures out of the .meta.json card.")
 @click.option("--excel", is_flag=True, help="csv for spreadsheets: a UTF-8 BOM, and cells beginning with = + - @ "
               "prefixed with ' so they are never run as formulas.")
-def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement, excel):
+@click.option("--label-names", type=click.Choice(("id", "title", "en")), default="id", show_default=True,
+              help="doccano: name the tags by id, Chinese title or English name (as the doccano project does; "
+              "`merge --from doccano` reads each back).")
+def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement, excel, label_names):
     """Export labeled data as JSONL or CSV (UTF-8, Chinese kept), atomically, with a .meta.json dataset card."""
     if excel and fmt != "csv":
         raise click.UsageError("--excel goes with --format csv")
@@ -54,7 +57,8 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement, 
     if target is None:
         with progress_printer("exporting", 0) as bar:
             summary = export(store, taxonomy, None, fmt=fmt, source=source, include_all=include_all, seed=seed,
-                             stdout=sys.stdout, progress=bar.update, excel=excel)
+                             stdout=sys.stdout, progress=bar.update, excel=excel,
+                             label_names=label_names)
         for note in summary.notes:
             say(f"note: {note}", err=True)
         return
@@ -65,7 +69,7 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement, 
             with progress_printer("exporting", total) as bar:
                 summary = export(store, taxonomy, target, fmt=fmt, source=source, include_all=include_all,
                                  split=split, seed=seed, force=force, progress=bar.update, fileset=files,
-                                 excel=excel)
+                                 excel=excel, label_names=label_names)
             agreement = None
             if not no_agreement:
                 from annotator.measure.report import report, scope_of

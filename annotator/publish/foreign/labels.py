@@ -56,10 +56,14 @@ class LabelMapper:
 
     def __init__(self, taxonomy: Taxonomy, explicit: dict[str, list[str]] | None = None):
         self.explicit = {_norm(k): v for k, v in (explicit or {}).items()}
-        self.known: dict[str, str] = {}
-        for t in taxonomy.tags.values():  # weakest first: a tag's own id wins over another's title
-            for name in (f"{t.title} / {t.en}", t.en, t.title, t.id):
-                self.known[_norm(name)] = t.id
+        named: dict[str, set[str]] = {}
+        for t in taxonomy.tags.values():
+            for name in (f"{t.title} / {t.en}", t.en, t.title):
+                named.setdefault(_norm(name), set()).add(t.id)
+        # a title or English name two tags share names neither (map it with --label-map); an id is unique
+        self.shared = {name: sorted(ids) for name, ids in named.items() if len(ids) > 1}
+        self.known: dict[str, str] = {name: next(iter(ids)) for name, ids in named.items() if len(ids) == 1}
+        self.known.update({_norm(t): t for t in taxonomy.tags})
         self.unknown: Counter = Counter()
         self.mapped_away: Counter = Counter()
 
@@ -75,5 +79,5 @@ class LabelMapper:
             elif key in self.known:
                 out.append(self.known[key])
             else:
-                self.unknown[name] += 1
+                self.unknown[name if key not in self.shared else f"{name} (names {', '.join(self.shared[key])})"] += 1
         return sorted(set(out))
