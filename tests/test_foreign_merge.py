@@ -437,3 +437,16 @@ def test_a_title_two_tags_share_is_not_guessed(db, tmp_path):
     src.write_text(json.dumps({"text": S(db, 2)[1], "label": ["协商"]}, ensure_ascii=False) + "\n", encoding="utf-8")
     r = run("--db", db, "--taxonomy", tax, "merge", src, "--from", "doccano", "--annotator", "z")
     assert r.exit_code == 1 and "'协商 (names a, b)' ×1" in r.output, r.output
+
+
+def test_doccano_json_list_and_label_studio_json_min(db, tmp_path):
+    recs = [json.loads(x) for x in (DATA / "doccano_users" / "alice.jsonl").read_text(encoding="utf-8").splitlines()]
+    lst = tmp_path / "doccano.json"  # doccano's "JSON" export: the same records in one list
+    lst.write_text(json.dumps(recs, ensure_ascii=False), encoding="utf-8")
+    r = run("--db", db, "merge", lst, "--from", "doccano", "--annotator", "alice")
+    assert r.exit_code == 0 and "alice: 3 added" in r.output, r.output
+    mini = tmp_path / "min.json"
+    mini.write_text(json.dumps([{"id": 1, "text": "x", "sentiment": "Positive", "annotator": 1,
+                                 "annotation_id": 2}]), encoding="utf-8")
+    r = run("--db", db, "merge", mini, "--from", "label-studio")
+    assert r.exit_code == 1 and "JSON-MIN export" in r.output and len(r.output.strip().splitlines()) == 2

@@ -5,6 +5,7 @@ whole sentences, and a span's label is not a sentence's."""
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -24,9 +25,10 @@ def _is_span(v) -> bool:
         (isinstance(v, dict) and ("start_offset" in v or "start" in v))
 
 
-def read_lines(text: str, who: str | None, prefix: str, opts: Options, result: ReadResult, path: Path) -> None:
+def read_lines(text: str, who: str | None, prefix: str, opts: Options, result: ReadResult, path: Path,
+               counted: str = "line") -> None:
     for lineno, rec in json_lines(text, result):
-        where = f"{prefix}line {lineno}"
+        where = f"{prefix}{counted} {lineno}"
         if not isinstance(rec, dict):
             result.problems.append(f"{where}: not a doccano record (an object with text and label)")
             continue
@@ -76,5 +78,14 @@ def read(path: Path, opts: Options) -> ReadResult:
                     continue
                 read_lines(text.lstrip("\ufeff"), who, f"{m.filename}: ", opts, result, path)
         return result
-    read_lines(read_source_text(path), opts.annotator, "", opts, result, path)
+    text = read_source_text(path)
+    if text.lstrip().startswith("["):  # doccano's JSON export: one list of the same records
+        try:
+            records = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise SourceError(str(path), [f"not JSON ({getattr(exc, 'msg', 'nested too deeply')})"]) from None
+        text = "\n".join(json.dumps(r, ensure_ascii=False) for r in records) if isinstance(records, list) else text
+        read_lines(text, opts.annotator, "", opts, result, path, "record")
+        return result
+    read_lines(text, opts.annotator, "", opts, result, path)
     return result

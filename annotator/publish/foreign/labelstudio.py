@@ -39,6 +39,10 @@ def read(path: Path, opts: Options) -> ReadResult:
         tasks = [tasks]
     if not isinstance(tasks, list):
         raise SourceError(str(path), ["not a Label Studio JSON export (a list of tasks)"])
+    first = tasks[0] if tasks and isinstance(tasks[0], dict) else {}
+    if "data" not in first and ("annotator" in first or "annotation_id" in first):
+        raise SourceError(str(path), ["a Label Studio JSON-MIN export (one flat object per annotation): export "
+                                      "the project as JSON, which keeps every annotation's result and annotator"])
     for t, task in enumerate(tasks, 1):
         tid = task.get("id", t) if isinstance(task, dict) else t
         where_task = f"task {tid}"
