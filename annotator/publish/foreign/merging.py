@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.taxonomy import Taxonomy
+from annotator.ingest.decoding import file_problem
 from annotator.ingest.segmenter import SEGMENTER_VERSION
 from annotator.publish.foreign import SOURCES
 from annotator.publish.foreign.labels import LabelMapper
@@ -88,6 +89,14 @@ def merge_foreign(store: Store, taxonomy: Taxonomy, source: str | Path, fmt: str
         raise SourceError(str(path), [f"unknown source format {fmt!r} ({', '.join(SOURCES)})"])
     if not path.is_file():
         raise SourceError(str(path), ["no such file" if not path.exists() else "not a regular file"])
+    problem = file_problem(path)  # a FIFO or a device is never opened, an oversized file never read
+    if problem:
+        raise SourceError(str(path), [problem])
+    try:  # the digest of the file as read (it goes into the provenance)
+        with open(path, "rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError as exc:
+        raise SourceError(str(path), [f"cannot read: {exc.strerror or exc}"]) from None
     read = SOURCES[fmt](path, opts)
     problems = list(read.problems)
     mapper = LabelMapper(taxonomy, label_map)
@@ -146,7 +155,7 @@ def merge_foreign(store: Store, taxonomy: Taxonomy, source: str | Path, fmt: str
             report.counts = store.apply_staged("annotation", f"merge:{fmt}", at=at)
             store.record_taxonomy_once(TaxonomyRecord(taxonomy.name, taxonomy.version, taxonomy.hash, taxonomy.path,
                                                       taxonomy.source))  # the ids the judgments are in
-            store.record_provenance(_provenance(path, fmt, report, opts, at), at)
+            store.record_provenance(_provenance(path, fmt, report, digest, at), at)
     finally:
         store.drop_staged()
     return report
@@ -175,11 +184,13 @@ def _judgments(report: ForeignReport, taxonomy: Taxonomy) -> list[dict]:
             continue
         for uid in o.units:
             by_key.setdefault((uid, o.record.annotator), []).append(o)
-    clashing: set[int] = set()
+    clashing: dict[int, set[str]] = {}  # id(outcome) → where the records it clashes with are
     for (uid, who), os_ in by_key.items():
         states = {(tuple(o.labels), o.record.status, o.record.note) for o in os_}
         if len(states) > 1:
-            clashing.update(id(o) for o in os_)
+            wheres = [o.record.where for o in os_]
+            for o in os_:
+                clashing.setdefault(id(o), set()).update(w for w in wheres if w != o.record.where)
             continue
         o = os_[0]
         report.duplicates += len(os_) - 1 if len(os_) > 1 else 0
@@ -189,15 +200,14 @@ def _judgments(report: ForeignReport, taxonomy: Taxonomy) -> list[dict]:
                             "seconds": 0, "suggestions_shown": False}
     for o in report.outcomes:
         if id(o) in clashing:
-            others = [x.record.where for x in report.outcomes if x is not o and id(x) in clashing
-                      and set(x.units) & set(o.units) and x.record.annotator == o.record.annotator]
-            o.kind, o.detail = CONFLICTING, f"other labels for the same sentence and annotator at {', '.join(others)}"
-            o.units = []
+            others = sorted(clashing[id(o)])
+            o.kind, o.units = CONFLICTING, []
+            o.detail = (f"other labels for the same sentence and annotator at {', '.join(others[:3])}"
+                        + (f" and {len(others) - 3} more" if len(others) > 3 else ""))
     return [r for (uid, who), r in rows.items() if not any(id(x) in clashing for x in by_key[(uid, who)])]
 
 
-def _provenance(path: Path, fmt: str, report: ForeignReport, opts: Options, at: str) -> dict:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+def _provenance(path: Path, fmt: str, report: ForeignReport, digest: str, at: str) -> dict:
     placed = [o for o in report.outcomes if o.kind not in NOT_PLACED]
     return {"at": at, "action": f"merge:{fmt}", "format": fmt, "source": str(path.resolve()), "sha256": digest,
             "annotators": sorted({o.record.annotator for o in placed}),
