@@ -450,3 +450,27 @@ def test_doccano_json_list_and_label_studio_json_min(db, tmp_path):
                                  "annotation_id": 2}]), encoding="utf-8")
     r = run("--db", db, "merge", mini, "--from", "label-studio")
     assert r.exit_code == 1 and "JSON-MIN export" in r.output and len(r.output.strip().splitlines()) == 2
+
+
+def test_our_csv_export_merged_back_per_annotator(double_db, tmp_path):
+    out = tmp_path / "t.csv"
+    assert run("--db", double_db, "export", "--format", "csv", "--excel", "--all", "--out", out,
+               "--no-agreement").exit_code == 0
+    fresh = tmp_path / "fresh.db"
+    shutil.copy(double_db, fresh)
+    c = sqlite3.connect(fresh)
+    c.execute("DELETE FROM annotations")
+    c.commit()
+    c.close()
+    r = run("--db", fresh, "merge", out, "--from", "csv", "--annotator", "alice", "--labels-column", "labels_alice")
+    assert r.exit_code == 0, r.output
+    want = {k: v[0] for k, v in judgments(double_db, "alice").items() if v[1] == "done" and v[0]}
+    assert {k: v[0] for k, v in judgments(fresh, "alice").items()} == want
+
+
+def test_prodigy_spans_are_refused_in_one_line(db, tmp_path):
+    src = tmp_path / "ner.jsonl"
+    src.write_text(json.dumps({"text": S(db, 2)[1], "spans": [{"start": 0, "end": 4, "label": "ORG"}],
+                               "answer": "accept", "_annotator_id": "x"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    r = run("--db", db, "merge", src, "--from", "prodigy")
+    assert r.exit_code == 1 and "a Prodigy span task" in r.output and len(r.output.strip().splitlines()) == 2

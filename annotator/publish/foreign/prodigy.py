@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.publish.foreign.doccano import OUR_ID
-from annotator.publish.foreign.records import (Options, ReadResult, Record, iso_time, json_lines, label_names,
-                                               read_source_text)
+from annotator.publish.foreign.records import (Options, ReadResult, Record, SourceError, iso_time, json_lines,
+                                               label_names, read_source_text)
 
 ANSWERS = ("accept", "reject", "ignore")
 
@@ -84,9 +84,12 @@ def read(path: Path, opts: Options) -> ReadResult:
                 r.where = r.where if r.where == where else f"{r.where.split(' (')[0]} (and {where})"
             elif r is None:
                 rejected_only.setdefault(key, Record(where, text, [], who, "done", note, hint, at))
+        elif rec.get("spans") is not None:
+            raise SourceError(str(path), [f"{where}: a Prodigy span task (ner, spans.manual): annotator labels whole "
+                                          "sentences, not spans — merge a textcat or choice dataset"])
         else:
             result.problems.append(f"{where}: neither a choice task ('accept') nor a binary one ('label'): "
-                                   "spans and other Prodigy views are not sentence labels")
+                                   "other Prodigy views are not sentence labels")
     result.records.extend(binary.values())
     if rejected_only:
         result.leave_out("texts with only rejected binary labels (they say which tags do not apply, not which do)",
