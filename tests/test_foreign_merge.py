@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
+from annotator.core.textsafe import safe
 from annotator.ingest.importer import import_paths
 from annotator.store import Store
 
@@ -97,6 +98,21 @@ def test_doccano_records_land_on_the_sentences_with_their_text(db):
     for line in ("line 3: ambiguous", "line 4: missing", "line 5: several sentences", "line 6: not a sentence",
                  "line 9: refused", "line 10: missing"):
         assert line in r.output
+    assert not UNSAFE.search(r.output)  # line 10's text clears the screen and sets the clipboard: shown inert
+    assert "\\x1b[2J" in r.output
+
+
+def test_a_hostile_file_name_stays_inert_in_output_and_card(db, tmp_path):
+    src = tmp_path / "a\x1b]52;c;SGk=\x07\u202eb.jsonl"
+    shutil.copy(DATA / "doccano_users" / "alice.jsonl", src)
+    r = run("--db", db, "merge", src, "--from", "doccano", "--annotator", "alice")
+    assert r.exit_code == 0 and not UNSAFE.search(r.output), r.output
+    out = tmp_path / "x.jsonl"
+    assert run("--db", db, "export", "--out", out, "--no-agreement").exit_code == 0
+    card = out.with_name("x.meta.json").read_text(encoding="utf-8")
+    assert not UNSAFE.search(card)
+    # as the card shows the command: control codes as visible stand-ins (the meta row keeps the real path)
+    assert json.loads(card)["merged_from"][0]["source"] == safe(str(src.resolve()))
 
 
 def test_split_records_and_import_missing(db):
