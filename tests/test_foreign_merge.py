@@ -490,3 +490,14 @@ def test_prodigy_spans_are_refused_in_one_line(db, tmp_path):
                                "answer": "accept", "_annotator_id": "x"}, ensure_ascii=False) + "\n", encoding="utf-8")
     r = run("--db", db, "merge", src, "--from", "prodigy")
     assert r.exit_code == 1 and "a Prodigy span task" in r.output and len(r.output.strip().splitlines()) == 2
+
+
+def test_a_heading_with_its_sentence_is_re_segmented(db, tmp_path):
+    src = tmp_path / "para.jsonl"
+    src.write_text(json.dumps({"text": S(db, 1)[1] + "\n" + S(db, 2)[1], "label": ["review"]}, ensure_ascii=False)
+                   + "\n", encoding="utf-8")
+    r = run("--db", db, "merge", src, "--from", "doccano", "--annotator", "z")
+    assert r.exit_code == 1 and "line 1: several sentences: 2 units, 1 of them sentence" in r.output, r.output
+    r = run("--db", db, "merge", src, "--from", "doccano", "--annotator", "z", "--split-records")
+    assert r.exit_code == 0, r.output
+    assert judgments(db, "z") == {(S(db, 2)[0], "z"): (["review"], "done", "")}

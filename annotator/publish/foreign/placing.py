@@ -119,8 +119,10 @@ def place(store: Store, items: list[tuple[Record, list[str]]], *, source: str, s
                 out.units = [hit[0]]
             continue
         sentences = [p[2] for p in ps or () if p[1] == "sentence"]
-        if len(sentences) > 1:
+        if sentences and len(ps) > 1:  # several units (a paragraph, a heading with its sentence)
             units, kind, detail = _in_one_document(sentences, found)
+            if kind == RESEGMENTED and len(ps) != len(sentences):
+                detail = f"{len(ps)} units, {len(sentences)} of them sentence{'s' if len(sentences) > 1 else ''}"
             if units is not None:
                 out.units, out.kind, out.detail = units, kind, detail
                 if not split_records:
@@ -130,7 +132,7 @@ def place(store: Store, items: list[tuple[Record, list[str]]], *, source: str, s
             if kind != MISSING:
                 out.kind, out.detail = kind, detail
                 continue
-        out.kind, out.detail = MISSING, "" if len(sentences) <= 1 else f"{len(sentences)} sentences, not all found"
+        out.kind, out.detail = MISSING, "" if len(ps or ()) <= 1 else f"{len(sentences)} sentences, not all found"
         if import_missing:
             doc = new_docs.get(doc_id_for(k)) or _new_document(k, source, rec.where)
             sent_ids = [f"{doc.doc_id}-{u[0]}" for u in doc.units if u[1] == "sentence"]
