@@ -19,6 +19,7 @@ from annotator.publish.foreign.records import Options, ReadResult, Record, Sourc
 
 SEPARATORS = re.compile(r"[;,|；，、｜]")
 DELIMITERS = ",;\t|"
+FIELD_LIMIT = 100_000_000  # characters in one cell (csv's default, 131,072, is less than a long report)
 
 
 def _unprotect(cell: str) -> str:
@@ -36,6 +37,7 @@ def read(path: Path, opts: Options) -> ReadResult:
             delimiter = ","
     if len(delimiter) != 1:
         raise SourceError(str(path), [f"--delimiter must be one character, not {delimiter!r}"])
+    csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))  # a whole report may sit in one cell
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
