@@ -501,3 +501,15 @@ def test_a_heading_with_its_sentence_is_re_segmented(db, tmp_path):
     r = run("--db", db, "merge", src, "--from", "doccano", "--annotator", "z", "--split-records")
     assert r.exit_code == 0, r.output
     assert judgments(db, "z") == {(S(db, 2)[0], "z"): (["review"], "done", "")}
+
+
+def test_rename_annotators_the_file_names(db):
+    r = run("--db", db, "merge", DATA / "labelstudio.json", "--from", "label-studio",
+            "--rename-annotator", "user2=lin", "--rename-annotator", "alice@example.org=alice")
+    assert "alice: 2 added" in r.output and "lin: 1 added" in r.output, r.output
+    assert (S(db, 2)[0], "lin") in judgments(db)
+    r = run("--db", db, "merge", DATA / "labelstudio.json", "--from", "label-studio", "--rename-annotator", "user9=x")
+    assert r.exit_code == 1 and "--rename-annotator names 'user9', not in this file" in r.output
+    assert "'alice@example.org'" in r.output
+    r = run("--db", db, "merge", DATA / "labelstudio.json", "--from", "label-studio", "--rename-annotator", "user9")
+    assert r.exit_code == 2 and "THEIRS=OURS" in r.output

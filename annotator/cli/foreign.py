@@ -20,6 +20,9 @@ def foreign_options(f):
                      "their text."),
         click.option("--annotator", default=None, help="--from: whose labels these are (overrides the names the "
                      "file gives; needed when it gives none)."),
+        click.option("--rename-annotator", "renames", multiple=True, metavar="THEIRS=OURS",
+                     help="--from: call an annotator the file names THEIRS (a Label Studio user2, an email, a Prodigy "
+                     "session) OURS; repeat for each."),
         click.option("--label-map", type=click.Path(exists=True, dir_okay=False), default=None,
                      help="--from: YAML mapping their label → tag id (a list of ids, or null to leave it out)."),
         click.option("--drop-unknown", is_flag=True, help="--from: leave out labels the taxonomy does not know "
@@ -43,8 +46,8 @@ def foreign_options(f):
     return f
 
 
-def run_foreign(store, taxonomy, sources, from_, annotator, label_map, drop_unknown, import_missing, split_records,
-                keep_empty, dry_run, text_column, labels_column, delimiter, label_separator) -> bool:
+def run_foreign(store, taxonomy, sources, from_, annotator, renames, label_map, drop_unknown, import_missing,
+                split_records, keep_empty, dry_run, text_column, labels_column, delimiter, label_separator) -> bool:
     """Merge each source; prints the table and every record not placed. True when all went in."""
     from annotator.publish.foreign.labels import load_label_map
     from annotator.publish.foreign.merging import merge_foreign
@@ -52,7 +55,15 @@ def run_foreign(store, taxonomy, sources, from_, annotator, label_map, drop_unkn
 
     if delimiter == "\\t":
         delimiter = "\t"
-    opts = Options(annotator, text_column, labels_column, delimiter, label_separator, keep_empty)
+    pairs = {}
+    for item in renames:
+        theirs, sep, ours = item.partition("=")
+        if not sep or not theirs or not ours:
+            raise click.UsageError(f"--rename-annotator {safe(item)!r}: write THEIRS=OURS")
+        pairs[theirs] = ours
+    if annotator and pairs:
+        raise click.UsageError("--annotator names everyone already: leave out --rename-annotator")
+    opts = Options(annotator, text_column, labels_column, delimiter, label_separator, keep_empty, pairs)
     mapping = load_label_map(label_map, taxonomy) if label_map else None
     ok = True
     for src in sources:
@@ -80,6 +91,6 @@ def run_foreign(store, taxonomy, sources, from_, annotator, label_map, drop_unkn
 
 def check_plain(options: dict) -> None:
     """--from's options make no sense without it: say so instead of ignoring them."""
-    given = [name for name, value in options.items() if value not in (None, False, "text", "labels")]
+    given = [name for name, value in options.items() if value not in (None, False, "text", "labels", ())]
     if given:
         raise click.UsageError(f"{', '.join('--' + safe(n).replace('_', '-') for n in given)} go with --from")

@@ -104,7 +104,11 @@ def merge_foreign(store: Store, taxonomy: Taxonomy, source: str | Path, fmt: str
     refused: list[Outcome] = []
     unnamed: dict[str, list[str]] = {}
     emptied = 0
+    unused = set(opts.renames)
     for rec in read.records:
+        if rec.annotator in opts.renames:
+            unused.discard(rec.annotator)
+            rec.annotator = opts.renames[rec.annotator]
         problem = _name_problem(rec.annotator)
         if problem:
             unnamed.setdefault(problem, []).append(rec.where)
@@ -121,6 +125,10 @@ def merge_foreign(store: Store, taxonomy: Taxonomy, source: str | Path, fmt: str
     for problem, wheres in unnamed.items():
         problems.append(f"{', '.join(wheres[:3])}{f' and {len(wheres) - 3} more records' if len(wheres) > 3 else ''}: "
                         f"{problem}")
+    if unused and read.records:
+        names = sorted({r.annotator for r in read.records if isinstance(r.annotator, str)})
+        problems.append(f"--rename-annotator names {', '.join(map(repr, sorted(unused)))}, not in this file "
+                        f"(its annotators: {', '.join(map(repr, names[:10]))}{', …' if len(names) > 10 else ''})")
     if mapper.unknown and not drop_unknown:
         problems.append("unknown labels (not a tag id, title or English name of " + taxonomy.name + "; map them with "
                         "--label-map or leave them out with --drop-unknown): "

@@ -58,6 +58,7 @@ class Options:
     delimiter: str | None = None  # CSV: None sniffs , ; tab |
     label_separator: str | None = None  # CSV: None accepts ; , |
     keep_empty: bool = False  # an empty label list is a judgment that no tag applies
+    renames: dict[str, str] = field(default_factory=dict)  # the file's annotator name → ours
 
 
 def read_source_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
