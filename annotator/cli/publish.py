@@ -10,6 +10,7 @@ import click
 
 from annotator.annotate.workspace import resolve_taxonomy
 from annotator.cli.context import open_store, progress_printer, say, shared_options, stdout_for_data, taxonomy_path
+from annotator.cli.foreign import check_plain, foreign_options, run_foreign
 from annotator.cli.group import cli
 from annotator.core.files import FileSet, terminate_cleanly
 from annotator.core.textsafe import to_json
@@ -34,7 +35,10 @@ from annotator.core.words import count
 @click.option("--no-agreement", is_flag=True, help="Leave agreement figures out of the .meta.json card.")
 @click.option("--excel", is_flag=True, help="csv for spreadsheets: a UTF-8 BOM, and cells beginning with = + - @ "
               "prefixed with ' so they are never run as formulas.")
-def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement, excel):
+@click.option("--label-names", type=click.Choice(("id", "title", "en")), default="id", show_default=True,
+              help="doccano: name the tags by id, Chinese title or English name (as the doccano project does; "
+              "`merge --from doccano` reads each back).")
+def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement, excel, label_names):
     """Export labeled data as JSONL or CSV (UTF-8, Chinese kept), atomically, with a .meta.json dataset card."""
     if excel and fmt != "csv":
         raise click.UsageError("--excel goes with --format csv")
@@ -55,7 +59,7 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement, 
         with progress_printer("exporting", 0) as bar:
             stdout = stdout_for_data()  # a terminal gets the one sanitiser; a pipe gets the data exactly
             summary = export(store, taxonomy, None, fmt=fmt, source=source, include_all=include_all, seed=seed,
-                             stdout=stdout, progress=bar.update, excel=excel)
+                             stdout=stdout, progress=bar.update, excel=excel, label_names=label_names)
             stdout.flush()
         for note in summary.notes:
             say(f"note: {note}", err=True)
@@ -67,7 +71,7 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement, 
             with progress_printer("exporting", total) as bar:
                 summary = export(store, taxonomy, target, fmt=fmt, source=source, include_all=include_all,
                                  split=split, seed=seed, force=force, progress=bar.update, fileset=files,
-                                 excel=excel)
+                                 excel=excel, label_names=label_names)
             agreement = None
             if not no_agreement:
                 from annotator.measure.report import report, scope_of
@@ -103,7 +107,8 @@ def export_cmd(fmt, source, include_all, split, seed, out, force, no_agreement, 
 @shared_options
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--ignore-plan", is_flag=True, help="Keep this database's assignment plan whatever the sources bring.")
-def merge_cmd(sources, ignore_plan):
+@foreign_options
+def merge_cmd(sources, ignore_plan, from_, **foreign):
     """Merge other annotators' databases or native JSONL exports into this database.
 
     A judgment lands only on the sentence whose text is the text it was given to: on the sentence with
@@ -113,11 +118,22 @@ def merge_cmd(sources, ignore_plan):
     both versions stay in the event log. Each source is all or nothing. A database's assignment plan
     comes along when this database has none or an older one (--ignore-plan keeps this database's).
     Exit status: 0 all merged and placed; 3 merged, but some judgments not placed (see the file);
-    1 a source was refused (nothing of it merged)."""
+    1 a source was refused (nothing of it merged).
+
+    With --from: another tool's export (doccano, Label Studio, Prodigy, CSV), each record placed on
+    the sentence with its text; the placement table says what was placed, re-segmented, missing or
+    ambiguous (--dry-run: only the table)."""
     from annotator.publish.merge import MergeError, merge
 
-    store = open_store(write=True)
+    if from_ is None:
+        check_plain(foreign)
+    store = open_store(write=from_ is None or not foreign["dry_run"], read=from_ is not None and foreign["dry_run"])
     taxonomy = resolve_taxonomy(store, taxonomy_path())
+    if from_ is not None:
+        code = run_foreign(store, taxonomy, sources, from_, **foreign)
+        if code:
+            raise SystemExit(code)
+        return
     failed, unplaced = False, []
     for src in sources:
         try:
@@ -132,7 +148,7 @@ def merge_cmd(sources, ignore_plan):
         if report.unplaced:
             unplaced.append(report)
     for r in unplaced:
-        say(f"warning: {r.source}: {r.unplaced} judgments were not placed on any sentence (the first: "
+        say(f"warning: {r.source}: {count(r.unplaced, 'judgment')} not placed on any sentence (the first: "
             f"{r.unplaced_reason}): kept with their reasons in {r.unplaced_file}; everything else from it is merged",
             err=True)
     if failed:

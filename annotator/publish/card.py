@@ -49,5 +49,7 @@ def dataset_card(store: Store, taxonomy: Taxonomy, summary: ExportSummary, comma
         "agreement": agreement,
         "bootstrap": bootstrap if agreement is not None else None,
         "plan": plan,
+        # every merge from another tool's export: source file and its sha256, format, time, counts
+        "merged_from": [{**m, "source": clean_command([m.get("source", "")])[0]} for m in store.provenance()],
         **({"csv": summary.csv} if summary.csv is not None else {}),
     }

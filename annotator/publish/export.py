@@ -159,8 +159,16 @@ def native(unit: Unit, labels: list[str] | None, label_source: str | None, taxon
     }
 
 
-def doccano(unit: Unit, labels: list[str] | None) -> dict:
-    return {"id": unit.id, "text": unit.text, "label": labels or []}
+LABEL_NAMES = ("id", "title", "en")  # how a doccano export names the tags (merge --from reads each back)
+
+
+def doccano(unit: Unit, labels: list[str] | None, taxonomy: Taxonomy | None = None, names: str = "id") -> dict:
+    """A doccano text-classification record; ``names`` title/en writes the tags as a doccano project
+    that used their Chinese titles or English names holds them (its labels come back unchanged)."""
+    labels = labels or []
+    if names != "id" and taxonomy is not None:
+        labels = [getattr(taxonomy.tags[t], names) if t in taxonomy.tags else t for t in labels]
+    return {"id": unit.id, "text": unit.text, "label": labels}
 
 
 def _hash32(*parts: str) -> int:
@@ -180,7 +188,7 @@ def prodigy(unit: Unit, taxonomy: Taxonomy, dataset: str) -> Iterator[dict]:
         yield {
             "text": unit.text,
             "meta": {"id": unit.id, "doc": unit.doc, "title": unit.title, "section": unit.section, "idx": unit.idx,
-                     "status": a["status"], "note": a.get("note", "")},
+                     "status": a["status"], "note": a.get("note", ""), "dataset": dataset},
             "options": options,
             "accept": sorted(a["labels"]) if a["status"] == "done" else [],
             "answer": "accept" if a["status"] == "done" else "ignore",
@@ -246,7 +254,7 @@ class ExportSummary:
 
 
 def records(store: Store, taxonomy: Taxonomy, fmt: str, source: str, include_all: bool,
-            dataset: str, table: Table | None = None, unresolved: Counter | None = None
+            dataset: str, table: Table | None = None, unresolved: Counter | None = None, label_names: str = "id"
             ) -> Iterator[tuple[str, str, list[str] | None, str | None]]:
     """(doc id, line, labels, label source) in corpus order for the chosen format (csv: rows of ``table``);
     ``unresolved`` counts the sentence units left without labels, by reason."""
@@ -268,7 +276,7 @@ def records(store: Store, taxonomy: Taxonomy, fmt: str, source: str, include_all
         elif fmt == "jsonl":
             yield unit.doc, to_json(native(unit, labels, label_source, taxonomy)) + "\n", labels, label_source
         else:
-            yield unit.doc, to_json(doccano(unit, labels)) + "\n", labels, label_source
+            yield unit.doc, to_json(doccano(unit, labels, taxonomy, label_names)) + "\n", labels, label_source
 
 
 def manifest_path(out: Path) -> Path:
@@ -278,12 +286,16 @@ def manifest_path(out: Path) -> Path:
 def export(store: Store, taxonomy: Taxonomy, out: Path | None, *, fmt: str = "jsonl", source: str = "resolved",
            include_all: bool = False, split: str | None = None, seed: int = 0, force: bool = False,
            stdout=None, progress: Callable[[int], None] | None = None, fileset: FileSet | None = None,
-           excel: bool = False) -> ExportSummary:
+           excel: bool = False, label_names: str = "id") -> ExportSummary:
     """Write the dataset; ``out`` None means ``stdout`` (written only once complete). With ``split``,
     one file per split. The files join ``fileset`` (committed by the caller with its other files),
     or a set of their own committed here with its manifest. ``excel`` (csv only): a BOM, and cells
     that begin with a formula character prefixed with an apostrophe."""
     summary = ExportSummary()
+    if label_names not in LABEL_NAMES:
+        raise ExportError(f"--label-names: {label_names!r} is not one of {', '.join(LABEL_NAMES)}")
+    if label_names != "id" and fmt != "doccano":
+        raise ExportError("--label-names goes with --format doccano")
     if excel and fmt != "csv":
         raise ExportError("--excel goes with --format csv")
     table = Table(store.annotators(), taxonomy, excel) if fmt == "csv" else None
@@ -321,7 +333,7 @@ def export(store: Store, taxonomy: Taxonomy, out: Path | None, *, fmt: str = "js
         tally: dict[tuple, int] = {}  # (split, source, label set) → records; expanded once at the end
         write = files[""].write if list(files) == [""] else (buffer.write if buffer is not None else None)
         for doc, line, labels, label_source in records(store, taxonomy, fmt, source, include_all, dataset, table,
-                                                       summary.unresolved):
+                                                       summary.unresolved, label_names):
             key = assignment[doc] if assignment is not None else ""
             if write is not None:
                 write(line)

@@ -39,11 +39,17 @@ class Unplaced:
 
     def write(self, database: str) -> str:
         """Write the records beside ``database`` (a new file, never overwriting one); returns its path."""
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        base = f"{database}.unplaced-{stamp}"
-        path, k = Path(f"{base}.jsonl"), 1
-        while path.exists():
-            k += 1
-            path = Path(f"{base}-{k}.jsonl")
-        write_atomically(path, "".join(to_json(r) + "\n" for r in self.records))
-        return str(path)
+        return write_beside(database, self.records)
+
+
+def write_beside(database: str, records: list[dict]) -> str:
+    """``<database>.unplaced-<UTC time>.jsonl`` (a new file, never overwriting one), one JSON object per
+    line with Chinese as written; returns its path."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    base = f"{database}.unplaced-{stamp}"
+    path, k = Path(f"{base}.jsonl"), 1
+    while path.exists():
+        k += 1
+        path = Path(f"{base}-{k}.jsonl")
+    write_atomically(path, "".join(to_json(r) + "\n" for r in records))
+    return str(path)

@@ -106,35 +106,29 @@ class CorpusMixin:
         cur = self.conn.execute(f"SELECT {SENTENCE_COLS} FROM sentences WHERE n BETWEEN ? AND ? ORDER BY n", r)
         return [Sentence(*row) for row in cur]
 
-    def units_with_text(self, text: str, doc_id: str | None = None, limit: int = 2) -> list[Sentence]:
-        """Units whose text is exactly ``text``, in corpus order: of one document, or (``doc_id`` None) of
-        the whole corpus, found through the trigram index when the text has 3 characters or more. At most
-        ``limit`` units: the default 2 tells "exactly one" from "several" (what placing by text needs)."""
-        if doc_id is not None:
-            r = self.conn.execute("SELECT first_n, last_n FROM documents WHERE id = ?", (doc_id,)).fetchone()
-            if not r:
-                return []
-            cur = self.conn.execute(f"SELECT {SENTENCE_COLS} FROM sentences WHERE n BETWEEN ? AND ? AND text = ?"
-                                    " ORDER BY n LIMIT ?", (*r, text, limit))
-        elif len(text) >= 3:
-            cur = self.conn.execute(
-                f"SELECT {SENTENCE_COLS} FROM sentences WHERE n IN (SELECT rowid FROM sentences_fts WHERE"
-                " sentences_fts MATCH ?) AND text = ? ORDER BY n LIMIT ?", ('"' + text.replace('"', '""') + '"', text, limit))
-        else:
-            cur = self.conn.execute(f"SELECT {SENTENCE_COLS} FROM sentences WHERE text = ? ORDER BY n LIMIT ?",
-                                    (text, limit))
-        return [Sentence(*row) for row in cur]
-
-    def segmenter_of(self, doc_id: str) -> int | None:
-        """The segmenter version a document's units were made by (None: no such document)."""
-        r = self.conn.execute("SELECT segmenter FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        return r[0] if r else None
-
-    def iter_units(self, kind: str | None = None) -> Iterator[Sentence]:
-        sql = f"SELECT {SENTENCE_COLS} FROM sentences"
-        cur = self.conn.execute(sql + (" WHERE kind = ? ORDER BY n" if kind else " ORDER BY n"), (kind,) if kind else ())
-        for r in cur:
-            yield Sentence(*r)
+    def units_with_text(self, texts) -> dict[str, list[tuple[str, str, str]]]:
+        """Every unit whose text is exactly one of ``texts``, corpus-wide: {text: [(unit id, doc id, kind)]}
+        in corpus order (texts found nowhere are left out). The texts go into a temporary table with
+        its own index (no lock on the database), and one pass over the units probes it."""
+        c = self.conn
+        c.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_text (text TEXT PRIMARY KEY) WITHOUT ROWID")
+        c.execute("BEGIN")
+        try:
+            c.execute("DELETE FROM temp.wanted_text")
+            c.executemany("INSERT OR IGNORE INTO temp.wanted_text VALUES (?)", ((t,) for t in texts))
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        out: dict[str, list[tuple[str, str, str]]] = {}
+        try:
+            for text, uid, doc, kind in c.execute(
+                    "SELECT s.text, s.id, s.doc_id, s.kind FROM sentences s"
+                    " WHERE s.text IN (SELECT text FROM temp.wanted_text) ORDER BY s.n"):
+                out.setdefault(text, []).append((uid, doc, kind))
+        finally:
+            c.execute("DROP TABLE IF EXISTS temp.wanted_text")
+        return out
 
     def sentence_n(self, sentence_id: str) -> int | None:
         """A stable id is '<doc id>-<idx>': it resolves through the document to the primary key."""

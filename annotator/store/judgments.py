@@ -12,7 +12,8 @@ from annotator.core.model import FINISHED
 from annotator.store.base import ANY, State, TaxonomyRecord, now
 
 # events written by bulk operations, not by a person tagging: they carry no working time
-BOOKKEEPING = ("import", "merge", "migrate")
+# (merge:<format>: labels brought in from another tool's export, see publish/foreign)
+BOOKKEEPING = ("import", "merge", "migrate", "merge:doccano", "merge:label-studio", "merge:prodigy", "merge:csv")
 _BOOKKEEPING_SQL = ", ".join(f"'{a}'" for a in BOOKKEEPING)
 
 

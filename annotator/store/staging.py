@@ -154,7 +154,7 @@ class StagingMixin:
         self.conn.execute(f"UPDATE {table} AS s SET n = (SELECT d.first_n + s.idx FROM documents d"
                           " WHERE d.id = s.doc_id AND s.idx < d.n_units) WHERE n IS NULL")
 
-    def apply_staged(self, layer: str, action: str = "merge") -> dict:
+    def apply_staged(self, layer: str, action: str = "merge", at: str | None = None) -> dict:
         """Write staged judgments with a few set-based statements, inside the caller's transaction: the
         row as it is now is read here, the later ``updated_at`` wins on conflict, and each change is
         logged in ``events`` with both versions (not undoable). Returns {annotator: {added, updated,
@@ -178,7 +178,7 @@ class StagingMixin:
             " SELECT ?, annotator, ?, sentence_id, ?, CASE WHEN old_labels IS NULL THEN NULL ELSE"
             " json_object('labels', json(old_labels), 'status', old_status, 'note', old_note) END,"
             " json_object('labels', json(labels), 'status', status, 'note', note), -1"
-            f" FROM {table} WHERE fate != 'unchanged' ORDER BY rowid", (now(), layer, action))
+            f" FROM {table} WHERE fate != 'unchanged' ORDER BY rowid", (at or now(), layer, action))
         if gold:
             c.execute("INSERT OR REPLACE INTO gold(sentence_id, sentence_n, labels, status, adjudicator, note, taxonomy,"
                       " updated_at) SELECT sentence_id, n, labels, status, annotator, note, taxonomy, updated_at"
@@ -196,6 +196,28 @@ class StagingMixin:
         for who, fate, k in c.execute(f"SELECT annotator, fate, count(*) FROM {table} GROUP BY annotator, fate"):
             counts.setdefault(who, {"added": 0, "updated": 0, "unchanged": 0})[fate] = k
         return counts
+
+    def record_provenance(self, entry: dict, at: str) -> None:
+        """Inside the caller's transaction: where a merge's judgments came from (source file, format,
+        counts), kept in ``meta`` under ``provenance:<time>`` beside the events it wrote at that time."""
+        key = f"provenance:{at}"
+        k = 1
+        while self.conn.execute("SELECT 1 FROM meta WHERE key = ?", (key,)).fetchone():
+            k += 1
+            key = f"provenance:{at}:{k}"
+        self.conn.execute("INSERT INTO meta(key, value) VALUES (?, ?)", (key, json.dumps(entry, ensure_ascii=False)))
+
+    def provenance(self) -> list[dict]:
+        """Every recorded merge provenance, oldest first (for the dataset card)."""
+        out = []
+        for (raw,) in self.conn.execute("SELECT value FROM meta WHERE key LIKE 'provenance:%' ORDER BY key"):
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                out.append(value)
+        return out
 
     def drop_staged(self) -> None:
         for layer in ("annotation", "gold", "events"):
