@@ -86,7 +86,7 @@ def test_dry_run_prints_the_placement_table_and_writes_nothing(db):
 
 def test_doccano_records_land_on_the_sentences_with_their_text(db):
     r = run("--db", db, "merge", DATA / "doccano_textcat.jsonl", "--from", "doccano", "--annotator", "pilot")
-    assert r.exit_code == 1, r.output  # some records not placed: said, and the exit status says it too
+    assert r.exit_code == 3, r.output  # some records not placed: said, kept beside the database, exit 3
     got = judgments(db, "pilot")
     s2, s8, s12 = S(db, 2)[0], S(db, 8)[0], S(db, 12)[0]
     # by Chinese title and English name; a text with surrounding space and CR LF; an English name in any case
@@ -98,6 +98,11 @@ def test_doccano_records_land_on_the_sentences_with_their_text(db):
     for line in ("line 3: ambiguous", "line 4: missing", "line 5: several sentences", "line 6: not a sentence",
                  "line 9: refused", "line 10: missing"):
         assert line in r.output
+    kept = list(Path(db).parent.glob(Path(db).name + ".unplaced-*.jsonl"))  # nothing lost: kept beside the db
+    assert len(kept) == 1 and str(kept[0]) in r.output
+    rows = [json.loads(x) for x in kept[0].read_text(encoding="utf-8").splitlines()]
+    assert [r_["unplaced"]["where"] for r_ in rows] == ["line 3", "line 4", "line 5", "line 6", "line 9", "line 10"]
+    assert rows[1]["text"] == "本段文字不在任何报告中。" and rows[1]["annotator"] == "pilot"
     assert not UNSAFE.search(r.output)  # line 10's text clears the screen and sets the clipboard: shown inert
     assert "\\x1b[2J" in r.output
 
@@ -133,7 +138,7 @@ def test_split_records_and_import_missing(db):
     assert [(k, t) for _, k, t in new][0] == ("sentence", "本段文字不在任何报告中。")
     assert got[(new[0][0], "pilot")][0] == ["research"]
     # ambiguous, heading and single-choice clash stay unplaced: still exit 1
-    assert r.exit_code == 1
+    assert r.exit_code == 3
 
 
 def test_provenance_in_events_meta_and_dataset_card(db, tmp_path):
@@ -212,7 +217,7 @@ def test_doccano_spans_are_refused_in_one_line(db):
 
 def test_label_studio_several_annotators_per_task(db):
     r = run("--db", db, "merge", DATA / "labelstudio.json", "--from", "label-studio")
-    assert r.exit_code == 1, r.output  # task 103's text is in no report
+    assert r.exit_code == 3, r.output  # task 103's text is in no report
     s2, s8, s14 = S(db, 2)[0], S(db, 8)[0], S(db, 14)[0]
     got = judgments(db)
     assert got[(s2, "alice@example.org")] == (["consultation", "review"], "done", "看上下文")
@@ -241,7 +246,7 @@ def test_label_studio_one_annotator_named(db):
 
 def test_prodigy_answers(db):
     r = run("--db", db, "merge", DATA / "prodigy.jsonl", "--from", "prodigy")
-    assert r.exit_code == 1, r.output  # one text is in no report
+    assert r.exit_code == 3, r.output  # one text is in no report
     got = judgments(db)
     s2, s8, s9, s10, s11 = (S(db, i)[0] for i in (2, 8, 9, 10, 11))
     assert got[(s2, "cppcc-alice")] == (["consultation", "review"], "done", "")
@@ -255,7 +260,7 @@ def test_prodigy_answers(db):
 
 def test_csv_from_a_spreadsheet(db, tmp_path):
     r = run("--db", db, "merge", DATA / "sheet.csv", "--from", "csv")
-    assert r.exit_code == 1, r.output  # row 6 is not in the corpus
+    assert r.exit_code == 3, r.output  # row 6 is not in the corpus
     got = judgments(db)
     assert got[(S(db, 2)[0], "ra1")][0] == ["consultation", "review"]
     assert got[(S(db, 8)[0], "ra1")][0] == ["leadership", "review"]
@@ -420,7 +425,7 @@ def test_our_export_settles_a_text_found_in_several_units(db, tmp_path):
     plain.write_text(json.dumps({"text": "一是强化政治建设。", "label": ["study"]}, ensure_ascii=False) + "\n",
                      encoding="utf-8")
     r = run("--db", fresh, "merge", plain, "--from", "doccano", "--annotator", "z")
-    assert r.exit_code == 1 and "line 1: ambiguous: in 2 units" in r.output
+    assert r.exit_code == 3 and "line 1: ambiguous: in 2 units" in r.output
 
 
 def test_a_missing_text_names_the_unit_it_nearly_matches(db, tmp_path):
@@ -497,7 +502,7 @@ def test_a_heading_with_its_sentence_is_re_segmented(db, tmp_path):
     src.write_text(json.dumps({"text": S(db, 1)[1] + "\n" + S(db, 2)[1], "label": ["review"]}, ensure_ascii=False)
                    + "\n", encoding="utf-8")
     r = run("--db", db, "merge", src, "--from", "doccano", "--annotator", "z")
-    assert r.exit_code == 1 and "line 1: several sentences: 2 units, 1 of them sentence" in r.output, r.output
+    assert r.exit_code == 3 and "line 1: several sentences: 2 units, 1 of them sentence" in r.output, r.output
     r = run("--db", db, "merge", src, "--from", "doccano", "--annotator", "z", "--split-records")
     assert r.exit_code == 0, r.output
     assert judgments(db, "z") == {(S(db, 2)[0], "z"): (["review"], "done", "")}

@@ -82,8 +82,7 @@ def run_foreign(store, taxonomy, sources, from_, annotator, renames, label_map, 
             continue
         for line in report.table():
             say(line)
-        unplaced = report.unplaced_lines(None if dry_run else 20)
-        for line in unplaced:
+        for line in report.unplaced_lines(None if dry_run else 20):
             say(f"  not placed: {line}", err=not dry_run)
         say(report.summary())
         if report.not_placed and not dry_run:

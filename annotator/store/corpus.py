@@ -130,6 +130,17 @@ class CorpusMixin:
             c.execute("DROP TABLE IF EXISTS temp.wanted_text")
         return out
 
+    def segmenter_of(self, doc_id: str) -> int | None:
+        """The segmenter version a document's units were made by (None: no such document)."""
+        r = self.conn.execute("SELECT segmenter FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return r[0] if r else None
+
+    def iter_units(self, kind: str | None = None) -> Iterator[Sentence]:
+        sql = f"SELECT {SENTENCE_COLS} FROM sentences"
+        cur = self.conn.execute(sql + (" WHERE kind = ? ORDER BY n" if kind else " ORDER BY n"), (kind,) if kind else ())
+        for r in cur:
+            yield Sentence(*r)
+
     def sentence_n(self, sentence_id: str) -> int | None:
         """A stable id is '<doc id>-<idx>': it resolves through the document to the primary key."""
         doc_id, _, idx = sentence_id.rpartition("-")
