@@ -128,25 +128,50 @@ def help_group(taxonomy: Taxonomy, app_keys: list[tuple[str, str]]) -> Group:
 
 
 def guidelines(taxonomy: Taxonomy) -> Group:
-    """The guideline panel: every facet's tags with key, titles, description and examples (literal text)."""
+    """The guidelines as one scrollable text (the full-screen dialog): every facet's tags with key,
+    titles, description and examples (literal text)."""
     parts: list = [Text("Guidelines (scroll with the arrows; esc closes)", style="bold")]
     for facet in taxonomy.facets:
         parts.append(Text(""))
-        head = Text(safe(facet.title or facet.id), style="bold underline")
-        head.append(f"  {'multiple' if facet.multiple else 'single choice'}", style="dim")
-        parts.append(head)
-        for tag in facet.tags:
-            line = Text("  " * (tag.depth + 1))
-            line.append(f"[{tag.key}] " if tag.key else "    ", style="bold")
-            line.append(safe(tag.title), style=f"bold {tag_colour(taxonomy, tag.id)}")
-            line.append(f"  {safe(tag.en)}  ({safe(tag.id)})", style="dim")
-            parts.append(line)
-            indent = "  " * (tag.depth + 3)
-            if tag.description:
-                parts.append(Text(indent + safe(tag.description)))
-            for ex in tag.examples:
-                parts.append(Text(f"{indent}e.g. {safe(ex)}", style="italic"))
+        parts.extend(guideline_facet(taxonomy, facet))
     return Group(*parts)
+
+
+def guideline_facet(taxonomy: Taxonomy, facet, chosen: frozenset = frozenset()) -> list:
+    """One facet of the guidelines: its heading, then each tag's ``guideline_tag``."""
+    parts: list = [guideline_head(facet)]
+    for tag in facet.tags:
+        parts.extend(guideline_tag(taxonomy, tag, tag.id in chosen))
+    return parts
+
+
+def guideline_head(facet) -> Text:
+    head = Text(safe(facet.title or facet.id), style="bold underline")
+    head.append(f"  {'multiple' if facet.multiple else 'single choice'}", style="dim")
+    return head
+
+
+def guideline_tag(taxonomy: Taxonomy, tag, chosen: bool = False) -> list:
+    """A tag in the guidelines: key, title, English, id (marked ■ when ``chosen``), then its
+    description and examples, each indented as a block (a wrapped line keeps its indent)."""
+    from rich.padding import Padding
+
+    line = Text("■ " if chosen else "  ", style="bold")
+    line.append(f"[{tag.key}] " if tag.key else "    ", style="bold")
+    line.append(safe(tag.title), style=f"bold {tag_colour(taxonomy, tag.id)}")
+    line.append(f"  {safe(tag.en)}  ({safe(tag.id)})", style="dim")
+    parts: list = [Padding(line, (0, 0, 0, 2 * tag.depth))]
+    indent = 2 * tag.depth + 6
+    if tag.description:
+        parts.append(Padding(Text(safe(tag.description)), (0, 0, 0, indent)))
+    for ex in tag.examples:
+        parts.append(Padding(Text(f"e.g. {safe(ex)}", style="italic"), (0, 0, 0, indent)))
+    return parts
+
+
+def plain_of(parts: list) -> str:
+    """The text of ``guideline_facet``'s parts, one per line."""
+    return "\n".join((p.renderable if hasattr(p, "renderable") else p).plain for p in parts)
 
 
 AGREED, DIFFERS = "=", "≠"  # a tag every (done) annotator chose; a tag some but not all chose
