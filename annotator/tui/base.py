@@ -147,6 +147,8 @@ class SentenceScreen(OrderedKeys, Screen):
         cur = self.session.current
         if self.collapsed:
             return keys
+        if cur is None or cur.id != self._expand_for:
+            self._expand_for = None  # ctrl+t's expansion lasts while its sentence is the current one
         if cur is None or cur.id == self._expand_for or expanded.mode == "keys":
             return expanded
         room = self._avail - expanded.rows - self.middle_rows()

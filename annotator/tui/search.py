@@ -162,9 +162,9 @@ class SearchScreen(Dialog):
         except Exception as exc:
             self.notify(render.safe(f"Search failed: {exc}"), severity="error", markup=False)
             return
+        if needle != self.memory.get("query"):
+            self.memory.pop("picked", None)  # a new query: the next "/" starts from its first hit
         self.memory["query"] = needle
-        if needle != self.searched:
-            self.memory.pop("picked", None)
         self.show_hits(needle, hits)
         if browse and self.hits:
             self.browse(True)
