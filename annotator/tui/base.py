@@ -116,24 +116,8 @@ class SentenceScreen(OrderedKeys, Screen):
         self.refresh_view()
 
     def place_guide(self, width: int, rows: int) -> None:
-        """The guideline panel beside the text on a wide terminal, below it on a narrow one (about a
-        third of the ``rows`` left; closed when they are too few)."""
-        body, panel = self.query_one("#body"), self.query_one("#guide", guide.GuidePanel)
-        side = width >= guide.SIDE_FROM
-        self.guide_rows = 0
-        if self.guide_open and not side:
-            self.guide_rows = max(guide.BOTTOM_ROWS[0], min(guide.BOTTOM_ROWS[1], rows // 3))
-            if rows - self.guide_rows < MIN_READING:
-                self.guide_rows = 0
-                self.guide_open = False
-                self.notify("The terminal is too small for the guideline panel: ctrl+p › Guidelines, full "
-                            "screen.", markup=False, timeout=5)
-        body.set_class(self.guide_open, "-guide")
-        body.set_class(not side, "-bottom")
-        panel.styles.width = guide.side_width(width) if side else None
-        panel.styles.height = self.guide_rows if self.guide_rows else None
-        if self.guide_open:
-            panel.fill(frozenset(self.labels_shown()))
+        """The guideline panel beside the text on a wide terminal, below it on a narrow one (``guide.place``)."""
+        self.guide_rows = guide.place(self, width, rows, MIN_READING)
 
     def labels_shown(self) -> tuple[str, ...]:
         """The tags the tag panel shows as chosen (the annotator's, or the gold in review)."""
@@ -271,10 +255,16 @@ class SentenceScreen(OrderedKeys, Screen):
 
     def action_scroll_sentence(self, delta: int) -> None:
         """Scroll the reading area (context and current sentence) by ``delta`` lines, or by a page
-        (``keys.PAGE``: a view less the rows that say the sentence goes on, so no line is skipped)."""
+        (``keys.PAGE``: a view less the rows that say the sentence goes on, so no line is skipped; only
+        while the sentence goes on beyond the view)."""
         reading = self.query_one("#reading", Reader)
-        if abs(delta) >= PAGE:
-            delta = (1 if delta > 0 else -1) * reading.page()
+        if abs(delta) >= PAGE:  # a page, no further than the sentence's last (first) line
+            above, below = reading.hidden()
+            if not (below if delta > 0 else above):
+                self.notify("The sentence is in view" + (" to its end" if delta > 0 else " from its start")
+                            + " (shift+↓ / shift+↑ scroll the context).", markup=False, timeout=3)
+                return
+            delta = min(reading.page(), below) if delta > 0 else -min(reading.page(), above)
         reading.scroll_relative(y=delta, animate=False, immediate=True)  # a burst adds up
 
     async def act(self, name: str, fn, *args):

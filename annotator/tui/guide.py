@@ -23,6 +23,29 @@ def side_width(width: int) -> int:
     return max(SIDE_WIDTH[0], min(SIDE_WIDTH[1], width // 3))
 
 
+def place(screen, width: int, rows: int, min_reading: int) -> int:
+    """Lay out the screen's guideline panel (``#guide`` in ``#body``) for a terminal ``width`` wide
+    with ``rows`` for the reading area and the panel: beside the text from ``SIDE_FROM`` columns,
+    else below it (about a third of the rows; closed, with a notice, when the reading area would
+    keep fewer than ``min_reading``). Returns the rows it takes below the text (0 beside it or closed)."""
+    body, panel = screen.query_one("#body"), screen.query_one("#guide", GuidePanel)
+    side = width >= SIDE_FROM
+    below = 0
+    if screen.guide_open and not side:
+        below = max(BOTTOM_ROWS[0], min(BOTTOM_ROWS[1], rows // 3))
+        if rows - below < min_reading:
+            below, screen.guide_open = 0, False
+            screen.notify("The terminal is too small for the guideline panel: ctrl+p › Guidelines, full screen.",
+                          markup=False, timeout=5)
+    body.set_class(screen.guide_open, "-guide")
+    body.set_class(not side, "-bottom")
+    panel.styles.width = side_width(width) if side else None
+    panel.styles.height = below or None
+    if screen.guide_open:
+        panel.fill(frozenset(screen.labels_shown()))
+    return below
+
+
 class GuidePanel(VerticalScroll, can_focus=False):
     """The guidelines: a heading per facet and a block per tag (filled when first shown)."""
 
