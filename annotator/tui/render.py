@@ -155,12 +155,16 @@ def guideline_tag(taxonomy: Taxonomy, tag, chosen: bool = False) -> list:
     """A tag in the guidelines: key, title, English, id (marked ■ when ``chosen``), then its
     description and examples, each indented as a block (a wrapped line keeps its indent)."""
     from rich.padding import Padding
+    from rich.table import Table
 
-    line = Text("■ " if chosen else "  ", style="bold")
-    line.append(f"[{tag.key}] " if tag.key else "    ", style="bold")
+    line = Text(f"[{tag.key}] " if tag.key else "    ", style="bold")
     line.append(safe(tag.title), style=f"bold {tag_colour(taxonomy, tag.id)}")
     line.append(f"  {safe(tag.en)}  ({safe(tag.id)})", style="dim")
-    parts: list = [Padding(line, (0, 0, 0, 2 * tag.depth))]
+    row = Table.grid(expand=True)  # a wrapped title line stays right of the mark
+    row.add_column(width=2 * tag.depth + 2, no_wrap=True)
+    row.add_column(ratio=1)
+    row.add_row(Text(" " * 2 * tag.depth + ("■ " if chosen else "  "), style="bold"), line)
+    parts: list = [row]
     indent = 2 * tag.depth + 6
     if tag.description:
         parts.append(Padding(Text(safe(tag.description)), (0, 0, 0, indent)))
@@ -170,8 +174,15 @@ def guideline_tag(taxonomy: Taxonomy, tag, chosen: bool = False) -> list:
 
 
 def plain_of(parts: list) -> str:
-    """The text of ``guideline_facet``'s parts, one per line."""
-    return "\n".join((p.renderable if hasattr(p, "renderable") else p).plain for p in parts)
+    """The text ``guideline_facet``'s parts show (rendered wide, without styles)."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=1000, file=io.StringIO(), color_system=None, legacy_windows=False)
+    with console.capture() as captured:
+        console.print(Group(*parts))
+    return "\n".join(line.rstrip() for line in captured.get().splitlines())
 
 
 AGREED, DIFFERS = "=", "≠"  # a tag every (done) annotator chose; a tag some but not all chose
