@@ -154,8 +154,9 @@ def guideline_head(facet) -> Text:
 def guideline_tag(taxonomy: Taxonomy, tag, chosen: bool = False) -> list:
     """A tag in the guidelines: key, title, English, id (marked ■ when ``chosen``), then its
     description and examples, each indented as a block (a wrapped line keeps its indent)."""
-    from rich.padding import Padding
     from rich.table import Table
+
+    from annotator.tui.wrap import Wrapped
 
     line = Text(f"[{tag.key}] " if tag.key else "    ", style="bold")
     line.append(safe(tag.title), style=f"bold {tag_colour(taxonomy, tag.id)}")
@@ -163,13 +164,13 @@ def guideline_tag(taxonomy: Taxonomy, tag, chosen: bool = False) -> list:
     row = Table.grid(expand=True)  # a wrapped title line stays right of the mark
     row.add_column(width=2 * tag.depth + 2, no_wrap=True)
     row.add_column(ratio=1)
-    row.add_row(Text(" " * 2 * tag.depth + ("■ " if chosen else "  "), style="bold"), line)
+    row.add_row(Text(" " * 2 * tag.depth + ("■ " if chosen else "  "), style="bold"), Wrapped(line))
     parts: list = [row]
-    indent = 2 * tag.depth + 6
+    indent = 2 * tag.depth + 6  # Chinese line breaking (wrap.py), each line indented
     if tag.description:
-        parts.append(Padding(Text(safe(tag.description)), (0, 0, 0, indent)))
+        parts.append(Wrapped(Text(safe(tag.description)), indent))
     for ex in tag.examples:
-        parts.append(Padding(Text(f"e.g. {safe(ex)}", style="italic"), (0, 0, 0, indent)))
+        parts.append(Wrapped(Text(f"e.g. {safe(ex)}", style="italic"), indent))
     return parts
 
 

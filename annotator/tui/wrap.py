@@ -19,6 +19,7 @@ they may hang past the width unseen).
 from __future__ import annotations
 
 from rich.cells import get_character_cell_size
+from rich.segment import Segment
 from rich.text import Text
 
 NO_START = frozenset("，。、；：？！）」』》〉】〕〗〙〛｝］’”〞〟…‥—–～·・ー々〻％‰℃"
@@ -90,3 +91,19 @@ def lines(text: Text, width: int, glue: int = 0) -> list[Text]:
         if line.plain.endswith("\n"):
             line.right_crop(1)
     return out
+
+
+class Wrapped:
+    """A Rich renderable: ``text`` broken by these rules at the width it is given, each line after
+    ``indent`` spaces (the guideline panel's descriptions and examples)."""
+
+    def __init__(self, text: Text, indent: int = 0) -> None:
+        self.text, self.indent = text, indent
+
+    def __rich_console__(self, console, options):
+        width = max(1, options.max_width - self.indent)
+        for line in lines(self.text, width):
+            if self.indent:
+                yield Segment(" " * self.indent)
+            yield from line.render(console)
+            yield Segment.line()
