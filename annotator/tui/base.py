@@ -260,6 +260,9 @@ class SentenceScreen(OrderedKeys, Screen):
         reading = self.query_one("#reading", Reader)
         if abs(delta) >= PAGE:  # a page, no further than the sentence's last (first) line
             above, below = reading.hidden()
+            if self.session.current is None:
+                self.notify("There is no sentence here to page through.", markup=False, timeout=3)
+                return
             if not (below if delta > 0 else above):
                 self.notify("The sentence is in view" + (" to its end" if delta > 0 else " from its start")
                             + " (shift+↓ / shift+↑ scroll the context).", markup=False, timeout=3)
