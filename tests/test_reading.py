@@ -77,6 +77,10 @@ async def test_tag_panel_collapses_while_a_long_sentence_needs_the_room(tmp_path
         screen = app.screen
         expanded = screen.plan.mode
         assert expanded != "keys"  # 前一句: the full panel
+        y = screen.query_one("#reading").scroll_offset.y
+        await pilot.press("space")  # a short sentence in view: a page key does not scroll it away
+        await pilot.pause()
+        assert screen.query_one("#reading").scroll_offset.y == y
         await pilot.press("down")
         await pilot.pause()
         assert screen.plan.mode == "keys"  # the long sentence needs the room
