@@ -96,3 +96,15 @@ def test_search_enter_enter_in_a_real_terminal(seeded_db, taxonomy):
         app.send(keys("/", "提案", "enter", "enter", "c", "enter"))
         app.wait(lambda: _judged(seeded_db, "alice").get(first.n, ("", ""))[1] == "done", "the burst's last key")
     assert _judged(seeded_db, "alice") == {first.n: ('["consultation"]', "done")}
+
+
+async def test_a_note_is_edited_not_replaced(seeded_db, taxonomy):
+    """Only the search dialog's kept query is replaced by typing; an existing note is appended to."""
+    app = build_app(Store(seeded_db), taxonomy, "alice", suggestions=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("semicolon", *"first", "enter")
+        await pilot.pause()
+        await pilot.press("semicolon", *" more", "enter")
+        await pilot.pause()
+        assert app.session.state.note == "first more"

@@ -34,10 +34,7 @@ LIST_ACTIONS = {k: a for k, a in _binding_map(OptionList).items() if a != "selec
 async def edit_input(field: Input, event) -> bool:
     """Apply one key to a text field as Textual's Input would (characters, backspace, arrows, ctrl+u…)."""
     if event.is_printable and event.character:
-        if field.selection.is_empty:
-            field.insert_text_at_cursor(event.character)
-        else:  # selected text (a kept query) is replaced, as Textual's Input does
-            field.replace(event.character, *field.selection)
+        field.insert_text_at_cursor(event.character)
         return True
     for name in event.aliases:
         action = INPUT_ACTIONS.get(name)

@@ -85,7 +85,8 @@ class SearchScreen(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box", classes="dialog"):
             yield Label("enter searches · enter again opens the hit · esc closes")
-            yield Input(value=self.memory.get("query", ""), id="search-input", placeholder="e.g. 协商议事")
+            yield Input(value=self.memory.get("query", ""), id="search-input", placeholder="e.g. 协商议事",
+                        select_on_focus=False)  # only the kept query is selected, once (on_mount)
             yield Label("", id="search-count")
             yield OptionList(id="search-hits")
 
@@ -128,6 +129,9 @@ class SearchScreen(Dialog):
         if event.key == "down":
             if self.hits:
                 self.browse(True)
+            return True
+        if event.is_printable and event.character and not field.selection.is_empty:
+            field.replace(event.character, *field.selection)  # typing replaces the kept (selected) query
             return True
         return await edit_input(field, event)
 
