@@ -287,7 +287,8 @@ class Reader(ScrollView, can_focus=False):
         if y == 0 or y == self.scrollable_content_region.height - 1:
             above, below = self.hidden()
             if y == 0 and above:
-                return self._cue(f"▲ {above} {_lines(above)} of this sentence above · shift+pageup: previous page", width)
+                return self._cue(f"▲ {above} {_lines(above)} of this sentence above · shift+pageup: previous page",
+                                 width)
             if y and below:
                 return self._cue(f"▼ {below} more {_lines(below)} of this sentence · space: next page", width)
         strip = self._strips.get(line)
