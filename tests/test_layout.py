@@ -39,14 +39,17 @@ async def test_a_long_sentence_is_readable_first_to_last(tmp_path, taxonomy, siz
         assert "。" in reading.render_line(bottom - 1 - reading.scroll_offset.y).text
 
 
-async def test_guideline_panel_shows_descriptions(seeded_db, taxonomy):
+async def test_guideline_dialog_shows_descriptions(seeded_db, taxonomy):
+    """The full-screen guidelines (the palette's "Guidelines, full screen") list every description."""
+    from annotator.tui.render import plain_of
+
     app = build_app(Store(seeded_db), taxonomy, "alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+g")  # the guideline key
+        await app.screen.action_guidelines_full()
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        text = "\n".join(t.plain for t in app.screen.renderable.renderables)
+        text = plain_of(app.screen.renderable.renderables)
         tag = next(t for t in taxonomy.tags.values() if t.description)
         assert tag.description in text
 

@@ -16,7 +16,7 @@ async def test_palette_has_documents_and_every_command(seeded_db, taxonomy):
         for doc in store.documents():
             assert f"Document: {doc['title']}" in entries
         for label in ("Undo", "Redo", "Flag as uncertain", "Skip", "Note…", "Search sentences…", "Go to document…",
-                      "Guidelines", "Help: keys", "Quit", "Queue: todo", "Queue: flagged"):
+                      "Guidelines panel (open/close)", "Guidelines, full screen", "Help: keys", "Quit", "Queue: todo", "Queue: flagged"):
             assert label in entries, label
         last = store.documents()[-1]
         await run(entries[f"Document: {last['title']}"])

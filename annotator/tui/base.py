@@ -7,14 +7,15 @@ from time import monotonic, perf_counter
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from annotator.core.errors import AnnotatorError, JudgmentChanged, StoreBusy
-from annotator.tui import render, tagpanel
-from annotator.tui.keys import OrderedKeys, key_label
+from annotator.tui import guide, render, tagpanel, wrap
+from annotator.tui.keys import PAGE, OrderedKeys, key_label
 from annotator.tui.line import TextLine
-from annotator.tui.reader import Reader
+from annotator.tui.reader import GUTTER, KIND_MARK, MARGIN_ABOVE, Reader, unit_text
 
 LOCK_RETRY = 0.003  # seconds between tries while another process holds the write lock (bulk writers pause
 # a few milliseconds between their short transactions; a try every few milliseconds catches that gap)
@@ -51,6 +52,12 @@ class SentenceScreen(OrderedKeys, Screen):
         super().__init__()
         self.highlighter = None  # set by a worker: jieba's dictionary loads off the keypress path
         self.collapsed = False  # the tag panel's facets collapsed to their keys (ctrl+t)
+        self.plans: tuple[tagpanel.Plan, tagpanel.Plan] | None = None  # (expanded, collapsed) for this size
+        self._expand_for: object = None  # the sentence on which ctrl+t expanded a panel collapsed for it
+        self._rows_of: tuple = (None, 0)  # ((sentence id, width), its lines) last measured
+        self.guide_open = False  # the guideline panel (ctrl+g)
+        self.guide_rows = 0  # its height when it sits below the text (0 beside it or closed)
+        self._avail = 0  # rows for the reading area and the tag panel (set by ``fit``)
         self.plan: tagpanel.Plan | None = None
         self.painter: tagpanel.Painter | None = None
         self.too_small = False
@@ -64,7 +71,9 @@ class SentenceScreen(OrderedKeys, Screen):
 
     def compose(self) -> ComposeResult:
         yield TextLine(id="where")
-        yield Reader(id="reading")
+        with Container(id="body"):
+            yield Reader(id="reading")
+            yield guide.GuidePanel(self.session.taxonomy, id="guide")
         if self.MIDDLE:
             yield Static(id=self.MIDDLE, classes="middle")
         if self.STATE:
@@ -95,13 +104,62 @@ class SentenceScreen(OrderedKeys, Screen):
             self.query_one("#too-small", Static).update(Text(self.small_message, style="bold"))
             return
         avail = height - fixed
+        self.place_guide(width, avail - smallest.rows)
+        avail -= self.guide_rows
         max_rows = max(smallest.rows, min(int(avail * PANEL_SHARE), avail - MIN_READING))
-        self.plan = tagpanel.plan(tax, width - 2, max_rows, cues=self.suggest_enabled, collapsed=self.collapsed)
-        self.painter = tagpanel.Painter(tax, self.plan)
-        self.query_one("#tags").styles.height = self.plan.rows + 1
-        self.reading_rows = avail - self.plan.rows
+        self.plans = (tagpanel.plan(tax, width - 2, max_rows, cues=self.suggest_enabled),
+                      tagpanel.plan(tax, width - 2, max_rows, cues=self.suggest_enabled, collapsed=True))
+        self.plan = None
+        self._avail = avail
+        self.use_plan(self.choose_plan())
         self._drawn.clear()
         self.refresh_view()
+
+    def place_guide(self, width: int, rows: int) -> None:
+        """The guideline panel beside the text on a wide terminal, below it on a narrow one (``guide.place``)."""
+        self.guide_rows = guide.place(self, width, rows, MIN_READING)
+
+    def labels_shown(self) -> tuple[str, ...]:
+        """The tags the tag panel shows as chosen (the annotator's, or the gold in review)."""
+        return ()
+
+    def choose_plan(self) -> tagpanel.Plan:
+        """The tag panel's plan for the current sentence: collapsed to its keys when the user asked
+        (ctrl+t), or when the sentence needs the room (it would not fit in the reading area beside
+        the expanded panel, and ctrl+t has not expanded it for this sentence)."""
+        expanded, keys = self.plans
+        cur = self.session.current
+        if self.collapsed:
+            return keys
+        if cur is None or cur.id != self._expand_for:
+            self._expand_for = None  # ctrl+t's expansion lasts while its sentence is the current one
+        if cur is None or cur.id == self._expand_for or expanded.mode == "keys":
+            return expanded
+        room = self._avail - expanded.rows - self.middle_rows()
+        return keys if self.sentence_rows(cur) + MARGIN_ABOVE > room else expanded
+
+    def middle_rows(self) -> int:
+        """Rows the middle panel (the review grid) takes now."""
+        return self.query_one(f"#{self.MIDDLE}").outer_size.height if self.MIDDLE else 0
+
+    def sentence_rows(self, cur) -> int:
+        """Lines the sentence takes in the reading area at its width (as the reader wraps it)."""
+        width = self.app.size.width - 3 - GUTTER  # the area's padding and scrollbar, the margin
+        if self.guide_open and not self.guide_rows:
+            width -= guide.side_width(self.app.size.width) + 1
+        key = (cur.id, width)
+        if self._rows_of[0] != key:
+            glue = len(KIND_MARK.get(cur.kind, ""))
+            self._rows_of = (key, len(wrap.spans(unit_text(cur).plain, width, glue)))
+        return self._rows_of[1]
+
+    def use_plan(self, plan: tagpanel.Plan) -> None:
+        if plan == self.plan:
+            return
+        self.plan = plan
+        self.painter = tagpanel.Painter(self.session.taxonomy, plan)
+        self.query_one("#tags").styles.height = plan.rows + 1
+        self.reading_rows = self._avail - plan.rows
 
     def on_resize(self) -> None:
         if self.ready.is_set():
@@ -118,8 +176,15 @@ class SentenceScreen(OrderedKeys, Screen):
         await super().handle_key(event)
 
     def action_collapse(self) -> None:
-        """Collapse the tag panel's facets to their keys (more room for the sentence), or expand them."""
-        self.collapsed = not self.collapsed
+        """Collapse the tag panel's facets to their keys (more room for the sentence), or expand them;
+        a panel collapsed because the sentence needs the room is expanded for this sentence."""
+        if self.too_small or self.plan is None:
+            return
+        if self.plan.mode == "keys":
+            self.collapsed = False
+            self._expand_for = self.session.current.id if self.session.current else None
+        else:
+            self.collapsed, self._expand_for = True, None
         self.fit()
 
     def put(self, wid: str, key: object, build) -> bool:
@@ -143,6 +208,7 @@ class SentenceScreen(OrderedKeys, Screen):
             tag = self.session.taxonomy.keys.get(ch)
             if tag is not None:
                 if not self.no_live_item(repr(ch)):
+                    self.guide_follows(tag.id)
                     await self.on_tag_key(tag.id)
                 return True
         return False
@@ -166,18 +232,42 @@ class SentenceScreen(OrderedKeys, Screen):
         self._ignored_at = now
         return True
 
-    async def action_guidelines(self) -> None:
-        """The guideline panel: each tag's description and examples."""
+    def action_guidelines(self) -> None:
+        """Open or close the guideline panel beside (or below) the text."""
+        self.guide_open = not self.guide_open
+        if self.guide_open:
+            panel = self.query_one("#guide", guide.GuidePanel)
+            labels = self.labels_shown()
+            if labels:
+                panel.show_tag(labels[-1])
+        self.fit()
+
+    def guide_follows(self, tag_id: str) -> None:
+        """A tag key: the open guideline panel shows that tag's facet."""
+        if self.guide_open:
+            self.query_one("#guide", guide.GuidePanel).show_tag(tag_id)
+
+    async def action_guidelines_full(self) -> None:
+        """Every tag's description and examples in a full-screen dialog (esc closes)."""
         from annotator.tui.modals import HelpScreen
 
         await self.app.push_screen(HelpScreen(render.guidelines(self.session.taxonomy)))
 
     def action_scroll_sentence(self, delta: int) -> None:
-        """Scroll the reading area (context and current sentence) by ``delta`` lines
-        (proposed keys: shift+up / shift+down, and shift+pageup / shift+pagedown for a page)."""
+        """Scroll the reading area (context and current sentence) by ``delta`` lines, or by a page
+        (``keys.PAGE``: a view less the rows that say the sentence goes on, so no line is skipped; only
+        while the sentence goes on beyond the view)."""
         reading = self.query_one("#reading", Reader)
-        if abs(delta) >= 1000:  # a page
-            delta = (1 if delta > 0 else -1) * max(1, reading.size.height - 1)
+        if abs(delta) >= PAGE:  # a page, no further than the sentence's last (first) line
+            above, below = reading.hidden()
+            if self.session.current is None:
+                self.notify("There is no sentence here to page through.", markup=False, timeout=3)
+                return
+            if not (below if delta > 0 else above):
+                self.notify("The sentence is in view" + (" to its end" if delta > 0 else " from its start")
+                            + " (shift+↓ / shift+↑ scroll the context).", markup=False, timeout=3)
+                return
+            delta = min(reading.page(), below) if delta > 0 else -min(reading.page(), above)
         reading.scroll_relative(y=delta, animate=False, immediate=True)  # a burst adds up
 
     async def act(self, name: str, fn, *args):
@@ -273,6 +363,8 @@ class SentenceScreen(OrderedKeys, Screen):
         Returns the tags whose keywords matched, for the tag panel."""
         s = self.session
         cur = s.current
+        if self.plans is not None:
+            self.use_plan(self.choose_plan())  # collapsed while a long sentence needs the room
         self.put("where", (s.doc_title, cur.section if cur else None), lambda: render.where_line(s.doc_title, cur))
         highlights, matched = self.keyword_cues()
         reader = self.query_one("#reading", Reader)
@@ -295,6 +387,8 @@ class SentenceScreen(OrderedKeys, Screen):
         if not self.suggest_enabled:
             matched, suggested = set(), None
         self.query_one("#tags", tagpanel.TagPanel).show(self.painter.rows(labels, matched, suggested))
+        if self.guide_open:
+            self.query_one("#guide", guide.GuidePanel).fill(frozenset(labels))
 
     def show_status(self, key: object, build) -> None:
         self.put("status", key, build)

@@ -33,6 +33,7 @@ def spec(keys: str, action: str, help_: str, label: str = "", *args, shown: str 
     return KeySpec(tuple(keys.split(",")), action, help_, label, args, shown)
 
 
+PAGE = 1000  # the scroll keys' argument for a page (see SentenceScreen.action_scroll_sentence)
 TAG_KEYS_HELP = ("a-z A-Z 0-9", "a tag's key (letters and digits belong to the taxonomy): toggle that tag on the "
                  "current sentence")
 
@@ -55,11 +56,15 @@ TAGGING: list[KeySpec] = [
     spec("ctrl+o", "action_documents", "document list with per-document progress"),
     spec("equals_sign", "action_accept", "accept the suggested tags (★) at or above the threshold; suggestions never "
          "become labels any other way", shown="="),
+    spec("space,shift+pagedown", "action_scroll_sentence", "a page down a long sentence (▼ says how much is left)",
+         "", PAGE),
+    spec("shift+pageup", "action_scroll_sentence", "a page up", "", -PAGE),
     spec("shift+down", "action_scroll_sentence", "scroll a long sentence (and its context) down", "", 1),
     spec("shift+up", "action_scroll_sentence", "scroll a long sentence (and its context) up", "", -1),
-    spec("ctrl+g", "action_guidelines", "guidelines: every tag's description and examples"),
+    spec("ctrl+g", "action_guidelines", "guideline panel beside the text (below it under 110 columns), open or "
+         "closed: descriptions and examples, scrolled to the tag last toggled"),
     spec("ctrl+t", "action_collapse", "tag panel: collapse the facets to their keys (more room for the sentence), "
-         "or expand them"),
+         "or expand them (a long sentence collapses them by itself)"),
     spec("ctrl+p", "action_palette", "command palette: any tag by Chinese title, English name or id (also tags "
          "without a key), documents by title, queues, every command"),
     spec("question_mark", "action_help", "help: every key, including the taxonomy's", "Help", shown="?"),
@@ -78,11 +83,15 @@ REVIEW: list[KeySpec] = [
     spec("ctrl+z", "action_undo", "undo gold changes", "Undo"),
     spec("ctrl+y", "action_redo", "redo gold changes"),
     spec("ctrl+d", "action_dashboard", "agreement dashboard (`s` sorts the tag table, escape returns)", "Dashboard"),
+    spec("space,shift+pagedown", "action_scroll_sentence", "a page down a long sentence (▼ says how much is left)",
+         "", PAGE),
+    spec("shift+pageup", "action_scroll_sentence", "a page up", "", -PAGE),
     spec("shift+down", "action_scroll_sentence", "scroll a long sentence (and its context) down", "", 1),
     spec("shift+up", "action_scroll_sentence", "scroll a long sentence (and its context) up", "", -1),
-    spec("ctrl+g", "action_guidelines", "guidelines: every tag's description and examples"),
+    spec("ctrl+g", "action_guidelines", "guideline panel beside the text (below it under 110 columns), open or "
+         "closed: descriptions and examples, scrolled to the tag last toggled"),
     spec("ctrl+t", "action_collapse", "tag panel: collapse the facets to their keys (more room for the sentence), "
-         "or expand them"),
+         "or expand them (a long sentence collapses them by itself)"),
     spec("ctrl+p", "action_palette", "command palette: filter the queue by tag or annotator pair, every command"),
     spec("question_mark", "action_help", "help: every key, including the taxonomy's", "Help", shown="?"),
     spec("ctrl+q", "action_quit", "quit; every gold judgment is already saved"),

@@ -1,11 +1,9 @@
-"""Modal screens: help, note, search, document list, command palette.
+"""Modal screens: help, note, document list, command palette (the search dialog is ``search.py``).
 
 Each takes its keys from the ordered input path (keys.OrderedKeys): typing straight after the key
 that opened a dialog goes into that dialog, in order, and its result acts before the next key."""
 
 from __future__ import annotations
-
-import asyncio
 
 from rich.text import Text
 from textual import on
@@ -17,7 +15,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from annotator.store import Sentence, Store
 from annotator.tui import render
 from annotator.tui.keys import OrderedKeys, run
 
@@ -117,100 +114,6 @@ class NoteScreen(Dialog):
     def handle_paste(self, text: str) -> bool:
         self.query_one(Input).insert_text_at_cursor(render.safe(text.replace("\n", " ")))
         return True
-
-
-class SearchScreen(Dialog):
-    """Type, press enter to search all documents, pick a hit with the arrows and enter."""
-
-    def __init__(self, store: Store, on_pick):
-        super().__init__()
-        self.store = store
-        self.on_pick = on_pick
-        self.hits: list[Sentence] = []
-        self.browsing = False  # the arrows and enter go to the hits instead of the query
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="search-box", classes="dialog"):
-            yield Label("Search sentence text (enter searches, ↓ to the hits, enter opens)")
-            yield Input(id="search-input", placeholder="e.g. 协商议事")
-            yield OptionList(id="search-hits")
-
-    async def other_key(self, event) -> bool:
-        # Which part has the keys is kept here, not read from Textual's focus (which moves later).
-        field = self.query_one(Input)
-        hits = self.query_one(OptionList)
-        if self.browsing:
-            if event.key == "enter":
-                await self.pick(hits.highlighted)
-                return True
-            if event.key == "up" and hits.highlighted in (0, None):
-                self.browse(False)
-                return True
-            if await move_in_list(hits, event):
-                return True
-            self.browse(False)  # typing again edits the query
-        if event.key == "enter":
-            await self.run_search(field.value)
-            return True
-        if event.key == "down":
-            if self.hits:
-                self.browse(True)
-            return True
-        return await edit_input(field, event)
-
-    def browse(self, hits: bool) -> None:
-        self.browsing = hits
-        (self.query_one(OptionList) if hits else self.query_one(Input)).focus()
-
-    def handle_paste(self, text: str) -> bool:
-        self.query_one(Input).insert_text_at_cursor(render.safe(text.replace("\n", " ")))
-        return True
-
-    async def run_search(self, needle: str) -> None:
-        """Search off the event loop's thread, but finish before the next key is taken (it may pick a hit)."""
-        needle = needle.strip()
-        if not needle:
-            return
-        try:
-            if self.store.path == ":memory:":  # no second connection can see an in-memory database
-                hits = self.store.search(needle)
-            else:
-                hits = await asyncio.to_thread(_search, self.store, needle)
-        except Exception as exc:
-            self.notify(render.safe(f"Search failed: {exc}"), severity="error", markup=False)
-            return
-        self.show_hits(needle, hits)
-
-    def show_hits(self, needle: str, hits: list[Sentence]) -> None:
-        self.hits = hits
-        ol = self.query_one(OptionList)
-        ol.clear_options()
-        for h in hits:
-            line = Text(f"{h.doc_id[:8]}#{h.idx} ", style="dim")
-            line.append(render.safe(h.text))
-            line.highlight_words([render.safe(needle)], style="bold reverse")
-            ol.add_option(Option(line))
-        if hits:
-            ol.highlighted = 0
-        else:
-            ol.add_option(Option(render.plain(f"no sentence contains {needle!r}"), disabled=True))
-
-    @on(OptionList.OptionSelected)
-    async def picked_by_mouse(self, event: OptionList.OptionSelected) -> None:
-        await self.pick(event.option_index)
-
-    async def pick(self, index: int | None) -> None:
-        if index is not None and 0 <= index < len(self.hits):
-            await self.close()
-            await run(self.on_pick, self.hits[index])
-
-
-def _search(store: Store, needle: str) -> list[Sentence]:
-    other = store.reopen()  # a thread of its own gets its own connection
-    try:
-        return other.search(needle)
-    finally:
-        other.close()
 
 
 class DocsScreen(Dialog):

@@ -26,7 +26,8 @@ SCREEN_COMMANDS = [
     ("Search sentences…", "action_search", "Find text in all documents"),
     ("Go to document…", "action_documents", "List documents with progress"),
     ("Dashboard", "action_dashboard", "Agreement figures"),
-    ("Guidelines", "action_guidelines", "Each tag's description and examples"),
+    ("Guidelines panel (open/close)", "action_guidelines", "Each tag's description and examples beside the text"),
+    ("Guidelines, full screen", "action_guidelines_full", "Every tag's description and examples (esc closes)"),
     ("Help: keys", "action_help", "Every key, including the taxonomy's"),
 ]
 

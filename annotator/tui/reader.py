@@ -6,7 +6,12 @@ underlined): it never takes more or fewer lines than it does as context. So a mo
 is already fully on screen repaints only the lines of the two sentences involved, as a cursor moves in
 an editor. The view scrolls (and everything is redrawn) only when the new current sentence would not
 be fully visible with a line of context above and two below: it is then placed a third of the way
-down, or shown from its first line when it is taller than the area (shift+down scrolls the rest)."""
+down, or shown from its first line when it is taller than the area.
+
+When the current sentence goes on beyond the view, the view's last row says so instead of a line
+("▼ 16 more lines"), and its first row when it began above ("▲ 5 lines above"); ``page`` is the step
+that scrolls by a view without skipping a line under those rows. The lines are broken by
+``wrap`` (Chinese line breaking: between characters, with the line-start/line-end prohibitions)."""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from textual.strip import Strip
 
 from annotator.core.textsafe import safe
 from annotator.store import Sentence
+from annotator.tui import wrap
 
 BAR = "▌ "  # the margin of the current sentence's lines (context lines get two spaces)
 GUTTER = 2
@@ -33,7 +39,7 @@ def unit_text(u: Sentence, highlights: tuple = ()) -> Text:
     the keyword spans (start, end, colour) of the sentence underlined."""
     mark = KIND_MARK.get(u.kind, "")
     t = Text(mark, style="bold" if u.kind == "heading" else "")
-    t.append(safe(u.text), style="dim italic" if u.kind == "meta" else "")
+    t.append(safe(u.text).replace("\t", " "), style="dim italic" if u.kind == "meta" else "")  # one for one
     for start, end, colour in highlights:
         t.stylize(f"bold underline {colour}", start + len(mark), end + len(mark))
     return t
@@ -46,8 +52,9 @@ class Reader(ScrollView, can_focus=False):
     text instead (an empty queue). ``painted`` records what the last change repainted: ``None`` for everything, else
     the (first line, count) ranges, which tests and benchmarks read."""
 
-    COMPONENT_CLASSES = {"reader--context", "reader--current", "reader--bar"}
+    COMPONENT_CLASSES = {"reader--context", "reader--current", "reader--bar", "reader--cue"}
     DEFAULT_CSS = """
+    Reader > .reader--cue { color: $accent; background: $panel; text-style: bold; }
     Reader > .reader--context { color: $text-muted; text-style: dim; }
     Reader > .reader--current { background: $boost; text-style: bold; }
     Reader > .reader--bar { color: $accent; background: $boost; text-style: bold; }
@@ -88,7 +95,12 @@ class Reader(ScrollView, can_focus=False):
                 return
             old, self.current_id, self.highlights = self.current_id, current.id, highlights
             if current.id == old or self._in_view(self._index[current.id]):
+                cues = self.hidden()
                 self._repaint([old, current.id])
+                if cues != self.hidden():  # the rows that said the sentence goes on
+                    for y in {0, self._height - 1}:
+                        self.refresh_lines(round(self.scroll_y) + y)
+                        self.painted.append((round(self.scroll_y) + y, 1))
                 self._extend()
                 return
         self.message, self.current_id, self.highlights = None, current.id, highlights
@@ -145,6 +157,22 @@ class Reader(ScrollView, can_focus=False):
         """The current sentence's first line and the line after its last."""
         i = self._index.get(self.current_id)
         return None if i is None or i >= len(self._tops) else (self._tops[i], self._end(i))  # (not laid out)
+
+    def hidden(self) -> tuple[int, int]:
+        """Lines of the current sentence out of view above and below it (a row that says so hides one)."""
+        span = self.current_span()
+        height = self.scrollable_content_region.height
+        if span is None or self.message is not None or height < 3:
+            return 0, 0
+        top, end = span
+        y0 = round(self.scroll_y)
+        above = max(0, min(end, y0 + 1) - top) if top < y0 else 0
+        below = max(0, end - max(top, y0 + height - 1)) if end > y0 + height else 0
+        return above, below
+
+    def page(self) -> int:
+        """Lines a page scroll moves: the view less the two rows that may say the sentence goes on."""
+        return max(1, self.scrollable_content_region.height - 2)
 
     def following(self, count: int) -> list[Sentence]:
         """Up to ``count`` sentence units after the current one, among those loaded."""
@@ -232,8 +260,8 @@ class Reader(ScrollView, can_focus=False):
         if lines is None:
             if len(self._wrapped) > CACHE_LIMIT:
                 self._wrapped.clear()
-            text = unit_text(u, highlights or ())
-            lines = self._wrapped[key] = list(text.wrap(self.app.console, self._width)) or [Text()]
+            text = unit_text(u, highlights or ())  # Chinese line breaking, the mark kept on the first line
+            lines = self._wrapped[key] = wrap.lines(text, self._width, glue=len(KIND_MARK.get(u.kind, "")))
         return lines
 
     def _repaint(self, ids: list) -> None:
@@ -256,10 +284,21 @@ class Reader(ScrollView, can_focus=False):
     def render_line(self, y: int) -> Strip:
         line = round(self.scroll_y) + y
         width = self.scrollable_content_region.width
+        if y == 0 or y == self.scrollable_content_region.height - 1:
+            above, below = self.hidden()
+            if y == 0 and above:
+                return self._cue(f"▲ {above} {_lines(above)} of this sentence above · shift+pageup: previous page",
+                                 width)
+            if y and below:
+                return self._cue(f"▼ {below} more {_lines(below)} of this sentence · space: next page", width)
         strip = self._strips.get(line)
         if strip is None or strip.cell_length != width:
             strip = self._strips[line] = self._strip(line, width)
         return strip
+
+    def _cue(self, text: str, width: int) -> Strip:
+        style = self.get_component_rich_style("reader--cue")
+        return Strip([Segment(text, style)]).adjust_cell_length(width, style)
 
     def _strip(self, line: int, width: int) -> Strip:
         console = self.app.console
@@ -284,3 +323,7 @@ class Reader(ScrollView, can_focus=False):
             margin = Segment(" " * GUTTER, style)
         segments = [margin, *Segment.apply_style(text.render(console), style)]
         return Strip(segments).adjust_cell_length(width, style)
+
+
+def _lines(n: int) -> str:
+    return "line" if n == 1 else "lines"

@@ -128,25 +128,62 @@ def help_group(taxonomy: Taxonomy, app_keys: list[tuple[str, str]]) -> Group:
 
 
 def guidelines(taxonomy: Taxonomy) -> Group:
-    """The guideline panel: every facet's tags with key, titles, description and examples (literal text)."""
+    """The guidelines as one scrollable text (the full-screen dialog): every facet's tags with key,
+    titles, description and examples (literal text)."""
     parts: list = [Text("Guidelines (scroll with the arrows; esc closes)", style="bold")]
     for facet in taxonomy.facets:
         parts.append(Text(""))
-        head = Text(safe(facet.title or facet.id), style="bold underline")
-        head.append(f"  {'multiple' if facet.multiple else 'single choice'}", style="dim")
-        parts.append(head)
-        for tag in facet.tags:
-            line = Text("  " * (tag.depth + 1))
-            line.append(f"[{tag.key}] " if tag.key else "    ", style="bold")
-            line.append(safe(tag.title), style=f"bold {tag_colour(taxonomy, tag.id)}")
-            line.append(f"  {safe(tag.en)}  ({safe(tag.id)})", style="dim")
-            parts.append(line)
-            indent = "  " * (tag.depth + 3)
-            if tag.description:
-                parts.append(Text(indent + safe(tag.description)))
-            for ex in tag.examples:
-                parts.append(Text(f"{indent}e.g. {safe(ex)}", style="italic"))
+        parts.extend(guideline_facet(taxonomy, facet))
     return Group(*parts)
+
+
+def guideline_facet(taxonomy: Taxonomy, facet, chosen: frozenset = frozenset()) -> list:
+    """One facet of the guidelines: its heading, then each tag's ``guideline_tag``."""
+    parts: list = [guideline_head(facet)]
+    for tag in facet.tags:
+        parts.extend(guideline_tag(taxonomy, tag, tag.id in chosen))
+    return parts
+
+
+def guideline_head(facet) -> Text:
+    head = Text(safe(facet.title or facet.id), style="bold underline")
+    head.append(f"  {'multiple' if facet.multiple else 'single choice'}", style="dim")
+    return head
+
+
+def guideline_tag(taxonomy: Taxonomy, tag, chosen: bool = False) -> list:
+    """A tag in the guidelines: key, title, English, id (marked ■ when ``chosen``), then its
+    description and examples, each indented as a block (a wrapped line keeps its indent)."""
+    from rich.table import Table
+
+    from annotator.tui.wrap import Wrapped
+
+    line = Text(f"[{tag.key}] " if tag.key else "    ", style="bold")
+    line.append(safe(tag.title), style=f"bold {tag_colour(taxonomy, tag.id)}")
+    line.append(f"  {safe(tag.en)}  ({safe(tag.id)})", style="dim")
+    row = Table.grid(expand=True)  # a wrapped title line stays right of the mark
+    row.add_column(width=2 * tag.depth + 2, no_wrap=True)
+    row.add_column(ratio=1)
+    row.add_row(Text(" " * 2 * tag.depth + ("■ " if chosen else "  "), style="bold"), Wrapped(line))
+    parts: list = [row]
+    indent = 2 * tag.depth + 6  # Chinese line breaking (wrap.py), each line indented
+    if tag.description:
+        parts.append(Wrapped(Text(safe(tag.description)), indent))
+    for ex in tag.examples:
+        parts.append(Wrapped(Text(f"e.g. {safe(ex)}", style="italic"), indent))
+    return parts
+
+
+def plain_of(parts: list) -> str:
+    """The text ``guideline_facet``'s parts show (rendered wide, without styles)."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=1000, file=io.StringIO(), color_system=None, legacy_windows=False)
+    with console.capture() as captured:
+        console.print(Group(*parts))
+    return "\n".join(line.rstrip() for line in captured.get().splitlines())
 
 
 AGREED, DIFFERS = "=", "≠"  # a tag every (done) annotator chose; a tag some but not all chose

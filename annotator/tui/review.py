@@ -116,6 +116,9 @@ class ReviewScreen(SentenceScreen):
             status.append("   read-only: browsing only", style="bold yellow")
         self.query_one("#status", TextLine).update(status)
 
+    def labels_shown(self) -> tuple[str, ...]:
+        return self.session.gold.labels
+
     async def on_tag_key(self, tag_id: str) -> None:
         await self.act("gold_toggle", self.session.toggle, tag_id)
 

@@ -9,8 +9,9 @@ from annotator.tui import render
 from annotator.tui.base import SentenceScreen
 from annotator.tui.keys import TAG_KEYS_HELP, TAGGING, bindings, help_rows, keymap
 from annotator.tui.messages import HighlighterReady, SuggesterReady, WorkerFailed
-from annotator.tui.modals import DocsScreen, HelpScreen, NoteScreen, PaletteScreen, SearchScreen
+from annotator.tui.modals import DocsScreen, HelpScreen, NoteScreen, PaletteScreen
 from annotator.tui.palette import tag_entries
+from annotator.tui.search import SearchScreen
 
 
 class TagScreen(SentenceScreen):
@@ -31,6 +32,7 @@ class TagScreen(SentenceScreen):
         self._suggested_for: object = None
         self._suggested: list = []
         self._confirms = 0
+        self.search_memory: dict = {}  # the last search's query and the hit opened last (see SearchScreen)
 
     def on_mount(self) -> None:
         try:
@@ -116,6 +118,9 @@ class TagScreen(SentenceScreen):
             self._suggested_for = key
             self._suggested = self.suggester.suggest(cur.text)
         return self._suggested
+
+    def labels_shown(self) -> tuple[str, ...]:
+        return self.session.state.labels
 
     # ------------------------------------------------------------ keys (see keys.TAGGING)
     async def on_tag_key(self, tag_id: str) -> None:
@@ -205,7 +210,7 @@ class TagScreen(SentenceScreen):
         async def go(hit) -> None:
             await self.act("goto", self.session.goto, hit)
 
-        await self.app.push_screen(SearchScreen(self.session.store, go))
+        await self.app.push_screen(SearchScreen(self.session.store, go, self.search_memory))
 
     async def action_documents(self) -> None:
         async def go(doc_id: str) -> None:
