@@ -173,12 +173,15 @@ class SearchScreen(Dialog):
             return
         try:
             if self.store.path == ":memory:":  # no second connection can see an in-memory database
-                hits = self.store.search(needle)
+                hits, scanned = _search_on(self.store, needle)
             else:
-                hits = await asyncio.to_thread(_search, self.store, needle)
+                hits, scanned = await asyncio.to_thread(_search, self.store, needle)
         except Exception as exc:
             self.notify(render.safe(f"Search failed: {exc}"), severity="error", markup=False)
             return
+        if scanned >= UNINDEXED_NOTE:
+            self.notify(f"{scanned:,} sentences are not in the search index yet (an import is still indexing or "
+                        "was interrupted): they were scanned, so this search is slower but complete", markup=False)
         self.show_hits(needle, hits)
 
     def show_hits(self, needle: str, hits: list[Sentence]) -> None:
@@ -205,10 +208,18 @@ class SearchScreen(Dialog):
             await run(self.on_pick, self.hits[index])
 
 
-def _search(store: Store, needle: str) -> list[Sentence]:
+UNINDEXED_NOTE = 20_000  # units outside the search index worth telling the user about (they are scanned)
+
+
+def _search_on(store: Store, needle: str) -> tuple[list[Sentence], int]:
+    """The hits, and how many units outside the index were scanned for them."""
+    return store.search(needle), (store.unindexed() if len(needle) >= 3 else 0)
+
+
+def _search(store: Store, needle: str) -> tuple[list[Sentence], int]:
     other = store.reopen()  # a thread of its own gets its own connection
     try:
-        return other.search(needle)
+        return _search_on(other, needle)
     finally:
         other.close()
 
