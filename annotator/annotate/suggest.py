@@ -3,10 +3,10 @@
 - ``Highlighter``: a jieba tokenizer of its own with the taxonomy's keywords added as words, so a
   keyword lights up only as a whole token (委员 does not light up inside 委员会). It never touches
   jieba's global dictionary, which the segmenter uses: the taxonomy cannot change segmentation.
-- ``Model``: one-vs-rest logistic regression (``class_weight="balanced"``) over jieba words and
-  character 1–3-gram TF-IDF, each tag calibrated on out-of-fold scores. scikit-learn is imported
-  only by ``train`` (a worker or a command); scoring is numpy only: one sparse row times one
-  stacked coefficient matrix.
+- ``Model``: one-vs-rest balanced linear classifiers (logistic regression on few judgments, a linear
+  SVM from LARGE_FROM on) over character 1–3-gram TF-IDF (``features.py``, computed with numpy),
+  each tag calibrated on held-out scores. scikit-learn is imported only by ``train`` (a training
+  process or a command); scoring is numpy only: one sparse row times one stacked coefficient matrix.
 - ``Suggester``: what the tagging screen shows for a sentence. The model's tags at or above the
   threshold, united with the keyword matches (kept even once a tag is trained), single-choice
   facets reduced to their most probable tag. ``fit`` builds it from judgments, ``for_store``
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from annotator.annotate.features import CharGrams
 from annotator.ingest.script import to_simplified
 from annotator.core.taxonomy import Taxonomy
 
@@ -81,84 +82,20 @@ class Highlighter:
 KEYWORD_SCORE = 0.6  # prior precision of a keyword match, before any judgment says otherwise
 MIN_POSITIVE = 2  # examples on each side a tag needs before the model scores it
 CALIBRATION_FOLDS = 3
+KEYWORD_SAMPLE = 5000  # judgments tokenised to measure each keyword rule's precision
 C = 10.0  # inverse regularisation of the per-tag logistic regressions
 
 
 def char_grams(text: str, n_max: int = 3) -> list[str]:
-    """Character 1–3-grams of the text without whitespace."""
+    """Character 1–3-grams of the text without whitespace (the model's features; see features.py)."""
     t = "".join(text.split())
     return [t[i:i + n] for n in range(1, n_max + 1) for i in range(len(t) - n + 1)]
 
 
 @dataclass
-class Features:
-    """Two TF-IDF blocks, jieba words and character n-grams, each L2-normalised (sublinear tf)."""
-    words: dict[str, int]
-    grams: dict[str, int]
-    idf: np.ndarray  # (F,) words first, then grams
-
-    @classmethod
-    def fit(cls, docs: list[tuple[list[str], str]], max_features: int = 200_000) -> Features:
-        from collections import Counter
-
-        df_w: Counter = Counter()
-        df_g: Counter = Counter()
-        for words, text in docs:
-            df_w.update(set(words))
-            df_g.update(set(char_grams(text)))
-        n = len(docs)
-        # on a large corpus keep only features seen twice, and the most frequent ones
-        keep_w = [w for w, c in df_w.most_common(max_features // 4) if c > 1 or n < 2000]
-        keep_g = [g for g, c in df_g.most_common(max_features) if c > 1]  # a gram seen once generalises nothing
-        words = {w: i for i, w in enumerate(keep_w)}
-        grams = {g: i + len(words) for i, g in enumerate(keep_g)}
-        df = np.array([df_w[w] for w in keep_w] + [df_g[g] for g in keep_g], dtype=np.float64)
-        idf = np.log((1 + n) / (1 + df)) + 1
-        return cls(words, grams, idf)
-
-    @property
-    def size(self) -> int:
-        return len(self.idf)
-
-    def row(self, words: list[str], text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Column indices and values of one sentence's feature vector."""
-        idx_parts, val_parts = [], []
-        for vocab, items in ((self.words, words), (self.grams, char_grams(text))):
-            counts: dict[int, int] = {}
-            for it in items:
-                j = vocab.get(it)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            if not counts:
-                continue
-            idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-            val = (1 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self.idf[idx]
-            val /= np.sqrt((val * val).sum())
-            idx_parts.append(idx)
-            val_parts.append(val)
-        if not idx_parts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        return np.concatenate(idx_parts), np.concatenate(val_parts)
-
-    def matrix(self, docs: list[tuple[list[str], str]]):
-        """A scipy CSR matrix of the sentences' feature vectors."""
-        from scipy.sparse import csr_matrix
-
-        indptr, indices, data = [0], [], []
-        for words, text in docs:
-            i, v = self.row(words, text)
-            indices.append(i)
-            data.append(v)
-            indptr.append(indptr[-1] + len(i))
-        ind = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
-        dat = np.concatenate(data) if data else np.zeros(0)
-        return csr_matrix((dat, ind, np.array(indptr)), shape=(len(docs), self.size))
-
-
-@dataclass
 class Model:
     tags: list[str]
-    features: Features
+    features: CharGrams
     coef: np.ndarray  # (F, T): one stacked coefficient matrix
     intercept: np.ndarray  # (T,)
     calibration: np.ndarray  # (T, 2): p = sigmoid(a · score + b)
@@ -171,11 +108,16 @@ class Model:
         p = 1.0 / (1.0 + np.exp(-zz))
         return np.where(self.trained, p, 0.0)
 
-    def predict(self, words: list[str], text: str) -> np.ndarray:
-        """Calibrated probability of each tag (0 for untrained tags) for one sentence."""
-        idx, val = self.features.row(words, text)
+    def predict(self, words: list[str] | None, text: str) -> np.ndarray:
+        """Calibrated probability of each tag (0 for untrained tags) for one sentence. The features are
+        the character 1–3-grams of its simplified form (``words`` is not used: kept for callers)."""
+        idx, val = self.features.row(to_simplified(text))
         z = self.intercept + (val @ self.coef[idx] if len(idx) else 0.0)
         return self._calibrate(z)
+
+    def matrix(self, texts: list[str]):
+        """The CSR feature matrix of many sentences."""
+        return self.features.transform([to_simplified(t) for t in texts])
 
     def predict_matrix(self, x) -> np.ndarray:
         """(n, T) probabilities for a CSR feature matrix: one sparse product."""
@@ -183,14 +125,12 @@ class Model:
         return self._calibrate(z)
 
 
-def _fit_scores(x, y: np.ndarray, ok: np.ndarray, c: float = C) -> tuple[np.ndarray, np.ndarray]:
-    """Per-tag balanced logistic regressions, stacked: (F, T) coefficients and (T,) intercepts.
+def _fit_scores(x, y: np.ndarray, ok: np.ndarray, c: float = C, n_all: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Per-tag balanced linear classifiers, stacked: (F, T) coefficients and (T,) intercepts.
 
     ``class_weight="balanced"`` is given as the equivalent sample weights (n / (2 · class count)),
-    computed here once per tag rather than by scikit-learn's validation on every call. liblinear's
-    dual solver: fewer sentences than features, and about 3× faster than the primal here."""
+    computed here once per tag rather than by scikit-learn's validation on every call."""
     import sklearn
-    from sklearn.linear_model import LogisticRegression
 
     n, f, k = x.shape[0], x.shape[1], y.shape[1]
     coef, intercept = np.zeros((f, k)), np.zeros(k)
@@ -201,11 +141,25 @@ def _fit_scores(x, y: np.ndarray, ok: np.ndarray, c: float = C) -> tuple[np.ndar
             yt = y[:, t]
             n_pos = yt.sum()
             w = np.where(yt == 1, n / (2.0 * n_pos), n / (2.0 * (n - n_pos)))
-            lr = LogisticRegression(C=c, solver="liblinear", dual=True, tol=1e-3, max_iter=200)
-            lr.fit(x, yt, sample_weight=w)
-            coef[:, t] = lr.coef_[0]
-            intercept[t] = lr.intercept_[0]
+            clf = _classifier(n_all or n, c)
+            clf.fit(x, yt, sample_weight=w)
+            coef[:, t] = clf.coef_[0]
+            intercept[t] = clf.intercept_[0]
     return coef, intercept
+
+
+def _classifier(n: int, c: float):
+    """The per-tag solver, by the number of judgments (both measured in docs/incoming/i25.md): below
+    LARGE_FROM, liblinear's dual logistic regression (the best macro F1 on few judgments, and fast
+    there); from LARGE_FROM on, a linear SVM (liblinear's dual coordinate descent on the squared
+    hinge), as good there and about twice as fast; its decision values are calibrated the same way."""
+    if n >= LARGE_FROM:
+        from sklearn.svm import LinearSVC
+
+        return LinearSVC(C=SVM_C, tol=1e-3, max_iter=200)
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, solver="liblinear", dual=True, tol=1e-3, max_iter=200)
 
 
 def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -223,53 +177,94 @@ def _trainable(y: np.ndarray, min_positive: int = MIN_POSITIVE) -> np.ndarray:
     return (n_pos >= min_positive) & (len(y) - n_pos >= min_positive)
 
 
-def train(examples: list[tuple[list[str], str, list[str]]], tags: list[str],
-          keyword_tags: list[set[str]] | None = None, seed: int = 0) -> Model:
-    """Train on (words, text, labels) examples. ``keyword_tags`` (the tags whose keywords each example
-    matches) gives each keyword rule its precision on these judgments.
+LARGE_FROM = 2000  # from this many judgments: a linear SVM, calibrated on one held-out part (no refits)
+HOLDOUT_SHARE = 0.1
+SVM_C = 1.0
+MAX_TRAIN = 15_000  # a model learns from at most this many judgments (a stratified sample beyond)
 
-    Calibration: each tag's scores on out-of-fold predictions (3 folds; 2 from 2,000 examples) are mapped to probabilities by
-    a one-feature logistic regression; with too few examples for that, the balanced model's own
-    sigmoid (p = 0.5 at its decision boundary) is used."""
-    docs = [(w, t) for w, t, _ in examples]
-    n, k = len(examples), len(tags)
+
+def training_sample(y: np.ndarray, limit: int = MAX_TRAIN, seed: int = 0) -> np.ndarray:
+    """Indices of at most ``limit`` examples: every example of the rarest tags first (so a tag with
+    few judgments keeps them all), the rest a seeded random sample; in their original order."""
+    n = len(y)
+    if n <= limit:
+        return np.arange(n)
+    rng = np.random.RandomState(seed)
+    order = rng.permutation(n)
+    n_pos = y.sum(axis=0)
+    rarest = np.where(y > 0, n_pos[None, :], n + 1).min(axis=1)  # each example's rarest tag's count
+    order = order[np.argsort(rarest[order], kind="stable")]  # rare-tag examples first, random within
+    quota = limit // 2  # half the sample at most for rare tags: the other half stays a random draw
+    first = order[:quota][rarest[order[:quota]] <= quota // max(1, y.shape[1])]
+    rest = np.setdiff1d(order, first, assume_unique=True)
+    rest = rest[rng.permutation(len(rest))[:limit - len(first)]]
+    return np.sort(np.concatenate([first, rest]))
+
+
+def train(examples: list[tuple[list[str] | None, str, list[str]]], tags: list[str],
+          keyword_tags: list[set[str]] | None = None, seed: int = 0) -> Model:
+    """Train on (words, text, labels) examples (the words are not used: the features are character
+    1–3-grams). ``keyword_tags`` (the tags whose keywords each example matches, or None for examples
+    not looked at) gives each keyword rule its precision on these judgments.
+
+    Beyond MAX_TRAIN judgments the model learns from a stratified sample of MAX_TRAIN of them (see
+    ``training_sample``): the retrain time is bounded whatever the database holds.
+
+    Calibration: each tag's decision values on held-out judgments are mapped to probabilities by a
+    one-feature logistic regression. Below LARGE_FROM judgments the held-out values are
+    out-of-fold (3 folds) and the model is then fitted on all; from LARGE_FROM on, one held-out part
+    (10%) calibrates the model fitted on the rest, which is the model kept: every judgment is
+    featurised once and each tag fitted once. With too few examples for a calibration, the balanced
+    model's own sigmoid (p = 0.5 at its decision boundary) is used."""
+    n_all, k = len(examples), len(tags)
     pos = {t: i for i, t in enumerate(tags)}
-    y = np.zeros((n, k), dtype=np.int64)
+    y_all = np.zeros((n_all, k), dtype=np.int64)
     for d, (_, _, labels) in enumerate(examples):
         for t in labels:
             if t in pos:
-                y[d, pos[t]] = 1
-    features = Features.fit(docs)
-    x = features.matrix(docs)
-    ok = _trainable(y) & (features.size > 0)  # sentences without any word or character: nothing to learn
-    coef, intercept = _fit_scores(x, y, ok)
+                y_all[d, pos[t]] = 1
+    pick = training_sample(y_all, MAX_TRAIN, seed)
+    y, n = y_all[pick], len(pick)
+    features, x = CharGrams.fit_transform([to_simplified(examples[i][1]) for i in pick])
+    ok = _trainable(y) & (features.size > 0)  # sentences without any character: nothing to learn
     calibration = np.tile([1.0, 0.0], (k, 1))
-    n_folds = CALIBRATION_FOLDS if n < 2000 else 2  # with much data, half of it scores the other half well
-    folds = np.random.RandomState(seed).permutation(n) % n_folds
+    rng = np.random.RandomState(seed)
     oof = np.zeros((n, k))
-    oof_ok = ok.copy()
-    for f in range(n_folds):
-        tr, te = folds != f, folds == f
-        if not te.any():
-            oof_ok[:] = False
-            break
-        sub_ok = ok & _trainable(y[tr])
-        oof_ok &= sub_ok
-        if not sub_ok.any():
-            continue
-        # features of the whole set: the tf-idf vocabulary is unsupervised, only the labels are held out
-        c_f, i_f = _fit_scores(x[tr], y[tr], sub_ok)
-        oof[te] = np.asarray(x[te] @ c_f) + i_f
+    if n >= LARGE_FROM:
+        held = np.zeros(n, dtype=bool)
+        held[rng.permutation(n)[:int(n * HOLDOUT_SHARE)]] = True
+        fit_ok = ok & _trainable(y[~held])
+        coef, intercept = _fit_scores(x[~held], y[~held], fit_ok, n_all=n)
+        oof[held] = np.asarray(x[held] @ coef) + intercept
+        ok, oof_ok, cal = fit_ok, fit_ok & _trainable(y[held], 1), held
+    else:
+        coef, intercept = _fit_scores(x, y, ok)
+        folds = rng.permutation(n) % CALIBRATION_FOLDS
+        oof_ok = ok.copy()
+        for f in range(CALIBRATION_FOLDS):
+            tr, te = folds != f, folds == f
+            if not te.any():
+                oof_ok[:] = False
+                break
+            sub_ok = ok & _trainable(y[tr])
+            oof_ok &= sub_ok
+            if not sub_ok.any():
+                continue
+            # features of the whole set: the tf-idf vocabulary is unsupervised, only the labels are held out
+            c_f, i_f = _fit_scores(x[tr], y[tr], sub_ok)
+            oof[te] = np.asarray(x[te] @ c_f) + i_f
+        cal = np.ones(n, dtype=bool)
     for t in range(k):
-        if oof_ok[t] and y[:, t].sum() >= 3:
-            calibration[t] = _platt(oof[:, t], y[:, t])
+        if oof_ok[t] and y[cal, t].sum() >= 3:
+            calibration[t] = _platt(oof[cal, t], y[cal, t])
     kw_prec = {}
     if keyword_tags is not None:
+        looked = [d for d, m in enumerate(keyword_tags) if m is not None]
         for t in tags:
-            hits = [d for d, m in enumerate(keyword_tags) if t in m]
-            right = sum(y[d, pos[t]] for d in hits)
+            hits = [d for d in looked if t in keyword_tags[d]]
+            right = sum(y_all[d, pos[t]] for d in hits)
             kw_prec[t] = (right + 2 * KEYWORD_SCORE) / (len(hits) + 2)  # two pseudo-matches at the prior
-    return Model(tags, features, coef, intercept, calibration, ok, kw_prec, n)
+    return Model(tags, features, coef, intercept, calibration, ok, kw_prec, n_all)
 
 
 @dataclass
@@ -336,8 +331,7 @@ class Suggester:
             return out
         for i in range(0, len(texts), batch):
             chunk = texts[i:i + batch]
-            x = m.features.matrix([(self.highlighter.words(t), t) for t in chunk])
-            out[i:i + len(chunk)] = m.predict_matrix(x)
+            out[i:i + len(chunk)] = m.predict_matrix(m.matrix(chunk))
         return out
 
     def uncertainties(self, texts: list[str]) -> np.ndarray:
@@ -359,8 +353,15 @@ def fit(examples: list[tuple[str, list[str]]], taxonomy: Taxonomy, highlighter: 
     """The screen's suggester trained on (text, labels) judgments. With none, keywords alone."""
     if not examples:
         return Suggester(taxonomy, highlighter, None, threshold)
-    data = [(highlighter.words(text), text, labels) for text, labels in examples]
-    matched = [set(highlighter.matched_tags(text)) for text, _ in examples]
+    data = [(None, text, labels) for text, labels in examples]
+    # the keyword rules' precision needs jieba tokens: a seeded sample of KEYWORD_SAMPLE judgments
+    # estimates it as well as all of them, at a bounded cost (jieba is the slowest step per sentence)
+    look = range(len(examples))
+    if len(examples) > KEYWORD_SAMPLE:
+        look = sorted(np.random.RandomState(seed).choice(len(examples), KEYWORD_SAMPLE, replace=False))
+    matched: list = [None] * len(examples)
+    for d in look:
+        matched[d] = set(highlighter.matched_tags(examples[d][0]))
     model = train(data, list(taxonomy.tags), matched, seed=seed)
     return Suggester(taxonomy, highlighter, model, threshold)
 
