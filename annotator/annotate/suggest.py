@@ -367,8 +367,11 @@ def fit(examples: list[tuple[str, list[str]]], taxonomy: Taxonomy, highlighter: 
 
 
 def for_store(store, taxonomy: Taxonomy, highlighter: Highlighter, threshold: float = 0.5) -> Suggester:
-    """Trained on this database's done judgments and gold, exactly as the tagging screen trains."""
-    return fit(store.training_examples(), taxonomy, highlighter, threshold)
+    """Trained on this database's done judgments and gold, exactly as the tagging screen trains: the
+    database's shared model (``shared.py``), loaded when it is fresh, else trained here and saved."""
+    from annotator.annotate.shared import shared_model
+
+    return Suggester(taxonomy, highlighter, shared_model(store, taxonomy, highlighter), threshold)
 
 
 def uncertain_order(store, annotator: str, suggester: Suggester) -> list[int]:

@@ -42,8 +42,14 @@ def run_tag(annotator: str | None, doc: str | None, queue: str | None, seed: boo
 
 
 def run_app(app, store) -> None:
-    """Run a screen; a database error that ended it becomes the command's one-line error."""
-    app.run()
+    """Run a screen; a database error that ended it becomes the command's one-line error. Quitting ends
+    any training process the screen started (it never waits for one)."""
+    from annotator.annotate.shared import stop_trainings
+
+    try:
+        app.run()
+    finally:
+        stop_trainings()
     if app.fatal:
         raise AnnotatorError(f"{store.path}: {app.fatal}")
 
