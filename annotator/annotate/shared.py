@@ -136,26 +136,31 @@ def training_lock(path: Path, cancelled: Callable[[], bool] | None = None):
 def shared_model(store, taxonomy, highlighter, cancelled: Callable[[], bool] | None = None, seed: int = 0):
     """The model for the database's judgments now, in this process: loaded when a fresh one is on disk,
     else trained (under the lock, re-checking once it holds it) and saved. None: nothing to learn from."""
-    from annotator.annotate.suggest import fit
+    return obtain(store, taxonomy, highlighter, cancelled, seed)[0]
+
+
+def obtain(store, taxonomy, highlighter, cancelled: Callable[[], bool] | None = None, seed: int = 0):
+    """``shared_model``, and whether this call trained it (True) or loaded it (False)."""
+    from annotator.annotate import suggest
 
     def train():
-        return fit(store.training_examples(), taxonomy, highlighter, seed=seed).model
+        return suggest.fit(store.training_examples(), taxonomy, highlighter, seed=seed).model
 
     if store.path == ":memory:":
-        return train()
+        return train(), True
     path = model_path(store.path)
     want = state_of(store, taxonomy)
     got = load(path)
     if got is not None and serves(got[0], want, want):
-        return got[1]
+        return got[1], False
     with training_lock(path, cancelled):
         now = state_of(store, taxonomy)
         got = load(path)
         if got is not None and serves(got[0], want, now):
-            return got[1]
+            return got[1], False
         model = train()
         save(path, now, model)
-        return model
+        return model, True
 
 
 _RUNNING: set[subprocess.Popen] = set()

@@ -10,7 +10,7 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    from annotator.annotate.shared import shared_model
+    from annotator.annotate.shared import obtain
     from annotator.annotate.suggest import Highlighter
     from annotator.core.taxonomy import parse_taxonomy
     from annotator.store import Store
@@ -19,9 +19,10 @@ def main(argv: list[str]) -> int:
     taxonomy = parse_taxonomy(spec["source"], spec.get("path") or "<taxonomy>")
     store = Store(argv[0], create=False)
     try:
-        shared_model(store, taxonomy, Highlighter(taxonomy))
+        _, trained = obtain(store, taxonomy, Highlighter(taxonomy))
     finally:
         store.close()
+    print(json.dumps({"trained": trained}))  # whether this process trained the model or found it made
     return 0
 
 
