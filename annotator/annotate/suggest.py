@@ -82,7 +82,7 @@ class Highlighter:
 KEYWORD_SCORE = 0.6  # prior precision of a keyword match, before any judgment says otherwise
 MIN_POSITIVE = 2  # examples on each side a tag needs before the model scores it
 CALIBRATION_FOLDS = 3
-KEYWORD_SAMPLE = 5000  # judgments tokenised to measure each keyword rule's precision
+KEYWORD_SAMPLE = 2000  # judgments tokenised to measure each keyword rule's precision
 C = 10.0  # inverse regularisation of the per-tag logistic regressions
 
 
@@ -130,11 +130,15 @@ def _fit_scores(x, y: np.ndarray, ok: np.ndarray, c: float = C, n_all: int = 0) 
 
     ``class_weight="balanced"`` is given as the equivalent sample weights (n / (2 · class count)),
     computed here once per tag rather than by scikit-learn's validation on every call."""
+    import warnings
+
     import sklearn
+    from sklearn.exceptions import ConvergenceWarning
 
     n, f, k = x.shape[0], x.shape[1], y.shape[1]
     coef, intercept = np.zeros((f, k)), np.zeros(k)
-    with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+    with sklearn.config_context(assume_finite=True, skip_parameter_validation=True), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # max_iter bounds the time; the result is used
         for t in range(k):
             if not ok[t]:
                 continue
@@ -156,7 +160,7 @@ def _classifier(n: int, c: float):
     if n >= LARGE_FROM:
         from sklearn.svm import LinearSVC
 
-        return LinearSVC(C=SVM_C, tol=1e-3, max_iter=200)
+        return LinearSVC(C=SVM_C, tol=1e-2, max_iter=100)
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(C=c, solver="liblinear", dual=True, tol=1e-3, max_iter=200)
@@ -180,7 +184,7 @@ def _trainable(y: np.ndarray, min_positive: int = MIN_POSITIVE) -> np.ndarray:
 LARGE_FROM = 2000  # from this many judgments: a linear SVM, calibrated on one held-out part (no refits)
 HOLDOUT_SHARE = 0.1
 SVM_C = 1.0
-MAX_TRAIN = 15_000  # a model learns from at most this many judgments (a stratified sample beyond)
+MAX_TRAIN = 10_000  # a model learns from at most this many judgments (a stratified sample beyond)
 
 
 def training_sample(y: np.ndarray, limit: int = MAX_TRAIN, seed: int = 0) -> np.ndarray:
@@ -355,15 +359,24 @@ def fit(examples: list[tuple[str, list[str]]], taxonomy: Taxonomy, highlighter: 
         return Suggester(taxonomy, highlighter, None, threshold)
     data = [(None, text, labels) for text, labels in examples]
     # the keyword rules' precision needs jieba tokens: a seeded sample of KEYWORD_SAMPLE judgments
-    # estimates it as well as all of them, at a bounded cost (jieba is the slowest step per sentence)
+    # estimates it as well as all of them, at a bounded cost (jieba is the slowest step per sentence),
+    # and only a sentence holding a keyword as a substring can hold it as a token
     look = range(len(examples))
     if len(examples) > KEYWORD_SAMPLE:
         look = sorted(np.random.RandomState(seed).choice(len(examples), KEYWORD_SAMPLE, replace=False))
     matched: list = [None] * len(examples)
+    keywords = _keyword_pattern(taxonomy)
     for d in look:
-        matched[d] = set(highlighter.matched_tags(examples[d][0]))
+        text = examples[d][0]
+        hit = keywords is not None and keywords.search(to_simplified(text))
+        matched[d] = set(highlighter.matched_tags(text)) if hit else set()
     model = train(data, list(taxonomy.tags), matched, seed=seed)
     return Suggester(taxonomy, highlighter, model, threshold)
+
+
+def _keyword_pattern(taxonomy: Taxonomy) -> re.Pattern | None:
+    words = sorted({kw for tag in taxonomy.tags.values() for kw in tag.keywords}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))) if words else None
 
 
 def for_store(store, taxonomy: Taxonomy, highlighter: Highlighter, threshold: float = 0.5) -> Suggester:

@@ -9,6 +9,18 @@ import json
 import sys
 
 
+class _Lazy:
+    """A highlighter made on first use: jieba's dictionary loads only when a judgment holds a keyword."""
+
+    def __init__(self, taxonomy, make):
+        self.taxonomy, self._make, self._h = taxonomy, make, None
+
+    def __getattr__(self, name):
+        if self._h is None:
+            self._h = self._make(self.taxonomy)
+        return getattr(self._h, name)
+
+
 def main(argv: list[str]) -> int:
     from annotator.annotate.shared import obtain
     from annotator.annotate.suggest import Highlighter
@@ -19,7 +31,7 @@ def main(argv: list[str]) -> int:
     taxonomy = parse_taxonomy(spec["source"], spec.get("path") or "<taxonomy>")
     store = Store(argv[0], create=False)
     try:
-        _, trained = obtain(store, taxonomy, Highlighter(taxonomy))
+        _, trained = obtain(store, taxonomy, _Lazy(taxonomy, Highlighter))
     finally:
         store.close()
     print(json.dumps({"trained": trained}))  # whether this process trained the model or found it made
