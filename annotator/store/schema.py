@@ -89,6 +89,9 @@ MIGRATIONS: dict[int, list[str]] = {
         # the existing sentences are indexed now, once (as migration 3 did)
         "INSERT INTO sentences_fts(rowid, text) SELECT n, text FROM sentences",
         "INSERT OR REPLACE INTO meta(key, value) SELECT 'fts_upto', coalesce(max(n), 0) FROM sentences",
+        # the corpus counts a screen shows at start, from an index: read from the table, each row's
+        # counts sit after the document's text, so the sum read every document (0.65 s at 1M sentences)
+        "CREATE INDEX documents_counts ON documents(n_sentences, n_units)",
     ],
 }
 # events.undo_state: 0 = an edit in effect, 1 = undone (redo-able), 2 = undone and superseded,
