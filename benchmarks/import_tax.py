@@ -31,7 +31,8 @@ floor = importlib.import_module("import").floor
 def run_import(tree: Path, folder: Path, db: Path) -> float:
     t = time.perf_counter()
     subprocess.run([sys.executable, "-m", "annotator", "--db", str(db), "import", str(folder)], check=True,
-                   stdout=subprocess.DEVNULL, env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"})
+                   stdout=subprocess.DEVNULL, cwd=tree,  # -m puts the working folder first on the path
+                   env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"})
     return time.perf_counter() - t
 
 
