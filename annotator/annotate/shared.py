@@ -33,7 +33,7 @@ import numpy as np
 
 from annotator.annotate.features import CharGrams
 from annotator.core.errors import AnnotatorError
-from annotator.core.files import remove_stale_temporaries
+from annotator.core.files import remove_stale_temporaries, umask_mode
 
 MODEL_FORMAT = 1
 SUFFIX = ".model.npz"
@@ -85,6 +85,7 @@ def save(path: Path, state: State, model) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             np.savez(fh, meta=np.array(json.dumps(meta, ensure_ascii=False)), **arrays)
+        os.chmod(tmp, umask_mode())  # readable by the others who open the database, as any file made here
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -118,7 +119,10 @@ def training_lock(path: Path, cancelled: Callable[[], bool] | None = None):
     except ImportError:  # no POSIX locks: trainings may overlap, the files stay whole
         yield
         return
-    fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o666)  # the umask applies
+    except PermissionError:  # made by another user: a lock needs only an open file
+        fd = os.open(f"{path}.lock", os.O_RDONLY)
     try:
         while True:
             try:
