@@ -46,6 +46,7 @@ class Highlighter:
         for kw in self.keyword_tags:
             self.tokenizer.add_word(kw)
             self.tokenizer.suggest_freq(kw, tune=True)
+        self._keywords = _keyword_pattern(taxonomy)
 
     def tokens(self, text: str) -> list[tuple[str, int, int]]:
         """jieba tokens with offsets; the last few sentences are cached (a redraw asks several times)."""
@@ -62,6 +63,8 @@ class Highlighter:
 
     def matches(self, text: str) -> list[tuple[int, int, str, list[str]]]:
         """(start, end, keyword, tag ids) for every keyword token in the text."""
+        if self._keywords is None or not self._keywords.search(to_simplified(text)):
+            return []  # a keyword token is a substring first: most sentences need no tokenising here
         out = []
         for word, start, end in self.tokens(text):
             tags = self.keyword_tags.get(word)
@@ -322,6 +325,12 @@ class Suggester:
         if self.model is not None:
             probs = self.model.predict(self.highlighter.words(text), text)
         return self._combine(probs, self.highlighter.matched_tags(text), floor)
+
+    def scored_many(self, texts: list[str], floor: float = 0.1) -> list[list[Suggestion]]:
+        """``scored`` for many sentences, the model's part in vectorised batches."""
+        probs = self.probabilities(texts) if self.model is not None else None
+        return [self._combine(probs[i] if probs is not None else None, self.highlighter.matched_tags(t), floor)
+                for i, t in enumerate(texts)]
 
     def suggest(self, text: str) -> list[Suggestion]:
         """The starred suggestions for one sentence (what the screen shows)."""
