@@ -3,7 +3,7 @@ stratified sample (the thresholds lowered here so a small set takes that path)."
 
 import numpy as np
 
-from annotator.annotate import suggest
+from annotator.annotate import classifier
 from annotator.annotate.features import CharGrams, gram_codes
 from annotator.annotate.suggest import char_grams, train, training_sample
 
@@ -35,8 +35,8 @@ def test_sample_keeps_every_example_of_a_rare_tag():
 
 
 def test_large_path_trains_on_a_sample_and_calibrates(monkeypatch):
-    monkeypatch.setattr(suggest, "LARGE_FROM", 200)
-    monkeypatch.setattr(suggest, "MAX_TRAIN", 400)
+    monkeypatch.setattr(classifier, "LARGE_FROM", 200)
+    monkeypatch.setattr(classifier, "MAX_TRAIN", 400)
     fruit, sport = ["苹果", "香蕉", "橘子", "葡萄"], ["足球", "篮球", "跑步", "游泳"]
     rng = np.random.RandomState(3)
     examples = []

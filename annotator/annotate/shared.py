@@ -94,7 +94,7 @@ def save(path: Path, state: State, model) -> None:
 
 def load(path: Path):
     """(State, Model or None) from a model file; None when there is none or it is unreadable."""
-    from annotator.annotate.suggest import Model
+    from annotator.annotate.classifier import Model
 
     try:
         with np.load(path, allow_pickle=False) as z:
