@@ -144,3 +144,41 @@ def test_ctrl_q_quits_while_the_model_trains(tmp_path, tax):
                                  for p in trainer), "the training process to end")
     assert not shared.model_path(str(db)).exists()  # killed before it finished: no model, no half of one
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+async def test_a_burst_of_confirmations_never_runs_two_trainings(tmp_path, tax, monkeypatch):
+    import threading
+
+    from annotator.tui.tagging import TagScreen
+
+    store = judged(tmp_path / "burst.db", tax, n=100)
+    monkeypatch.setattr(TagScreen, "RETRAIN_EVERY", 5)
+    real = shared.model_in_process
+    lock = threading.Lock()
+    running, seen = [0], []
+
+    def tracked(*a, **k):
+        with lock:
+            running[0] += 1
+            seen.append(running[0])
+        try:
+            return real(*a, **k)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(shared, "model_in_process", tracked)
+    app = build_app(Store(store.path), tax, "burst")
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not seen:  # the first training has started
+            await pilot.pause(0.01)
+        for _ in range(30):  # six retrain requests while it runs
+            await pilot.press("r", "enter")
+        await app.workers.wait_for_complete()
+        for _ in range(100):  # a request made meanwhile runs after it, once
+            await pilot.pause(0.05)
+            await app.workers.wait_for_complete()
+            if running[0] == 0 and not app.screen._training:
+                break
+    assert max(seen) == 1  # never two at once
+    assert 2 <= len(seen) <= 1 + 6  # the requests made during a training became one more, not six

@@ -60,7 +60,7 @@ class TagScreen(SentenceScreen):
         self.load_suggester(s.store, s.taxonomy, s.annotator, self.highlighter, self.order)
 
     # ------------------------------------------------------------ workers
-    @work(thread=True, exclusive=True, group="suggest")
+    @work(thread=True, group="suggest")  # one at a time by self._training: none is ever cancelled midway
     def load_suggester(self, store, taxonomy, annotator: str, highlighter, order: str) -> None:
         """Load jieba with the taxonomy keywords, then the database's shared model, off the UI thread: a
         fresh model file is loaded, else a training process trains it (this thread only waits for it,
