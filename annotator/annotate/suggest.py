@@ -209,10 +209,17 @@ def for_store(store, taxonomy: Taxonomy, highlighter: Highlighter, threshold: fl
 
 def uncertain_order(store, annotator: str, suggester: Suggester) -> list[int]:
     """Every sentence the annotator has not finished, most uncertain first (ties in corpus order):
-    the sentence numbers ``--order uncertain`` serves."""
-    todo = store.todo_slice(annotator, 0, -1)
+    the sentence numbers ``--order uncertain`` serves. Scored in chunks: only the numbers and
+    scores of every sentence are held, never all their texts."""
+    ns, us = [], []
+    for rows in store.todo_texts(annotator):
+        ns.append(np.fromiter((n for n, _ in rows), dtype=np.int64, count=len(rows)))
+        if suggester.model is not None:
+            us.append(suggester.uncertainties([t for _, t in rows]))
+    if not ns:
+        return []
+    n = np.concatenate(ns)
     if suggester.model is None:
-        return [u.n for u in todo]
-    u = suggester.uncertainties([s.text for s in todo])
-    order = np.lexsort((np.arange(len(todo)), -u))
-    return [todo[i].n for i in order]
+        return n.tolist()
+    order = np.lexsort((n, -np.concatenate(us)))
+    return n[order].tolist()

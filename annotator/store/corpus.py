@@ -263,6 +263,16 @@ class CorpusMixin:
     def doc_sentence_counts(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT id, n_units FROM documents")}
 
+    def todo_texts(self, annotator: str, chunk: int = 20_000):
+        """(n, text) of every sentence this annotator has not finished, in corpus order, as lists of at
+        most ``chunk`` rows: a million sentences are walked without holding them all."""
+        cur = self.conn.execute(
+            "SELECT n, text FROM sentences s WHERE kind = 'sentence' AND NOT EXISTS ("
+            " SELECT 1 FROM annotations a WHERE a.sentence_id = s.id AND a.annotator = ?"
+            f" AND a.status IN ({','.join('?' * len(FINISHED))})) ORDER BY n", (annotator, *FINISHED))
+        while rows := cur.fetchmany(chunk):
+            yield rows
+
     def todo_slice(self, annotator: str, after_n: int, limit: int) -> list[Sentence]:
         """The next ``limit`` sentences this annotator has not finished, in corpus order."""
         cur = self.conn.execute(
