@@ -18,7 +18,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _corpus import build  # noqa: E402
 
 from annotator.store import Store  # noqa: E402
-from annotator.store.schema import MIGRATIONS  # noqa: E402
 
 TERMS = ["委员会", "提案办理", "乡村振兴", "政协", "民主监督", "不存在的词语", "协商"]
 
@@ -33,15 +32,10 @@ def main() -> None:
     db = a.db or Path(tmp.name) / "search.db"
     if not db.exists():
         t = time.perf_counter()
-        store = Store(db)  # bulk build: the index is built once at the end, as the migration does
-        store.conn.execute("DROP TRIGGER sentences_fts_insert")
-        store.close()
-        n = build(db, a.sentences)
+        n = build(db, a.sentences)  # a bulk write: the index is filled afterwards, as an import does
         t1 = time.perf_counter()
         store = Store(db)
-        with store.transaction():
-            store.conn.execute("INSERT INTO sentences_fts(sentences_fts) VALUES ('rebuild')")
-            store.conn.execute(MIGRATIONS[2][1])
+        store.index_pending()
         store.close()
         print(f"built {n:,} sentences in {t1 - t:.1f} s, then the trigram index in {time.perf_counter() - t1:.1f} s")
     store = Store(db)

@@ -3,10 +3,10 @@
 - ``Highlighter``: a jieba tokenizer of its own with the taxonomy's keywords added as words, so a
   keyword lights up only as a whole token (委员 does not light up inside 委员会). It never touches
   jieba's global dictionary, which the segmenter uses: the taxonomy cannot change segmentation.
-- ``Model``: one-vs-rest logistic regression (``class_weight="balanced"``) over jieba words and
-  character 1–3-gram TF-IDF, each tag calibrated on out-of-fold scores. scikit-learn is imported
-  only by ``train`` (a worker or a command); scoring is numpy only: one sparse row times one
-  stacked coefficient matrix.
+- ``Model`` (``classifier.py``): one-vs-rest balanced linear classifiers (logistic regression on few judgments, a linear
+  SVM from LARGE_FROM on) over character 1–3-gram TF-IDF (``features.py``, computed with numpy),
+  each tag calibrated on held-out scores. scikit-learn is imported only by ``train`` (a training
+  process or a command); scoring is numpy only: one sparse row times one stacked coefficient matrix.
 - ``Suggester``: what the tagging screen shows for a sentence. The model's tags at or above the
   threshold, united with the keyword matches (kept even once a tag is trained), single-choice
   facets reduced to their most probable tag. ``fit`` builds it from judgments, ``for_store``
@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
+from annotator.annotate.classifier import (  # noqa: F401  (re-exported: the model's parts)
+    KEYWORD_SCORE, Model, _platt, char_grams, train, training_sample)
 from annotator.ingest.script import to_simplified
 from annotator.core.taxonomy import Taxonomy
 
@@ -45,6 +47,7 @@ class Highlighter:
         for kw in self.keyword_tags:
             self.tokenizer.add_word(kw)
             self.tokenizer.suggest_freq(kw, tune=True)
+        self._keywords = _keyword_pattern(taxonomy)
 
     def tokens(self, text: str) -> list[tuple[str, int, int]]:
         """jieba tokens with offsets; the last few sentences are cached (a redraw asks several times)."""
@@ -61,6 +64,8 @@ class Highlighter:
 
     def matches(self, text: str) -> list[tuple[int, int, str, list[str]]]:
         """(start, end, keyword, tag ids) for every keyword token in the text."""
+        if self._keywords is None or not self._keywords.search(to_simplified(text)):
+            return []  # a keyword token is a substring first: most sentences need no tokenising here
         out = []
         for word, start, end in self.tokens(text):
             tags = self.keyword_tags.get(word)
@@ -77,199 +82,7 @@ class Highlighter:
 
 
 
-
-KEYWORD_SCORE = 0.6  # prior precision of a keyword match, before any judgment says otherwise
-MIN_POSITIVE = 2  # examples on each side a tag needs before the model scores it
-CALIBRATION_FOLDS = 3
-C = 10.0  # inverse regularisation of the per-tag logistic regressions
-
-
-def char_grams(text: str, n_max: int = 3) -> list[str]:
-    """Character 1–3-grams of the text without whitespace."""
-    t = "".join(text.split())
-    return [t[i:i + n] for n in range(1, n_max + 1) for i in range(len(t) - n + 1)]
-
-
-@dataclass
-class Features:
-    """Two TF-IDF blocks, jieba words and character n-grams, each L2-normalised (sublinear tf)."""
-    words: dict[str, int]
-    grams: dict[str, int]
-    idf: np.ndarray  # (F,) words first, then grams
-
-    @classmethod
-    def fit(cls, docs: list[tuple[list[str], str]], max_features: int = 200_000) -> Features:
-        from collections import Counter
-
-        df_w: Counter = Counter()
-        df_g: Counter = Counter()
-        for words, text in docs:
-            df_w.update(set(words))
-            df_g.update(set(char_grams(text)))
-        n = len(docs)
-        # on a large corpus keep only features seen twice, and the most frequent ones
-        keep_w = [w for w, c in df_w.most_common(max_features // 4) if c > 1 or n < 2000]
-        keep_g = [g for g, c in df_g.most_common(max_features) if c > 1]  # a gram seen once generalises nothing
-        words = {w: i for i, w in enumerate(keep_w)}
-        grams = {g: i + len(words) for i, g in enumerate(keep_g)}
-        df = np.array([df_w[w] for w in keep_w] + [df_g[g] for g in keep_g], dtype=np.float64)
-        idf = np.log((1 + n) / (1 + df)) + 1
-        return cls(words, grams, idf)
-
-    @property
-    def size(self) -> int:
-        return len(self.idf)
-
-    def row(self, words: list[str], text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Column indices and values of one sentence's feature vector."""
-        idx_parts, val_parts = [], []
-        for vocab, items in ((self.words, words), (self.grams, char_grams(text))):
-            counts: dict[int, int] = {}
-            for it in items:
-                j = vocab.get(it)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            if not counts:
-                continue
-            idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-            val = (1 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self.idf[idx]
-            val /= np.sqrt((val * val).sum())
-            idx_parts.append(idx)
-            val_parts.append(val)
-        if not idx_parts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        return np.concatenate(idx_parts), np.concatenate(val_parts)
-
-    def matrix(self, docs: list[tuple[list[str], str]]):
-        """A scipy CSR matrix of the sentences' feature vectors."""
-        from scipy.sparse import csr_matrix
-
-        indptr, indices, data = [0], [], []
-        for words, text in docs:
-            i, v = self.row(words, text)
-            indices.append(i)
-            data.append(v)
-            indptr.append(indptr[-1] + len(i))
-        ind = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
-        dat = np.concatenate(data) if data else np.zeros(0)
-        return csr_matrix((dat, ind, np.array(indptr)), shape=(len(docs), self.size))
-
-
-@dataclass
-class Model:
-    tags: list[str]
-    features: Features
-    coef: np.ndarray  # (F, T): one stacked coefficient matrix
-    intercept: np.ndarray  # (T,)
-    calibration: np.ndarray  # (T, 2): p = sigmoid(a · score + b)
-    trained: np.ndarray  # (T,) bool: enough positive and negative examples to score the tag
-    keyword_precision: dict[str, float] = field(default_factory=dict)  # smoothed, from the training judgments
-    n_examples: int = 0
-
-    def _calibrate(self, z: np.ndarray) -> np.ndarray:
-        zz = np.clip(self.calibration[:, 0] * z + self.calibration[:, 1], -50, 50)
-        p = 1.0 / (1.0 + np.exp(-zz))
-        return np.where(self.trained, p, 0.0)
-
-    def predict(self, words: list[str], text: str) -> np.ndarray:
-        """Calibrated probability of each tag (0 for untrained tags) for one sentence."""
-        idx, val = self.features.row(words, text)
-        z = self.intercept + (val @ self.coef[idx] if len(idx) else 0.0)
-        return self._calibrate(z)
-
-    def predict_matrix(self, x) -> np.ndarray:
-        """(n, T) probabilities for a CSR feature matrix: one sparse product."""
-        z = np.asarray(x @ self.coef) + self.intercept
-        return self._calibrate(z)
-
-
-def _fit_scores(x, y: np.ndarray, ok: np.ndarray, c: float = C) -> tuple[np.ndarray, np.ndarray]:
-    """Per-tag balanced logistic regressions, stacked: (F, T) coefficients and (T,) intercepts.
-
-    ``class_weight="balanced"`` is given as the equivalent sample weights (n / (2 · class count)),
-    computed here once per tag rather than by scikit-learn's validation on every call. liblinear's
-    dual solver: fewer sentences than features, and about 3× faster than the primal here."""
-    import sklearn
-    from sklearn.linear_model import LogisticRegression
-
-    n, f, k = x.shape[0], x.shape[1], y.shape[1]
-    coef, intercept = np.zeros((f, k)), np.zeros(k)
-    with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-        for t in range(k):
-            if not ok[t]:
-                continue
-            yt = y[:, t]
-            n_pos = yt.sum()
-            w = np.where(yt == 1, n / (2.0 * n_pos), n / (2.0 * (n - n_pos)))
-            lr = LogisticRegression(C=c, solver="liblinear", dual=True, tol=1e-3, max_iter=200)
-            lr.fit(x, yt, sample_weight=w)
-            coef[:, t] = lr.coef_[0]
-            intercept[t] = lr.intercept_[0]
-    return coef, intercept
-
-
-def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """p = sigmoid(a·s + b) by an L2-regularised logistic regression on the scores: bounded even when
-    the scores separate the classes (plain Newton steps diverge there)."""
-    from sklearn.linear_model import LogisticRegression
-
-    lr = LogisticRegression(C=1.0, solver="lbfgs")
-    lr.fit(scores.reshape(-1, 1), y)
-    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
-
-
-def _trainable(y: np.ndarray, min_positive: int = MIN_POSITIVE) -> np.ndarray:
-    n_pos = y.sum(axis=0)
-    return (n_pos >= min_positive) & (len(y) - n_pos >= min_positive)
-
-
-def train(examples: list[tuple[list[str], str, list[str]]], tags: list[str],
-          keyword_tags: list[set[str]] | None = None, seed: int = 0) -> Model:
-    """Train on (words, text, labels) examples. ``keyword_tags`` (the tags whose keywords each example
-    matches) gives each keyword rule its precision on these judgments.
-
-    Calibration: each tag's scores on out-of-fold predictions (3 folds; 2 from 2,000 examples) are mapped to probabilities by
-    a one-feature logistic regression; with too few examples for that, the balanced model's own
-    sigmoid (p = 0.5 at its decision boundary) is used."""
-    docs = [(w, t) for w, t, _ in examples]
-    n, k = len(examples), len(tags)
-    pos = {t: i for i, t in enumerate(tags)}
-    y = np.zeros((n, k), dtype=np.int64)
-    for d, (_, _, labels) in enumerate(examples):
-        for t in labels:
-            if t in pos:
-                y[d, pos[t]] = 1
-    features = Features.fit(docs)
-    x = features.matrix(docs)
-    ok = _trainable(y) & (features.size > 0)  # sentences without any word or character: nothing to learn
-    coef, intercept = _fit_scores(x, y, ok)
-    calibration = np.tile([1.0, 0.0], (k, 1))
-    n_folds = CALIBRATION_FOLDS if n < 2000 else 2  # with much data, half of it scores the other half well
-    folds = np.random.RandomState(seed).permutation(n) % n_folds
-    oof = np.zeros((n, k))
-    oof_ok = ok.copy()
-    for f in range(n_folds):
-        tr, te = folds != f, folds == f
-        if not te.any():
-            oof_ok[:] = False
-            break
-        sub_ok = ok & _trainable(y[tr])
-        oof_ok &= sub_ok
-        if not sub_ok.any():
-            continue
-        # features of the whole set: the tf-idf vocabulary is unsupervised, only the labels are held out
-        c_f, i_f = _fit_scores(x[tr], y[tr], sub_ok)
-        oof[te] = np.asarray(x[te] @ c_f) + i_f
-    for t in range(k):
-        if oof_ok[t] and y[:, t].sum() >= 3:
-            calibration[t] = _platt(oof[:, t], y[:, t])
-    kw_prec = {}
-    if keyword_tags is not None:
-        for t in tags:
-            hits = [d for d, m in enumerate(keyword_tags) if t in m]
-            right = sum(y[d, pos[t]] for d in hits)
-            kw_prec[t] = (right + 2 * KEYWORD_SCORE) / (len(hits) + 2)  # two pseudo-matches at the prior
-    return Model(tags, features, coef, intercept, calibration, ok, kw_prec, n)
+KEYWORD_SAMPLE = 2000  # judgments tokenised to measure each keyword rule's precision
 
 
 @dataclass
@@ -324,6 +137,12 @@ class Suggester:
             probs = self.model.predict(self.highlighter.words(text), text)
         return self._combine(probs, self.highlighter.matched_tags(text), floor)
 
+    def scored_many(self, texts: list[str], floor: float = 0.1) -> list[list[Suggestion]]:
+        """``scored`` for many sentences, the model's part in vectorised batches."""
+        probs = self.probabilities(texts) if self.model is not None else None
+        return [self._combine(probs[i] if probs is not None else None, self.highlighter.matched_tags(t), floor)
+                for i, t in enumerate(texts)]
+
     def suggest(self, text: str) -> list[Suggestion]:
         """The starred suggestions for one sentence (what the screen shows)."""
         return [s for s in self.scored(text, floor=1.1) if s.shown]
@@ -336,8 +155,7 @@ class Suggester:
             return out
         for i in range(0, len(texts), batch):
             chunk = texts[i:i + batch]
-            x = m.features.matrix([(self.highlighter.words(t), t) for t in chunk])
-            out[i:i + len(chunk)] = m.predict_matrix(x)
+            out[i:i + len(chunk)] = m.predict_matrix(m.matrix(chunk))
         return out
 
     def uncertainties(self, texts: list[str]) -> np.ndarray:
@@ -359,23 +177,49 @@ def fit(examples: list[tuple[str, list[str]]], taxonomy: Taxonomy, highlighter: 
     """The screen's suggester trained on (text, labels) judgments. With none, keywords alone."""
     if not examples:
         return Suggester(taxonomy, highlighter, None, threshold)
-    data = [(highlighter.words(text), text, labels) for text, labels in examples]
-    matched = [set(highlighter.matched_tags(text)) for text, _ in examples]
+    data = [(None, text, labels) for text, labels in examples]
+    # the keyword rules' precision needs jieba tokens: a seeded sample of KEYWORD_SAMPLE judgments
+    # estimates it as well as all of them, at a bounded cost (jieba is the slowest step per sentence),
+    # and only a sentence holding a keyword as a substring can hold it as a token
+    look = range(len(examples))
+    if len(examples) > KEYWORD_SAMPLE:
+        look = sorted(np.random.RandomState(seed).choice(len(examples), KEYWORD_SAMPLE, replace=False))
+    matched: list = [None] * len(examples)
+    keywords = _keyword_pattern(taxonomy)
+    for d in look:
+        text = examples[d][0]
+        hit = keywords is not None and keywords.search(to_simplified(text))
+        matched[d] = set(highlighter.matched_tags(text)) if hit else set()
     model = train(data, list(taxonomy.tags), matched, seed=seed)
     return Suggester(taxonomy, highlighter, model, threshold)
 
 
+def _keyword_pattern(taxonomy: Taxonomy) -> re.Pattern | None:
+    words = sorted({kw for tag in taxonomy.tags.values() for kw in tag.keywords}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))) if words else None
+
+
 def for_store(store, taxonomy: Taxonomy, highlighter: Highlighter, threshold: float = 0.5) -> Suggester:
-    """Trained on this database's done judgments and gold, exactly as the tagging screen trains."""
-    return fit(store.training_examples(), taxonomy, highlighter, threshold)
+    """Trained on this database's done judgments and gold, exactly as the tagging screen trains: the
+    database's shared model (``shared.py``), loaded when it is fresh, else trained here and saved."""
+    from annotator.annotate.shared import shared_model
+
+    return Suggester(taxonomy, highlighter, shared_model(store, taxonomy, highlighter), threshold)
 
 
 def uncertain_order(store, annotator: str, suggester: Suggester) -> list[int]:
     """Every sentence the annotator has not finished, most uncertain first (ties in corpus order):
-    the sentence numbers ``--order uncertain`` serves."""
-    todo = store.todo_slice(annotator, 0, -1)
+    the sentence numbers ``--order uncertain`` serves. Scored in chunks: only the numbers and
+    scores of every sentence are held, never all their texts."""
+    ns, us = [], []
+    for rows in store.todo_texts(annotator):
+        ns.append(np.fromiter((n for n, _ in rows), dtype=np.int64, count=len(rows)))
+        if suggester.model is not None:
+            us.append(suggester.uncertainties([t for _, t in rows]))
+    if not ns:
+        return []
+    n = np.concatenate(ns)
     if suggester.model is None:
-        return [u.n for u in todo]
-    u = suggester.uncertainties([s.text for s in todo])
-    order = np.lexsort((np.arange(len(todo)), -u))
-    return [todo[i].n for i in order]
+        return n.tolist()
+    order = np.lexsort((n, -np.concatenate(us)))
+    return n[order].tolist()

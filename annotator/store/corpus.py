@@ -10,6 +10,8 @@ from annotator.core.errors import StoreError
 from annotator.core.model import FINISHED
 from annotator.store.base import SENTENCE_COLS, Sentence, _Batch, now
 
+INDEX_CHUNK = 100_000  # units indexed per write transaction by index_pending
+
 
 class CorpusMixin:
     """Documents and sentence units: adding, finding, walking queues, search.
@@ -51,8 +53,52 @@ class CorpusMixin:
                 rows,
             )
             if self._next_positions is not None:
-                self._next_positions = (n, q)
+                self._next_positions = (n, q)  # a bulk import: indexed together afterwards (index_pending)
+            else:
+                self._index_tail()  # one document on its own: indexed in the same transaction
         return len(units)
+
+    # ------------------------------------------------------------ the search index (schema 5)
+    def fts_upto(self) -> int:
+        """The search index's watermark: every sentence with n at or below it is indexed, none above."""
+        r = self.conn.execute("SELECT value FROM meta WHERE key = 'fts_upto'").fetchone()
+        return int(r[0]) if r and r[0] is not None else 0
+
+    def unindexed(self) -> int:
+        """How many units the search index does not cover yet (search scans them)."""
+        return self.conn.execute("SELECT count(*) FROM sentences WHERE n > ?", (self.fts_upto(),)).fetchone()[0]
+
+    def _index_tail(self, limit: int | None = None) -> int:
+        """Inside the caller's transaction: index the units above the watermark (at most ``limit``) with
+        one INSERT … SELECT and move the watermark past them. Returns how many were indexed."""
+        upto = self.fts_upto()
+        if limit is None:
+            last = self.conn.execute("SELECT max(n) FROM sentences").fetchone()[0]
+        else:
+            last = self.conn.execute("SELECT max(n) FROM (SELECT n FROM sentences WHERE n > ? ORDER BY n LIMIT ?)",
+                                     (upto, limit)).fetchone()[0]
+        if last is None or last <= upto:
+            return 0
+        cur = self.conn.execute("INSERT INTO sentences_fts(rowid, text) SELECT n, text FROM sentences"
+                                " WHERE n > ? AND n <= ?", (upto, last))
+        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fts_upto', ?)", (str(last),))
+        return cur.rowcount
+
+    def index_pending(self, chunk: int = INDEX_CHUNK, progress=None) -> int:
+        """Bring the search index up to date: the units an import (or an interrupted one) left unindexed,
+        in short transactions of ``chunk`` units each, so people tagging wait a fraction of a second at
+        most. A crash between two chunks loses nothing: the watermark moves with each chunk."""
+        if self.read_only:
+            return 0
+        done = 0
+        while True:
+            with self.transaction():
+                k = self._index_tail(chunk)
+            if not k:
+                return done
+            done += k
+            if progress:
+                progress(done)
 
     def _positions(self) -> tuple[int, int]:
         """(last n, last qpos) in the corpus: both read from the end of the primary key."""
@@ -205,17 +251,22 @@ class CorpusMixin:
     def search(self, needle: str, limit: int = 50) -> list[Sentence]:
         """Sentences containing ``needle`` (literal, case-insensitive for ASCII), in corpus order.
 
-        Needles of 3 or more characters are looked up in the trigram index (``sentences_fts``),
-        whose hits are a superset of the substring matches (it folds case more widely); the same
-        LIKE then keeps exactly the substring matches. Shorter needles scan with LIKE alone.
+        Needles of 3 or more characters are looked up in the trigram index (``sentences_fts``): the
+        sentences holding every trigram of the needle, a superset of the substring matches (it folds
+        case more widely); the same LIKE then keeps exactly the substring matches. Units the index
+        does not cover yet (above its watermark: an import still indexing, or interrupted) are
+        scanned, so the results are complete either way. Shorter needles scan with LIKE alone.
         """
         like = f"%{_like(needle)}%"
         if len(needle) >= 3:
-            phrase = '"' + needle.replace('"', '""') + '"'
+            grams = list(dict.fromkeys(needle[i:i + 3] for i in range(len(needle) - 2)))
+            query = " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
             sql = (f"SELECT {SENTENCE_COLS} FROM sentences WHERE n IN"
                    " (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?)"
-                   " AND text LIKE ? ESCAPE '\\' ORDER BY n LIMIT ?")
-            cur = self.conn.execute(sql, (phrase, like, limit))
+                   " AND text LIKE ? ESCAPE '\\'"
+                   f" UNION ALL SELECT {SENTENCE_COLS} FROM sentences WHERE n > ? AND text LIKE ? ESCAPE '\\'"
+                   " ORDER BY n LIMIT ?")
+            cur = self.conn.execute(sql, (query, like, self.fts_upto(), like, limit))
         else:
             cur = self.conn.execute(
                 f"SELECT {SENTENCE_COLS} FROM sentences WHERE text LIKE ? ESCAPE '\\' ORDER BY n LIMIT ?",
@@ -240,6 +291,16 @@ class CorpusMixin:
 
     def doc_sentence_counts(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT id, n_units FROM documents")}
+
+    def todo_texts(self, annotator: str, chunk: int = 20_000):
+        """(n, text) of every sentence this annotator has not finished, in corpus order, as lists of at
+        most ``chunk`` rows: a million sentences are walked without holding them all."""
+        cur = self.conn.execute(
+            "SELECT n, text FROM sentences s WHERE kind = 'sentence' AND NOT EXISTS ("
+            " SELECT 1 FROM annotations a WHERE a.sentence_id = s.id AND a.annotator = ?"
+            f" AND a.status IN ({','.join('?' * len(FINISHED))})) ORDER BY n", (annotator, *FINISHED))
+        while rows := cur.fetchmany(chunk):
+            yield rows
 
     def todo_slice(self, annotator: str, after_n: int, limit: int) -> list[Sentence]:
         """The next ``limit`` sentences this annotator has not finished, in corpus order."""

@@ -334,6 +334,14 @@ class JudgmentsMixin:
         cols = [c[0] for c in cur.description]
         return [dict(zip(cols, r)) for r in cur]
 
+    def training_state(self) -> tuple[int, int]:
+        """What a model trained on ``training_examples`` depends on: (id of the last event, number of done
+        judgments and gold). Every change of a judgment writes an event, so the first grows with each."""
+        last = self.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+        done = self.conn.execute("SELECT (SELECT count(*) FROM annotations WHERE status = 'done')"
+                                 " + (SELECT count(*) FROM gold WHERE status = 'done')").fetchone()[0]
+        return last, done
+
     def training_examples(self) -> list[tuple[str, list[str]]]:
         """(sentence text, labels) of every done judgment, and of done gold in place of judgments it settles."""
         cur = self.conn.execute(

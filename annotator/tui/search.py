@@ -160,12 +160,15 @@ class SearchScreen(Dialog):
             return
         try:
             if self.store.path == ":memory:":  # no second connection can see an in-memory database
-                hits = self.store.search(needle, LIMIT + 1)
+                hits, scanned = _search_on(self.store, needle, LIMIT + 1)
             else:
-                hits = await asyncio.to_thread(_search, self.store, needle, LIMIT + 1)
+                hits, scanned = await asyncio.to_thread(_search, self.store, needle, LIMIT + 1)
         except Exception as exc:
             self.notify(render.safe(f"Search failed: {exc}"), severity="error", markup=False)
             return
+        if scanned >= UNINDEXED_NOTE:
+            self.notify(f"{scanned:,} sentences are not in the search index yet (an import is still indexing or "
+                        "was interrupted): they were scanned, so this search is slower but complete", markup=False)
         if needle != self.memory.get("query"):
             self.memory.pop("picked", None)  # a new query: the next "/" starts from its first hit
         self.memory["query"] = needle
@@ -202,9 +205,17 @@ class SearchScreen(Dialog):
             await run(self.on_pick, self.hits[index])
 
 
-def _search(store: Store, needle: str, limit: int) -> list[Sentence]:
+UNINDEXED_NOTE = 20_000  # units outside the search index worth telling the user about (they are scanned)
+
+
+def _search_on(store: Store, needle: str, limit: int) -> tuple[list[Sentence], int]:
+    """The hits, and how many units outside the index were scanned for them."""
+    return store.search(needle, limit), (store.unindexed() if len(needle) >= 3 else 0)
+
+
+def _search(store: Store, needle: str, limit: int) -> tuple[list[Sentence], int]:
     other = store.reopen()  # a thread of its own gets its own connection
     try:
-        return other.search(needle, limit)
+        return _search_on(other, needle, limit)
     finally:
         other.close()

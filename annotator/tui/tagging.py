@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import work
+from textual.worker import get_current_worker
 
 from annotator.annotate.tagging import TaggingSession
 from annotator.tui import render
@@ -33,6 +34,8 @@ class TagScreen(SentenceScreen):
         self._suggested: list = []
         self._confirms = 0
         self.search_memory: dict = {}  # the last search's query and the hit opened last (see SearchScreen)
+        self._training = False  # a suggestion worker is running
+        self._train_again = False  # a retrain was asked for meanwhile
 
     def on_mount(self) -> None:
         try:
@@ -46,17 +49,28 @@ class TagScreen(SentenceScreen):
         self.train()
 
     def train(self) -> None:
-        """Load or retrain suggestions in a worker, handing it what it needs now."""
+        """Load or retrain suggestions in a worker, handing it what it needs now. With --no-suggest
+        nothing is loaded or trained. While a training runs, a request waits for it to finish (one
+        training at a time; the next one starts from the judgments as they are then)."""
+        if not self.suggest_enabled:
+            return
+        if self._training:
+            self._train_again = True
+            return
+        self._training, self._train_again = True, False
         s = self.session
         self.load_suggester(s.store, s.taxonomy, s.annotator, self.highlighter, self.order)
 
     # ------------------------------------------------------------ workers
-    @work(thread=True, exclusive=True, group="suggest")
+    @work(thread=True, group="suggest")  # one at a time by self._training: none is ever cancelled midway
     def load_suggester(self, store, taxonomy, annotator: str, highlighter, order: str) -> None:
-        """Load jieba with the taxonomy keywords and train on the database's judgments, off the UI thread;
-        the results come back as messages."""
+        """Load jieba with the taxonomy keywords, then the database's shared model, off the UI thread: a
+        fresh model file is loaded, else a training process trains it (this thread only waits for it,
+        so the keys keep the interpreter). The results come back as messages."""
+        worker = get_current_worker()
         try:
-            from annotator.annotate.suggest import Highlighter, for_store, uncertain_order
+            from annotator.annotate.shared import TrainingCancelled, model_in_process
+            from annotator.annotate.suggest import Highlighter, Suggester, fit, uncertain_order
 
             if highlighter is None:
                 highlighter = Highlighter(taxonomy)
@@ -64,13 +78,19 @@ class TagScreen(SentenceScreen):
             own = store.path != ":memory:"  # a thread gets its own connection (closed below)
             db = store.reopen() if own else store
             try:
-                suggester = for_store(db, taxonomy, highlighter)  # the same training as `annotator suggest`
+                if own:
+                    model = model_in_process(store.path, db, taxonomy, lambda: worker.is_cancelled)
+                else:  # no other process can open an in-memory database
+                    model = fit(db.training_examples(), taxonomy, highlighter).model
+                suggester = Suggester(taxonomy, highlighter, model)
                 priority = []
                 if order == "uncertain" and suggester.model is not None:
                     priority = uncertain_order(db, annotator, suggester)
             finally:
                 if own:
                     db.close()
+        except TrainingCancelled:
+            return
         except Exception as exc:  # suggestions are a help: losing them must not close the screen
             self.post_message(WorkerFailed(f"Suggestions unavailable: {exc}"))
             return
@@ -80,6 +100,9 @@ class TagScreen(SentenceScreen):
         self.highlighter_ready(message.highlighter)
 
     def on_suggester_ready(self, message: SuggesterReady) -> None:
+        self._training = False
+        if self._train_again:
+            self.train()
         self.suggester = message.suggester
         if message.priority:
             self.session.priority = message.priority
@@ -87,6 +110,7 @@ class TagScreen(SentenceScreen):
         self.refresh_view()
 
     def on_worker_failed(self, message: WorkerFailed) -> None:
+        self._training = False
         self.notify(render.safe(message.text), severity=message.severity, markup=False)
 
     # ------------------------------------------------------------ view
