@@ -109,3 +109,9 @@ def no_real_terminal_app(monkeypatch):
         raise AssertionError("a test tried to run the TUI on the real terminal; use app.run_test()")
 
     monkeypatch.setattr(AnnotatorApp, "run", refuse)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The long drills (marked slow) first: with pytest-xdist they then run beside the short tests instead
+    of leaving one worker busy at the end. CI runs them all; `-m "not slow"` leaves them out locally."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

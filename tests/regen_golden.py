@@ -25,7 +25,7 @@ from annotator.ingest.segmenter import SEGMENTER_VERSION, segment_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "data" / "segmentation.golden.json"
-FIXTURE_TESTS = ("test_segmenter.py", "test_furniture.py")
+FIXTURE_TESTS = ("ingest/test_segmenter.py", "ingest/test_furniture.py")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -50,6 +50,13 @@ def test_every_relative_link_points_at_a_file(page):
         assert (path.parent / target).exists(), f"{page}: broken link {target}"
 
 
+def test_every_test_file_the_docs_name_exists():
+    """The docs cite tests by path as evidence: a moved or renamed test must not leave them pointing nowhere."""
+    for page in [ROOT / "README.md", ROOT / "ARCHITECTURE.md", *DOCS.glob("*.md")]:
+        for path in re.findall(r"tests/[\w/]+\.py", page.read_text(encoding="utf-8")):
+            assert (ROOT / path).exists(), f"{page.name} names {path}, which does not exist"
+
+
 def test_the_docs_build_strictly(tmp_path):
     pytest.importorskip("mkdocs", reason="mkdocs is in the test extra")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

@@ -119,6 +119,8 @@ class StoreBase:
         self._next_positions: tuple[int, int] | None = None  # (n, qpos) kept during a batch()
         if not upgrade_later:  # upgrade_later: a read-only copy source (see store.open_source)
             self._migrate(version)
+        # this connection's write-ahead log (created by the first read in WAL mode): see close()
+        self._wal_identity = _file_identity(f"{self.path}-wal") if self._identity and not self.read_only else None
 
     def _migrate(self, version: int) -> None:
         if version < SCHEMA_VERSION and self.read_only:
@@ -156,7 +158,31 @@ class StoreBase:
                              "nothing was saved; quit and reopen to work on the database now at that path")
 
     def close(self) -> None:
+        if self._identity is not None and _file_identity(self.path) != self._identity:
+            self._leave_the_new_file_alone()
         self.conn.close()
+
+    def _leave_the_new_file_alone(self) -> None:
+        """Another file was put at the path under this connection (a `mv`, an older annotator's restore).
+        What this connection saw (its old file and write-ahead log) is copied aside first, so nothing it
+        committed is lost; then its write-ahead log and shared memory, still named after the path, are
+        moved aside too: left there, they would be read as the new file's log and corrupt it."""
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+        aside = f"{self.path}.replaced-open-{stamp}"
+        try:
+            copy = sqlite3.connect(aside)
+            try:
+                self.conn.backup(copy)
+            finally:
+                copy.close()
+        except sqlite3.Error:
+            pass  # the old file is gone with nothing to copy: still move the log away from the new one
+        if self._wal_identity is not None and _file_identity(f"{self.path}-wal") == self._wal_identity:
+            for side in ("-wal", "-shm"):
+                try:
+                    os.replace(f"{self.path}{side}", f"{aside}.stale{side}")  # a name SQLite never reads
+                except OSError:
+                    pass
 
     def backup_to(self, target: str | Path, *, force: bool = False) -> dict:
         """A consistent copy of the database while others keep working: SQLite's online backup API in

@@ -22,7 +22,7 @@ from annotator.tui.app import build_app
 
 from pty_app import PtyApp, keys
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LABELS = [["review"], ["plan", "politics"], ["review", "member"], []]
 
 

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from annotator.core import files as files_mod
 from annotator.cli import cli
 from annotator.store import State, Store
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "\x1b]52;c;cHduZWQ=\x07[b]x[/b]\x1b]0;owned\x07\x1b[2J\x9b31m\u202e"
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from annotator.store import State, Store
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 GOLD_COLS = "sentence_id, sentence_n, labels, status, adjudicator, note, taxonomy, updated_at"
 HOSTILE_SCHEMA = [
@@ -124,6 +124,7 @@ def test_merge_refuses_what_a_database_source_brings_wrong(seeded_db, tmp_path, 
     assert fingerprint(seeded_db) == before
 
 
+@pytest.mark.slow
 def test_a_large_source_is_checked_in_bounded_memory(seeded_db, tmp_path):
     """A source of many units (documents brought along) merges; its units are streamed while checked.
     (Manual measurement in docs/incoming/i22a.md.)"""

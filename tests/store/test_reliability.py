@@ -4,6 +4,8 @@ The drills themselves live in ``chaos.py`` (``benchmarks/chaos.py`` runs them lo
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import shutil
 import sqlite3
@@ -17,6 +19,7 @@ from annotator.store import State, Store
 KILL_TRIALS = int(os.environ.get("ANNOTATOR_KILL_TRIALS", "50"))
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_loses_nothing_shown(seeded_db, tmp_path):
     lanes = [seeded_db, shutil.copy(seeded_db, tmp_path / "lane2.db")]
     report = kill_trials(lanes, KILL_TRIALS, seed=7, workdir=tmp_path)
@@ -32,6 +35,7 @@ def test_sigkill_at_random_moments_loses_nothing_shown(seeded_db, tmp_path):
         assert store.count_status("crash0" if db == seeded_db else "crash1", "done") > 0
 
 
+@pytest.mark.slow
 def test_four_annotators_and_readers_on_one_database(seeded_db, tmp_path):
     report = concurrency_run(seeded_db, writers=4, seconds=5, workdir=tmp_path, seed=3)
     assert report.failures == []  # no "database is locked", no error on any screen or command
@@ -70,6 +74,7 @@ def test_backup_sees_a_snapshot_while_a_writer_is_mid_transaction(seeded_db, tmp
     assert Store(tmp_path / "b.db").annotation(sent.id, "alice") == State(("economy",), "done")
 
 
+@pytest.mark.slow
 def test_sigkill_during_import_leaves_only_whole_documents(tmp_path):
     from chaos import copies_of_seeds, import_kill_trials
 

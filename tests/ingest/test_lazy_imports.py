@@ -9,7 +9,7 @@ from pathlib import Path
 
 from annotator.core.resources import seeds_dir
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("jieba", "sklearn", "numpy", "scipy", "pdfplumber", "pdfminer", "pypdf", "docx", "trafilatura", "lxml",
          "textual", "opencc")
 

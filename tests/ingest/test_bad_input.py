@@ -63,6 +63,7 @@ def test_good_files_beside_bad_ones_still_import_each_all_or_nothing(tmp_path):
     assert r.exit_code == 0 and "0 documents added" in r.output and Store(db).count_documents() == 1
 
 
+@pytest.mark.slow
 def test_fifty_megabyte_single_line(tmp_path):
     sentence = "区政协围绕中心工作开展协商议政，提出提案120件；委员履职尽责。"
     one_line = (sentence * (50_000_000 // len(sentence.encode("utf-8")) + 1)).encode("utf-8")

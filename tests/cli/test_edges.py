@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from annotator.cli import cli
 from annotator.core.resources import seeds_dir
 from annotator.store import Store
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = sorted(seeds_dir().glob("*.txt"))[0]
 
 

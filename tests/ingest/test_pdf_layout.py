@@ -269,6 +269,7 @@ def test_a_sentence_cut_by_the_page_end_around_a_two_line_footnote_is_rejoined(t
     assert crossed
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_with_the_page_count(tmp_path):
     """Pages are read one at a time and released: 300 pages stay far below what keeping them all
     took (about 1.9 MB a page before). The 2,000-page figure: benchmarks/pdf_memory.py."""
@@ -276,7 +277,7 @@ def test_memory_stays_flat_with_the_page_count(tmp_path):
     import subprocess
     import sys
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     spec = importlib.util.spec_from_file_location("pdf_memory", root / "benchmarks" / "pdf_memory.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

@@ -14,7 +14,7 @@ import pytest
 from annotator.ingest.importer import import_paths
 from annotator.store import State, Store
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "本委开展协商\x1b[2J\x1b]52;c;ZXZpbA==\x07\x9b31m\u202e议政。"
 RAW = ("\x1b", "\x07", "\x9b", "\u202e")
 

@@ -18,7 +18,7 @@ from annotator.ingest.segmenter import SEGMENTER_VERSION
 from annotator.publish.placement import AS_IS, REPLACED, UNPLACED, place
 from annotator.store import State, Store
 
-OLD = Path(__file__).parent / "data" / "release-9792e61"  # see its PROVENANCE.md
+OLD = Path(__file__).parents[1] / "data" / "release-9792e61"  # see its PROVENANCE.md
 OLD_RECORDS = [json.loads(line) for line in (OLD / "export.jsonl").read_text(encoding="utf-8").splitlines()]
 DOC = OLD_RECORDS[0]["doc"]
 

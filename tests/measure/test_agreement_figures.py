@@ -21,7 +21,7 @@ from annotator.measure.report import hierarchy_matrix, report
 from annotator.store import State, Store
 from test_agreement import codes_from_matrix, random_sets
 
-REFERENCE = json.loads((Path(__file__).parent / "data" / "agreement_reference.json").read_text(encoding="utf-8"))
+REFERENCE = json.loads((Path(__file__).parents[1] / "data" / "agreement_reference.json").read_text(encoding="utf-8"))
 
 
 def matrix_codes(matrix) -> ag.Codes:
@@ -36,7 +36,7 @@ def matrix_codes(matrix) -> ag.Codes:
 def test_the_reference_file_says_where_its_values_come_from():
     p = REFERENCE["provenance"]
     assert p["package"] == "irrCAC" and p["version"] and "gwet()" in p["functions"]
-    assert (Path(__file__).parent / p["script"].removeprefix("tests/")).exists()
+    assert (Path(__file__).parents[1] / p["script"].removeprefix("tests/")).exists()
 
 
 @pytest.mark.parametrize("case", REFERENCE["cases"], ids=lambda c: c["name"])

@@ -199,7 +199,7 @@ def test_card_counts_unresolved_units_by_reason(seeded_db, taxonomy, tmp_path):
 def test_one_bootstrap_default_everywhere():
     """agree, the review dashboard and the dataset card take the resamples and seed from one place."""
     from annotator.measure import bootstrap as boot
-    root = Path(__file__).resolve().parent.parent / "annotator"
+    root = Path(__file__).resolve().parents[2] / "annotator"
     literal = re.compile(r"(bootstrap|samples)\s*(:\s*int\s*)?=\s*\d|--bootstrap\", default=\d")
     offenders = [f"{p.name}: {m.group(0)}" for p in root.rglob("*.py")
                  for m in literal.finditer(p.read_text(encoding="utf-8"))]

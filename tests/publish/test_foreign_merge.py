@@ -18,7 +18,7 @@ from annotator.core.textsafe import safe
 from annotator.ingest.importer import import_paths
 from annotator.store import Store
 
-DATA = Path(__file__).parent / "data" / "foreign"
+DATA = Path(__file__).parents[1] / "data" / "foreign"
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 

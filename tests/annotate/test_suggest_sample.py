@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from annotator.cli import cli
 
-SAMPLE = Path(__file__).parent / "data" / "seed_labels.jsonl"
+SAMPLE = Path(__file__).parents[1] / "data" / "seed_labels.jsonl"
 
 
 def test_sample_covers_the_seeds_and_the_taxonomy():
@@ -25,7 +25,7 @@ def test_sample_covers_the_seeds_and_the_taxonomy():
 
 
 def test_screen_beats_keywords_at_every_training_size(tmp_path):
-    r = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.db"), "import", str(Path(__file__).parent.parent / "seeds")])
+    r = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.db"), "import", str(Path(__file__).parents[2] / "seeds")])
     assert r.exit_code == 0, r.output
     r = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.db"), "suggest", "--evaluate", "--labels", str(SAMPLE),
                                  "--json"])

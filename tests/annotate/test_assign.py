@@ -282,8 +282,16 @@ def test_merge_reads_an_older_schema_source_without_changing_it(seeded_db, tmp_p
     s.import_judgments([{"sentence_id": sid, "annotator": "old", "labels": [], "status": "done"}])
     s.close()
     con = sqlite3.connect(old_db)
-    for t in ("assignments", "plan_owners", "plans"):  # as schema 3 had it
+    from annotator.store.schema import MIGRATIONS
+
+    for t in ("assignments", "plan_owners", "plans"):  # as schema 3 had it: no plans (4)…
         con.execute(f"DROP TABLE {t}")
+    for stmt in MIGRATIONS[5][:4]:  # …and the search index of schema 3, kept by triggers (before 5)
+        con.execute(stmt)
+    con.execute("DROP INDEX documents_counts")
+    con.execute("DELETE FROM meta WHERE key = 'fts_upto'")
+    for stmt in MIGRATIONS[3]:
+        con.execute(stmt)
     con.execute("PRAGMA user_version = 3")
     con.commit()
     con.close()

@@ -12,7 +12,7 @@ from annotator.ingest.importer import import_paths
 from annotator.store import Store
 from annotator.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NEEDLES = ["委员会", "政协", "提案办理", "乡村振兴", "协商民主", "不存在的词语", "年", "工作。"]
 
 

@@ -2,7 +2,7 @@
 and of a terminal below the minimum size.
 
 The background worker (jieba, model) is switched off so every snapshot is deterministic.
-Regenerate with: pytest tests/test_snapshots.py --snapshot-update
+Regenerate with: pytest tests/tui/test_snapshots.py --snapshot-update
 """
 
 import pytest
