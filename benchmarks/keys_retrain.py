@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import statistics
 import sys
 import tempfile
@@ -68,7 +69,10 @@ def main() -> None:
                             for k in range(a.annotators) for i, u in enumerate(units)])
     store.close()
     t = time.perf_counter()
-    during, after, n = asyncio.run(measure(db, a.keys))
+    try:
+        during, after, n = asyncio.run(measure(db, a.keys))
+    finally:
+        shutil.rmtree(db.parent, ignore_errors=True)
     print(f"{len(units) * a.annotators:,} judgments; {n} toggles while the training process ran, "
           f"{len(after)} after (run {time.perf_counter() - t:.0f} s)")
     print(f"toggle while training p50 {statistics.median(during):.2f} ms, p99 {pct(during, 99):.2f} ms; "

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -92,6 +93,13 @@ def main() -> None:
     sentences = [u.text for _, text in seed_texts() for u in segment(text).units if u.kind == "sentence"]
     spec = json.dumps({"source": tax.source, "path": tax.path}).encode("utf-8")
     work = Path(tempfile.mkdtemp(prefix="annotator-retrain-"))
+    try:
+        run(a, tax, hl, sentences, spec, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(a, tax, hl, sentences, spec, work: Path) -> None:
     for n in a.judgments:
         db = make_db(work, synthetic(sentences, hl, n, random.Random(1)), tax)
         ours, bare = [], []

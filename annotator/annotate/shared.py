@@ -163,7 +163,10 @@ def obtain(store, taxonomy, highlighter, cancelled: Callable[[], bool] | None = 
         if got is not None and serves(got[0], want, now):
             return got[1], False
         model = train()
-        save(path, now, model)
+        try:
+            save(path, now, model)
+        except OSError:  # a full disk or a folder that refuses: the model serves this process only
+            pass
         return model, True
 
 
