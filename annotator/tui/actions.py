@@ -5,8 +5,8 @@ of them (the same action may take other keys or arguments on another screen), an
 footer labels. Each screen's keymap and footer bindings, its help screen, the palette's commands and
 the key tables in docs/tagging.md are all derived from ``ACTIONS``; ``OrderedKeys`` checks at import
 that every screen has the method of every action it serves (tests/test_actions.py checks it, too).
-Textual bindings are display-only (the footer and mouse clicks on it): the ordered input path
-(tui/app.py, keys.OrderedKeys) takes every key itself and looks it up in the screen's ``KEYMAP``.
+
+Textual bindings are display-only (footer, mouse): the ordered input path (app.py, keys.py) takes every key.
 """
 
 from __future__ import annotations
