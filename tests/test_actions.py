@@ -94,3 +94,20 @@ def test_help_rows_name_every_bound_key():
         for a in actions.serving(screen):
             for b in a.on(screen):
                 assert b.folded or b.display in text, (screen, a.id, b.display)
+
+
+async def test_the_dashboard_keys_act_through_the_ordered_path(double_db, taxonomy):
+    app = build_app(Store(double_db), taxonomy, "judge", mode="review")
+    async with app.run_test(size=(140, 50)) as pilot:
+        await pilot.press("ctrl+d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        dash = app.screen
+        assert isinstance(dash, DashboardScreen) and dash.report is not None and dash.ascending
+        await pilot.press("s")
+        await pilot.pause()
+        assert not dash.ascending
+        await pilot.press("pagedown", "up")
+        await pilot.press("ctrl+d")  # the dashboard's own ctrl+d: back to the queue (the review screen's opens it)
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
