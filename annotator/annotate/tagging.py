@@ -41,7 +41,7 @@ class TaggingSession:
         self.queue_empty = False
         # the sentence shown when the queue finished (then nothing is live): ↑ / PgUp / Home go back to it
         self.last: Sentence | None = None
-        self.priority: list[int] = []  # sentence n's to visit first (uncertainty order), filled by the app
+        self.priority: list[int] = []  # sentence n's to visit first (uncertainty order): see visit_first
         # this annotator's share of the assignment plan: counts for the status line, and whether the
         # sentence shown is assigned to them (None: not assigned; True: in the overlap sample)
         self.plan = store.assignment_counts(annotator) if store.has_assignment(annotator) else None
@@ -265,6 +265,11 @@ class TaggingSession:
         """Mark done (an empty label set means 'none of these') and go to the next in the queue."""
         self._write("confirm", lambda row: replace(row, status="done"), shown)
         return self.advance()
+
+    def visit_first(self, order: list[int]) -> None:
+        """Visit these sentence n's first, in this order (--order uncertain: the model's least certain);
+        the ones already judged are passed over when their turn comes."""
+        self.priority = list(order)
 
     def advance(self) -> bool:
         while self.priority:  # --order uncertain: the model's least certain sentences first

@@ -13,7 +13,8 @@ from textual.widgets import Footer, Static
 
 from annotator.core.errors import AnnotatorError, JudgmentChanged, StoreBusy
 from annotator.tui import guide, render, tagpanel, wrap
-from annotator.tui.keys import PAGE, OrderedKeys, key_label
+from annotator.tui.actions import PAGE
+from annotator.tui.keys import OrderedKeys, key_label
 from annotator.tui.line import TextLine
 from annotator.tui.reader import GUTTER, KIND_MARK, MARGIN_ABOVE, Reader, unit_text
 
@@ -255,7 +256,7 @@ class SentenceScreen(OrderedKeys, Screen):
 
     def action_scroll_sentence(self, delta: int) -> None:
         """Scroll the reading area (context and current sentence) by ``delta`` lines, or by a page
-        (``keys.PAGE``: a view less the rows that say the sentence goes on, so no line is skipped; only
+        (``actions.PAGE``: a view less the rows that say the sentence goes on, so no line is skipped; only
         while the sentence goes on beyond the view)."""
         reading = self.query_one("#reading", Reader)
         if abs(delta) >= PAGE:  # a page, no further than the sentence's last (first) line

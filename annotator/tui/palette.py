@@ -10,34 +10,7 @@ import itertools
 from functools import partial
 
 from annotator.annotate.tagging import QUEUES
-
-# Every command of a screen, as (label, action method name, help); an entry appears when the
-# screen has that action. The palette calls the same methods the keys do.
-SCREEN_COMMANDS = [
-    ("Undo", "action_undo", "Undo the last change (any sentence)"),
-    ("Redo", "action_redo", "Redo what was undone"),
-    ("Flag as uncertain", "action_flag", "Toggle the uncertain flag"),
-    ("Skip", "action_skip", "Skip this item and go on"),
-    ("Note…", "action_note", "Edit the note on this sentence"),
-    ("Accept suggestions", "action_accept", "Add the suggested tags"),
-    ("Confirm", "action_confirm", "Mark done and go on"),
-    ("Save gold", "action_save", "Save gold and go on"),
-    ("Save \"none of these\" as gold", "action_save_none", "Gold with no tags, then the next item"),
-    ("Search sentences…", "action_search", "Find text in all documents"),
-    ("Go to document…", "action_documents", "List documents with progress"),
-    ("Dashboard", "action_dashboard", "Agreement figures"),
-    ("Guidelines panel (open/close)", "action_guidelines", "Each tag's description and examples beside the text"),
-    ("Guidelines, full screen", "action_guidelines_full", "Every tag's description and examples (esc closes)"),
-    ("Help: keys", "action_help", "Every key, including the taxonomy's"),
-]
-
-
-def screen_commands(screen):
-    for text, name, help_ in SCREEN_COMMANDS:
-        action = getattr(screen, name, None)
-        if action is not None:
-            yield text, action, help_
-    yield "Quit", screen.app.exit, "Everything is already saved"
+from annotator.tui.actions import palette_commands
 
 
 def tag_entries(screen):
@@ -53,7 +26,7 @@ def tag_entries(screen):
         title = doc.get("title") or doc["id"]
         yield (f"Document: {title}", partial(screen.act, "goto_doc", screen.session.goto_document, doc["id"]),
                doc.get("path") or doc["id"])
-    yield from screen_commands(screen)
+    yield from palette_commands(screen)  # the same methods the keys call
 
 
 def review_entries(screen):
@@ -69,4 +42,4 @@ def review_entries(screen):
         yield text, partial(screen.set_filter, tag.id, None), "Only items where annotators differ on this tag"
     for a, b in itertools.combinations(sorted(session.store.annotators()), 2):
         yield f"Filter by pair: {a} vs {b}", partial(screen.set_filter, None, (a, b)), "Only items these two differ on"
-    yield from screen_commands(screen)
+    yield from palette_commands(screen)  # the same methods the keys call

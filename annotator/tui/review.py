@@ -7,7 +7,6 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -20,25 +19,17 @@ from annotator.tui.line import TextLine
 from annotator.tui.reader import Reader
 from annotator.tui.messages import (AgreementReady, GoldStateReady, HighlighterReady, ProgressReady,
                                      WorkerFailed)
-from annotator.tui.keys import REVIEW, REVIEW_TAG_KEYS_HELP, OrderedKeys, bindings, help_rows, keymap, spec
+from annotator.tui.actions import BY_ID, DASHBOARD, REVIEW, help_rows
+from annotator.tui.keys import OrderedKeys
 from annotator.tui.modals import HelpScreen, PaletteScreen
 from annotator.tui.palette import review_entries
 from annotator.core.words import count
 
-COPY_KEYS = [f"f{i}" for i in range(1, 10)]
+COPY_KEYS = [k.keys[0] for k in BY_ID["copy"].on(REVIEW)]  # f1…f9
 GRID_LEGEND = (f"The grid: a row per tag, a column per annotator (F1… copies that column into gold), then the "
                f"gold. {render.DIFFERS} marks a tag some done judgments chose and others did not (listed first); "
                f"{render.AGREED} a tag all of them chose. After a name, ! is flagged, - skipped, · open. "
                "\"⚠ stale\": judgments changed since this gold was saved; enter saves it again.")
-DASHBOARD = [
-    spec("escape,ctrl+d", "action_close", "back to the review queue"),
-    spec("s", "action_sort", "sort tags by α, ascending or descending"),
-    spec("up", "action_scroll", "scroll up", "", "up"),
-    spec("down", "action_scroll", "scroll down", "", "down"),
-    spec("pageup", "action_scroll", "scroll a page up", "", "page_up"),
-    spec("pagedown", "action_scroll", "scroll a page down", "", "page_down"),
-    spec("ctrl+q", "action_quit", "quit"),
-]
 
 
 def bar(v: float | None, width: int = 12, reliable: bool = True) -> Text:
@@ -55,8 +46,7 @@ def bar(v: float | None, width: int = 12, reliable: bool = True) -> Text:
 
 class ReviewScreen(SentenceScreen):
     MIDDLE = "judgments"
-    BINDINGS = bindings(REVIEW)
-    KEYMAP = keymap(REVIEW)
+    SCREEN = REVIEW  # its keys, footer, help and palette commands: tui/actions.py
 
     def __init__(self, session: ReviewSession):
         super().__init__()
@@ -183,14 +173,13 @@ class ReviewScreen(SentenceScreen):
     async def action_help(self) -> None:
         await self.app.push_screen(HelpScreen(Group(
             Text(GRID_LEGEND, style="italic"), Text(""),
-            render.help_group(self.session.taxonomy, help_rows(REVIEW, REVIEW_TAG_KEYS_HELP)))))
+            render.help_group(self.session.taxonomy, help_rows(REVIEW)))))
 
 
 class DashboardScreen(OrderedKeys, Screen):
     """Overall figures, per-tag α with bars (sortable), the annotator-pair grid and top confusions."""
 
-    BINDINGS = [Binding("escape", "close", "Back"), Binding("s", "sort", "Sort tags")]
-    KEYMAP = keymap(DASHBOARD)
+    SCREEN = DASHBOARD  # its keys and footer: tui/actions.py
 
     def __init__(self, session: ReviewSession):
         super().__init__()

@@ -8,7 +8,7 @@ from textual.worker import get_current_worker
 from annotator.annotate.tagging import TaggingSession
 from annotator.tui import render
 from annotator.tui.base import SentenceScreen
-from annotator.tui.keys import TAG_KEYS_HELP, TAGGING, bindings, help_rows, keymap
+from annotator.tui.actions import TAGGING, help_rows
 from annotator.tui.messages import HighlighterReady, SuggesterReady, WorkerFailed
 from annotator.tui.modals import DocsScreen, HelpScreen, NoteScreen, PaletteScreen
 from annotator.tui.palette import tag_entries
@@ -17,8 +17,7 @@ from annotator.tui.search import SearchScreen
 
 class TagScreen(SentenceScreen):
     STATE = "labels"
-    BINDINGS = bindings(TAGGING)
-    KEYMAP = keymap(TAGGING)
+    SCREEN = TAGGING  # its keys, footer, help and palette commands: tui/actions.py
     RETRAIN_EVERY = 25
 
     def __init__(self, session: TaggingSession, doc: str | None = None, suggest: bool = True,
@@ -105,7 +104,7 @@ class TagScreen(SentenceScreen):
             self.train()
         self.suggester = message.suggester
         if message.priority:
-            self.session.priority = message.priority
+            self.session.visit_first(message.priority)
         self.app.suggester_trainings += 1
         self.refresh_view()
 
@@ -146,7 +145,7 @@ class TagScreen(SentenceScreen):
     def labels_shown(self) -> tuple[str, ...]:
         return self.session.state.labels
 
-    # ------------------------------------------------------------ keys (see keys.TAGGING)
+    # ------------------------------------------------------------ keys (see actions.ACTIONS)
     async def on_tag_key(self, tag_id: str) -> None:
         await self.act("toggle", self.session.toggle, tag_id, self.shown)
 
@@ -253,4 +252,4 @@ class TagScreen(SentenceScreen):
 
     async def action_help(self) -> None:
         await self.app.push_screen(HelpScreen(render.help_group(self.session.taxonomy,
-                                                                help_rows(TAGGING, TAG_KEYS_HELP))))
+                                                                help_rows(TAGGING))))

@@ -47,3 +47,18 @@ def test_an_unknown_doc_is_an_error_before_the_screen_opens(seeded_db):
     assert r.exit_code == 1
     assert "no document matches" in r.output and "\x1b" not in r.output
     assert len(r.output.strip().splitlines()) == 1
+
+
+def test_the_session_visits_its_priority_first_and_passes_over_judged_sentences(store, taxonomy):
+    s = TaggingSession(store, taxonomy, "ann")
+    judged = s.start().n
+    s.confirm()
+    s.move(4)
+    target = s.current.n  # a model's order: not the corpus order
+    s.move(-4)
+    order = [judged, target]
+    s.visit_first(order)
+    order.append(99)  # the session keeps its own copy
+    assert s.priority == [judged, target]
+    assert s.confirm() and s.current.n == target  # the judged one is passed over
+    assert s.priority == []
