@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from annotator.annotate.adjudication import ReviewSession
+from annotator.core.metrics import METRICS, shown
 from annotator.core.model import ALPHA_GOOD, ALPHA_LOW
 from annotator.tui import render
 from annotator.tui.base import SentenceScreen
@@ -281,10 +282,9 @@ class DashboardScreen(OrderedKeys, Screen):
                   box=None)
         for c in ("figure", "all facets", *rep["facets"]):
             t.add_column(render.plain(c))
-        for key in ("alpha_nominal", "alpha_masi", "alpha_jaccard", "percent_agreement", "gwet_ac1", "cohen_kappa",
-                    "fleiss_kappa"):
-            t.add_row(Text(key), bar(o[key], reliable=o.get("reliable", True)),
-                      *[bar(f[key], reliable=f.get("reliable", True)) for f in rep["facets"].values()])
+        for m in shown(METRICS, rep.get("distance") == "hierarchy"):  # core/metrics.py: every overall figure
+            t.add_row(Text(m.label), bar(o[m.key], reliable=o.get("reliable", True)),
+                      *[bar(f[m.key], reliable=f.get("reliable", True)) for f in rep["facets"].values()])
         self.query_one("#overall", Static).update(t)
         self.fill_tags()
         names = rep["annotators"]
