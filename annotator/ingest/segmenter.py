@@ -49,7 +49,9 @@ SHORT_LINE = 60  # a line without end punctuation up to this length is a heading
 
 
 @dataclass
-class Unit:
+class Segment:
+    """One unit as the segmenter cuts it from the text, before it is stored (then it is the store's record)."""
+
     idx: int
     kind: str  # "sentence" | "heading" | "caption" | "meta"
     text: str
@@ -61,7 +63,7 @@ class Unit:
 @dataclass
 class Segmented:
     title: str
-    units: list[Unit] = field(default_factory=list)
+    units: list[Segment] = field(default_factory=list)
 
 
 @dataclass
@@ -340,5 +342,5 @@ def segment(text: str, fallback_title: str = "", title_hint: str = "",
             line_kinds: Iterable[tuple[str, str]] = ()) -> Segmented:
     """Split normalised document text into units."""
     title, rows = segment_rows(text, fallback_title, title_hint, line_kinds)
-    return Segmented(title, [Unit(idx, kind, utext, start, end, section)
+    return Segmented(title, [Segment(idx, kind, utext, start, end, section)
                              for idx, kind, utext, section, start, end in rows])
