@@ -167,7 +167,8 @@ def render_tag(rep: dict, taxonomy, tag: str, out) -> None:
     out.print(Text(f"{tag}  {_title(taxonomy, tag)}", style="bold"))
     ok = f.get("reliable", True)
     for m in PER_TAG:
-        line = Text(f"  {m.name}" + (f", {f['kappa_kind']}" if m.key == "kappa" else "") + ": ")
+        pairs = m.key == "kappa" and f["kappa_kind"] != "cohen"  # more than two annotators: the mean over pairs
+        line = Text(f"  {m.name}" + (f" ({f['kappa_kind']})" if pairs else "") + ": ")
         line.append(_cell(m, f, ok))
         out.print(line)
     prevalence = "—" if f["prevalence"] is None else f"{f['prevalence']:.3f}"
