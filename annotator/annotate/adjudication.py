@@ -44,7 +44,7 @@ def review_items(store: Store, queue: str = "disagreements", tag: str | None = N
     return stale
 
 
-class ReviewSession:
+class AdjudicationSession:
     def __init__(self, store: Store, taxonomy: Taxonomy, adjudicator: str, tag: str | None = None,
                  pair: tuple[str, str] | None = None, queue: str = "disagreements"):
         self.store = store
@@ -187,3 +187,5 @@ class ReviewSession:
             self.stale_by = self.store.stale_gold_annotators(self.current.id)
         return True
 
+
+ReviewSession = AdjudicationSession  # the old name, kept until tui/review.py (being reworked in parallel) moves over

@@ -58,7 +58,7 @@ class Settings:
 
 
 @dataclass
-class Plan:
+class AssignmentPlan:
     settings: Settings
     owners: dict[str, str]  # document id → owner
     assigned: dict[str, tuple[str, ...]]  # sentence id → annotators (whoever finished it first)
@@ -87,7 +87,7 @@ def quotas(sizes: dict[str, int], fraction: float) -> dict[str, int]:
 
 
 def make_plan(docs: dict[str, list[str]], settings: Settings, previous_owners: dict[str, str] | None = None,
-              finished: dict[str, set[str]] | None = None) -> Plan:
+              finished: dict[str, set[str]] | None = None) -> AssignmentPlan:
     """A plan over ``docs`` (document id → its sentence ids in order).
 
     ``previous_owners``: the current plan's document owners;
@@ -135,7 +135,7 @@ def make_plan(docs: dict[str, list[str]], settings: Settings, previous_owners: d
                 assigned[sid] = tuple(did) if did else (owners[d],)
     assigned.update(balanced_groups(sample_order, finished, names, settings.per_item))
     assigned = {sid: assigned[sid] for sids in docs.values() for sid in sids}  # corpus order
-    plan = Plan(settings, owners, assigned, sample)
+    plan = AssignmentPlan(settings, owners, assigned, sample)
     plan.id = plan_id(plan)
     return plan
 
@@ -187,7 +187,7 @@ def balanced_groups(items: list[tuple[str, str]], finished: dict[str, set[str]],
     return out
 
 
-def pair_counts(plan: Plan) -> list[dict]:
+def pair_counts(plan: AssignmentPlan) -> list[dict]:
     """Per pair of annotators in the plan: the overlap-sample sentences both are assigned."""
     names = plan.settings.annotators
     counts = {p: 0 for p in itertools.combinations(names, 2)}
@@ -199,7 +199,7 @@ def pair_counts(plan: Plan) -> list[dict]:
     return [{"a": a, "b": b, "shared": n} for (a, b), n in counts.items()]
 
 
-def plan_id(plan: Plan) -> str:
+def plan_id(plan: AssignmentPlan) -> str:
     """A short fingerprint of a plan's settings and assignments (the same plan, the same id)."""
     h = hashlib.sha256(json.dumps(plan.settings.as_dict(), sort_keys=True).encode())
     for sid in sorted(plan.assigned):
@@ -207,7 +207,7 @@ def plan_id(plan: Plan) -> str:
     return h.hexdigest()[:16]
 
 
-def assign(store, settings: Settings, *, dry_run: bool = False) -> tuple[Plan, dict | None]:
+def assign(store, settings: Settings, *, dry_run: bool = False) -> tuple[AssignmentPlan, dict | None]:
     """Plan (or re-plan) the database's sentences for ``settings.annotators`` and make it the current plan.
 
     Returns the plan and the plan it replaces (None for the first). The plan is computed outside any
@@ -230,7 +230,7 @@ def assign(store, settings: Settings, *, dry_run: bool = False) -> tuple[Plan, d
     return plan, before
 
 
-def describe(plan: Plan, sizes: dict[str, int] | None = None) -> list[dict]:
+def describe(plan: AssignmentPlan, sizes: dict[str, int] | None = None) -> list[dict]:
     """Per annotator: documents owned, sentences assigned, of them in the overlap sample."""
     out = {n: {"annotator": n, "documents": 0, "sentences": 0, "overlap": 0} for n in plan.settings.annotators}
     for d, o in plan.owners.items():

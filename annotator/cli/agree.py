@@ -12,6 +12,7 @@ from annotator.cli.context import console, open_store, say, shared_options, taxo
 from annotator.cli.group import cli
 from annotator.cli.tables import print_table
 from annotator.core.errors import AnnotatorError
+from annotator.core.metrics import METRICS, PAIR, PER_DOCUMENT, PER_TAG, Metric, shown
 from annotator.core.model import ALPHA_GOOD, ALPHA_LOW
 from annotator.core.textsafe import to_json
 from annotator.core.words import count
@@ -37,6 +38,22 @@ def _interval(ci) -> Text:
     return Text(f"{ci[0]:.2f}–{ci[1]:.2f}" if ci else "—")
 
 
+def _cell(m: Metric, row: dict, reliable: bool = True) -> Text:
+    """A metric's figure as its descriptor says it is shown: coloured by band, or a plain share."""
+    return _fmt(row[m.key], reliable) if m.shown == "chance" else _num(row[m.key])
+
+
+def _figure_columns(metrics: list[Metric], intervals: bool, short_ci: bool = False) -> list[tuple[str, object]]:
+    """(header, row → cell) for each metric, each followed by its 95% interval when ``intervals``."""
+    cols: list[tuple[str, object]] = []
+    for m in metrics:
+        cols.append((m.header, lambda row, ok, m=m: _cell(m, row, ok)))
+        if intervals and m.ci:
+            cols.append(("CI95" if short_ci else f"{m.header.removeprefix('α ')} CI95",
+                         lambda row, ok, m=m: _interval(row[m.ci])))
+    return cols
+
+
 def _scopes(rep: dict) -> list[tuple[str, dict]]:
     scopes = [("all", rep["overall"])] if rep["overall"] and len(rep["facets"]) != 1 else []
     return scopes + list(rep["facets"].items())
@@ -52,9 +69,6 @@ def _heading(rep: dict, out) -> None:
                        else f"measured on: {m['why']}", style="dim"))
 
 
-SUMMARY_KEYS = ("alpha_masi", "alpha_hierarchy", "alpha_nominal", "percent_agreement", "gwet_ac1", "cohen_kappa")
-
-
 def _notes(out, scopes, keys: tuple[str, ...] | None = None) -> None:
     """The caution of a small sample, and why an undefined figure (of ``keys``: the ones shown) is "—"."""
     notes = {f["caution"] for _, f in scopes if f.get("caution")}
@@ -68,17 +82,16 @@ def render_summary(rep: dict, taxonomy, out) -> None:
     _heading(rep, out)
     hier = rep.get("distance") == "hierarchy"
     t = Table(title=f"Agreement (α < {ALPHA_LOW} red, < {ALPHA_GOOD} yellow)", box=box.SIMPLE_HEAD, show_edge=False, title_justify="left")
-    cols = ["scope", "items", "α MASI", "CI95"] + (["α hier"] if hier else []) + ["α nom", "%agr", "AC1", "κ"]
-    for c in cols:
+    metrics = [m for m in shown(METRICS, hier) if m.summary]
+    figures = _figure_columns(metrics, intervals=True, short_ci=True)
+    for c in ["scope", "items"] + [h for h, _ in figures]:
         t.add_column(c, justify="left" if c == "scope" else "right", no_wrap=True)
     scopes = _scopes(rep)
     for name, f in scopes:
         ok = f.get("reliable", True)
-        t.add_row(Text(name), str(f["items"]), _fmt(f["alpha_masi"], ok), _interval(f["alpha_masi_ci95"]),
-                  *([_fmt(f["alpha_hierarchy"], ok)] if hier else []), _fmt(f["alpha_nominal"], ok),
-                  _num(f["percent_agreement"]), _fmt(f["gwet_ac1"], ok), _fmt(f["cohen_kappa"], ok))
+        t.add_row(Text(name), str(f["items"]), *[cell(f, ok) for _, cell in figures])
     print_table(out, t)
-    _notes(out, scopes, SUMMARY_KEYS)
+    _notes(out, scopes, tuple(m.key for m in metrics))
     if rep["pairs"]:
         out.print()
         print_table(out, _pairs_table(rep, hier, simple=True))
@@ -89,11 +102,10 @@ def render_summary(rep: dict, taxonomy, out) -> None:
         out.print()
         w = Table(title=f"Weakest tags (of {count(len(enough), 'tag')} with {ag_min()}+ items)", box=box.SIMPLE_HEAD,
                   show_edge=False, title_justify="left")
-        for c in ("tag", "title", "α", "κ", "AC1", "items"):
+        for c in ("tag", "title", *[m.header for m in PER_TAG], "items"):
             w.add_column(c, justify="left" if c in ("tag", "title") else "right")
         for tag, f in enough[:WEAKEST]:
-            w.add_row(Text(tag), Text(_title(taxonomy, tag)), _fmt(f["alpha"]), _fmt(f["kappa"]), _fmt(f["gwet_ac1"]),
-                      str(f["items_with_tag"]))
+            w.add_row(Text(tag), Text(_title(taxonomy, tag)), *[_cell(m, f) for m in PER_TAG], str(f["items_with_tag"]))
         print_table(out, w)
     few = [tag for tag, f in tags.items() if not f.get("reliable", True)]
     if few:
@@ -131,17 +143,17 @@ def _title(taxonomy, tag: str) -> str:
 
 def _pairs_table(rep: dict, hier: bool, simple: bool = False) -> Table:
     t = Table(title="Annotator pairs", **({"box": box.SIMPLE_HEAD, "show_edge": False, "title_justify": "left"} if simple else {}))
-    for col in ("a", "b", "shared", "α MASI", *(["α hier"] if hier else []), "κ Cohen", "AC1", "note"):
+    metrics = shown(PAIR, hier)
+    for col in ("a", "b", "shared", *[m.header for m in metrics], "note"):
         t.add_column(col, justify="left" if col in ("a", "b", "note") else "right")
     for p in rep["pairs"]:
         ok = p.get("reliable", True)
-        extra = [_fmt(p["alpha_hierarchy"], ok)] if hier else []
         if simple:  # the summary: why, in a few words (--all gives the reasons)
             note = "no shared item" if not p["shared_items"] else ("" if ok else "too few items to rely on")
         else:
             note = "; ".join(x for x in (p.get("caution"), p.get("reason")) if x)
-        t.add_row(Text(p["a"]), Text(p["b"]), str(p["shared_items"]), _fmt(p["alpha_masi"], ok), *extra,
-                  _fmt(p["cohen_kappa"], ok), _fmt(p["gwet_ac1"], ok), Text(note, style="dim"))
+        t.add_row(Text(p["a"]), Text(p["b"]), str(p["shared_items"]), *[_cell(m, p, ok) for m in metrics],
+                  Text(note, style="dim"))
     return t
 
 
@@ -154,9 +166,10 @@ def render_tag(rep: dict, taxonomy, tag: str, out) -> None:
     f = rep["per_tag"][tag]
     out.print(Text(f"{tag}  {_title(taxonomy, tag)}", style="bold"))
     ok = f.get("reliable", True)
-    for label, v in (("α (binary)", f["alpha"]), (f"κ ({f['kappa_kind']})", f["kappa"]), ("AC1", f["gwet_ac1"])):
-        line = Text(f"  {label}: ")
-        line.append(_fmt(v, ok))
+    for m in PER_TAG:
+        pairs = m.key == "kappa" and f["kappa_kind"] != "cohen"  # more than two annotators: the mean over pairs
+        line = Text(f"  {m.name}" + (f" ({f['kappa_kind']})" if pairs else "") + ": ")
+        line.append(_cell(m, f, ok))
         out.print(line)
     prevalence = "—" if f["prevalence"] is None else f"{f['prevalence']:.3f}"
     out.print(Text(f"  chosen on {count(f['items_with_tag'], 'item')} ({count(f['support'], 'judgment')}; "
@@ -180,39 +193,38 @@ def render_all(rep: dict, taxonomy, out) -> None:
     hier = rep.get("distance") == "hierarchy"
     t = Table(title=f"Agreement (α < {ALPHA_LOW} red, < {ALPHA_GOOD} yellow)")
     t.add_column("scope", no_wrap=True)
-    cols = ["items", "α nom", "α MASI", "MASI CI95", "α Jac"] + (["α hier", "hier CI95"] if hier else [])
-    for col in cols + ["%agr", "AC1", "κ Cohen", "κ Fleiss"]:
+    figures = _figure_columns(shown(METRICS, hier), intervals=True)
+    for col in ["items"] + [h for h, _ in figures]:
         t.add_column(col, justify="right", no_wrap=True)
     scopes = _scopes(rep)
     for name, f in scopes:
         ok = f.get("reliable", True)
-        extra = [_fmt(f["alpha_hierarchy"], ok), _interval(f["alpha_hierarchy_ci95"])] if hier else []
-        t.add_row(Text(name), str(f["items"]), _fmt(f["alpha_nominal"], ok), _fmt(f["alpha_masi"], ok),
-                  _interval(f["alpha_masi_ci95"]), _fmt(f["alpha_jaccard"], ok), *extra, _num(f["percent_agreement"]),
-                  _fmt(f["gwet_ac1"], ok), _fmt(f["cohen_kappa"], ok), _fmt(f["fleiss_kappa"], ok))
+        t.add_row(Text(name), str(f["items"]), *[cell(f, ok) for _, cell in figures])
     print_table(out, t)
     _notes(out, scopes)
     tags = Table(title="Per tag (weakest first)")
-    for col in ("tag", "title", "α", "κ", "AC1", "items", "support", "prevalence", "note"):
+    for col in ("tag", "title", *[m.header for m in PER_TAG], "items", "support", "prevalence", "note"):
         tags.add_column(col, justify="left" if col in ("tag", "title", "note") else "right")
     rows = sorted(rep["per_tag"].items(),
                   key=lambda kv: (not kv[1].get("reliable", True), kv[1]["alpha"] is None, kv[1]["alpha"] or 0))
     for tag, f in rows:
         ok = f.get("reliable", True)
-        tags.add_row(Text(tag), Text(_title(taxonomy, tag)), _fmt(f["alpha"], ok), _fmt(f["kappa"], ok),
-                     _fmt(f["gwet_ac1"], ok), str(f["items_with_tag"]), str(f["support"]), _num(f["prevalence"]),
+        tags.add_row(Text(tag), Text(_title(taxonomy, tag)), *[_cell(m, f, ok) for m in PER_TAG], str(f["items_with_tag"]), str(f["support"]), _num(f["prevalence"]),
                      Text(_tag_note(f), style="dim"))
     print_table(out, tags)
     print_table(out, _pairs_table(rep, hier))
     if rep["per_document"]:
         docs = Table(title="Per document")
-        for col in ("document", "title", "items", "α MASI", *(["α hier"] if hier else []), "note"):
-            docs.add_column(col, justify="right" if col in ("items", "α MASI", "α hier") else "left")
+        metrics = shown(PER_DOCUMENT, hier)
+        docs.add_column("document")
+        docs.add_column("title")
+        for col in ("items", *[m.header for m in metrics]):
+            docs.add_column(col, justify="right")
+        docs.add_column("note")
         for doc, d in rep["per_document"].items():
             ok = d.get("reliable", True)
-            extra = [_fmt(d["alpha_hierarchy"], ok)] if hier else []
             note = "; ".join(x for x in (d.get("caution"), d["reason"]) if x)
-            docs.add_row(Text(doc), Text(d["title"]), str(d["items"]), _fmt(d["alpha_masi"], ok), *extra,
+            docs.add_row(Text(doc), Text(d["title"]), str(d["items"]), *[_cell(m, d, ok) for m in metrics],
                          Text(note, style="dim"))
         print_table(out, docs)
     if rep["versus_gold"]:

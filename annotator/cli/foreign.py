@@ -53,7 +53,8 @@ def run_foreign(store, taxonomy, sources, from_, annotator, renames, label_map, 
     database), 1 a source refused (nothing of it written)."""
     from annotator.publish.foreign.labels import load_label_map
     from annotator.publish.foreign.merging import merge_foreign
-    from annotator.publish.foreign.records import Options, SourceError
+    from annotator.core.errors import SourceError
+    from annotator.publish.foreign.records import Options
 
     if delimiter == "\\t":
         delimiter = "\t"

@@ -9,7 +9,8 @@ import click
 from annotator.cli.context import open_store, progress_printer, say, shared_options
 from annotator.cli.group import cli
 from annotator.core.words import count
-from annotator.ingest.decoding import TEXT_SUFFIXES, scan
+from annotator.ingest.decoding import scan
+from annotator.ingest.registry import suffix_list
 from annotator.ingest.importer import import_paths
 
 
@@ -26,7 +27,9 @@ def parse_size(value: str) -> int:
 @click.option("--max-size", default="100MB", show_default=True, metavar="SIZE",
               help="Refuse a single report file larger than this (e.g. 250MB, 1GB).")
 def import_cmd(paths, max_size):
-    """Import report files and folders (searched recursively: {suffixes}) as sentence units.
+    """Import report files and folders as sentence units.
+
+    Folders are searched recursively for {suffixes}.
 
     Encodings are detected (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK, Big5);
     Korean, Japanese and Latin-script files are refused. Only regular files are read: FIFOs,
@@ -45,9 +48,8 @@ def import_cmd(paths, max_size):
     raise SystemExit(1 if report.refused else 0)
 
 
-# the help lists what scan() reads, from the code's own suffix list (plain text first)
-import_cmd.help = import_cmd.help.replace(
-    "{suffixes}", " ".join(sorted(TEXT_SUFFIXES, key=lambda s: (s not in (".txt", ".md"), s != ".txt", s))))
+# the help lists what scan() reads, from the format registry (plain text first)
+import_cmd.help = import_cmd.help.replace("{suffixes}", suffix_list())
 
 
 @click.command("docs")

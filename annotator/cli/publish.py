@@ -123,7 +123,8 @@ def merge_cmd(sources, ignore_plan, from_, **foreign):
     With --from: another tool's export (doccano, Label Studio, Prodigy, CSV), each record placed on
     the sentence with its text; the placement table says what was placed, re-segmented, missing or
     ambiguous (--dry-run: only the table)."""
-    from annotator.publish.merge import MergeError, merge
+    from annotator.core.errors import MergeError
+    from annotator.publish.merge import merge
 
     if from_ is None:
         check_plain(foreign)

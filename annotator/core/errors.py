@@ -53,3 +53,23 @@ class JudgmentChanged(AnnotatorError):
     def __init__(self, message: str, current=None):
         super().__init__(message)
         self.current = current
+
+
+class _NothingMerged(AnnotatorError):
+    """A source refused whole: nothing from it is written; ``problems`` names each (the first 20 shown)."""
+
+    MAX_SHOWN = 20
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        more = f" (and {len(problems) - self.MAX_SHOWN} more)" if len(problems) > self.MAX_SHOWN else ""
+        super().__init__(f"{source}: nothing merged: " + "; ".join(problems[:self.MAX_SHOWN]) + more)
+
+
+class MergeError(_NothingMerged):
+    """A database source that cannot be merged (``merge``)."""
+
+
+class SourceError(_NothingMerged):
+    """A foreign source (Label Studio, Prodigy, doccano, CSV) that cannot be merged."""

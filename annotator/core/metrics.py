@@ -1,6 +1,7 @@
 """The agreement metrics, described once: their JSON key (as ``measure/report.py`` writes it), a label,
-and how they are shown. The HTML report iterates ``METRICS``; the CLI table and the review dashboard
-are meant to iterate the same list (no fourth hand-written list of figures)."""
+and how they are shown. The HTML report (``publish/report_html``), the `agree` tables (``cli/agree.py``)
+and the review dashboard (``tui/review.py``) iterate these lists; no other list of figures exists
+(tests/test_metric_registry.py checks every key is in the report and every figure shown comes from here)."""
 
 from __future__ import annotations
 
@@ -18,18 +19,26 @@ class Metric:
                         # or "share" (a proportion 0..1, not chance-corrected)
     ci: str | None = None   # the key of its 95% bootstrap interval, when there is one
     needs: str | None = None  # "hierarchy": only with --distance hierarchy
+    column: str = ""    # the terminal table's column header (default: the label)
+    summary: bool = True  # shown in `agree`'s one-screen summary (every figure is in --all and --json)
+
+    @property
+    def header(self) -> str:
+        return self.column or self.label
 
 
 METRICS: tuple[Metric, ...] = (
     Metric("alpha_masi", "α MASI", "Krippendorff's α with the MASI set distance", "chance", ci="alpha_masi_ci95"),
-    Metric("alpha_nominal", "α nominal", "Krippendorff's α, whole tag sets as nominal values", "chance"),
-    Metric("alpha_jaccard", "α Jaccard", "Krippendorff's α with the Jaccard set distance", "chance"),
+    Metric("alpha_nominal", "α nominal", "Krippendorff's α, whole tag sets as nominal values", "chance",
+           column="α nom"),
+    Metric("alpha_jaccard", "α Jaccard", "Krippendorff's α with the Jaccard set distance", "chance",
+           column="α Jac", summary=False),
     Metric("alpha_hierarchy", "α hierarchy", "Krippendorff's α with the hierarchy-aware set distance", "chance",
-           ci="alpha_hierarchy_ci95", needs="hierarchy"),
-    Metric("gwet_ac1", "Gwet's AC1", "Gwet's AC1", "chance"),
+           ci="alpha_hierarchy_ci95", needs="hierarchy", column="α hier"),
+    Metric("gwet_ac1", "Gwet's AC1", "Gwet's AC1", "chance", column="AC1"),
     Metric("cohen_kappa", "κ Cohen", "Cohen's κ (with more than two annotators: the mean over pairs)", "chance"),
-    Metric("fleiss_kappa", "κ Fleiss", "Fleiss' κ", "chance"),
-    Metric("percent_agreement", "% agreement", "percent agreement (identical tag sets)", "share"),
+    Metric("fleiss_kappa", "κ Fleiss", "Fleiss' κ", "chance", summary=False),
+    Metric("percent_agreement", "% agreement", "percent agreement (identical tag sets)", "share", column="%agr"),
 )
 """Every overall figure, in the order a reader should see them (α MASI, the headline figure, first)."""
 
@@ -44,9 +53,20 @@ PAIR: tuple[Metric, ...] = (
     Metric("alpha_masi", "α MASI", "Krippendorff's α MASI", "chance"),
     Metric("cohen_kappa", "κ Cohen", "Cohen's κ", "chance"),
     Metric("gwet_ac1", "AC1", "Gwet's AC1", "chance"),
-    Metric("alpha_hierarchy", "α hierarchy", "Krippendorff's α hierarchy", "chance", needs="hierarchy"),
+    Metric("alpha_hierarchy", "α hierarchy", "Krippendorff's α hierarchy", "chance", needs="hierarchy", column="α hier"),
 )
 """The figures per annotator pair (``pairs`` in the `agree` report)."""
+
+PER_DOCUMENT: tuple[Metric, ...] = (
+    Metric("alpha_masi", "α MASI", "Krippendorff's α MASI", "chance"),
+    Metric("alpha_hierarchy", "α hierarchy", "Krippendorff's α hierarchy", "chance", needs="hierarchy", column="α hier"),
+)
+"""The figures per document (``per_document`` in the `agree` report)."""
+
+
+def shown(metrics: tuple[Metric, ...], hierarchy: bool) -> list[Metric]:
+    """The metrics a report holds: those that need the hierarchy distance only when it was asked for."""
+    return [m for m in metrics if m.needs is None or (m.needs == "hierarchy" and hierarchy)]
 
 
 def band(value: float | None) -> str:

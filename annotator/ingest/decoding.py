@@ -11,7 +11,6 @@ from pathlib import Path
 
 from annotator.core.errors import InputError
 
-TEXT_SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".html", ".htm"}  # the last four: annotator.ingest.formats
 MAX_BYTES = 100_000_000  # a report larger than this is refused unless --max-size says otherwise
 CHINESE_ENCODINGS = {"gb18030", "gb2312", "gbk", "cp936", "hz", "big5", "big5hkscs", "cp950"}
 FOREIGN = {"cp949": "Korean (EUC-KR/CP949)", "euc_kr": "Korean (EUC-KR)", "johab": "Korean (Johab)",
@@ -206,11 +205,16 @@ class Found:
     links_out: list[str] = field(default_factory=list)  # symlinks in a folder pointing out of it: not followed
 
 
-def scan(paths: list[str | Path], suffixes: set[str] | frozenset[str] = frozenset(TEXT_SUFFIXES)) -> Found:
+def scan(paths: list[str | Path], suffixes: set[str] | frozenset[str] | None = None) -> Found:
     """Files given, plus report files found recursively in folders, in sorted order. Entries with a
     report suffix that are not regular files (FIFOs, sockets, devices) and folders that cannot be
     read are named in ``refused`` — by type, without opening them. A symbolic link inside a folder
-    that points out of it (a file or a folder) is not followed; it is named in ``links_out``."""
+    that points out of it (a file or a folder) is not followed; it is named in ``links_out``.
+    ``suffixes`` defaults to every import format's (annotator.ingest.registry)."""
+    if suffixes is None:
+        from annotator.ingest.registry import suffixes as every_suffix
+
+        suffixes = every_suffix()
     out = Found()
     for raw in paths:
         p = Path(raw)

@@ -20,18 +20,12 @@ from pathlib import Path
 
 from annotator.core.errors import InputError
 
-PDF_SUFFIXES = {".pdf"}
-DOCX_SUFFIXES = {".docx"}
-HTML_SUFFIXES = {".html", ".htm"}
-SUFFIXES = PDF_SUFFIXES | DOCX_SUFFIXES | HTML_SUFFIXES
-
-
 
 @dataclass(frozen=True)
 class Extracted:
     text: str
     title: str  # title evidence from the format ("" when none)
-    format: str  # "pdf" | "docx" | "html"
+    format: str  # the registry's name: "pdf" | "docx" | "html"
     size: int  # bytes on disk
     kinds: tuple[tuple[str, str], ...] = ()  # (line, unit kind) the format knows: footnotes, captions
 
@@ -44,21 +38,13 @@ def extract(path: Path) -> Extracted:
         raise InputError(str(path), f"cannot read ({exc.strerror or exc})") from None
     if not data:
         raise InputError(str(path), "empty file")
-    kinds: tuple[tuple[str, str], ...] = ()
-    try:
-        if suffix in PDF_SUFFIXES:
-            text, title, kinds = _pdf(path)
-            fmt = "pdf"
-        elif suffix in DOCX_SUFFIXES:
-            text, title = _docx(path)
-            fmt = "docx"
-        elif suffix in HTML_SUFFIXES:
-            from annotator.ingest.html import extract_html
+    from annotator.ingest.registry import format_of  # here: the registry imports this module's readers
 
-            text, title, kinds = extract_html(data, str(path))
-            fmt = "html"
-        else:
-            raise InputError(str(path), f"unknown format {suffix!r}")
+    fmt = format_of(path)
+    if fmt is None or fmt.extract is None:
+        raise InputError(str(path), f"unknown format {suffix!r}")
+    try:
+        text, title, kinds = fmt.extract(path, data)
     except InputError:
         raise
     except Exception as exc:  # a damaged file: the library's own reason, in one line
@@ -67,7 +53,7 @@ def extract(path: Path) -> Extracted:
     text = _normalise(text)
     if not text.strip():
         raise InputError(str(path), "no text found")
-    return Extracted(text, _one_line(title), fmt, len(data),
+    return Extracted(text, _one_line(title), fmt.name, len(data),
                      tuple((_normalise(line).strip(), kind) for line, kind in kinds))
 
 
@@ -83,7 +69,7 @@ def _one_line(s: str | None) -> str:
 
 # ---------------------------------------------------------------- PDF
 
-def _pdf(path: Path) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+def read_pdf(path: Path, data: bytes) -> tuple[str, str, tuple[tuple[str, str], ...]]:
     """A text layer with glyphs that have no Unicode mapping is refused whole (more than three, or
     mostly symbol-font glyphs): its text would be wrong, and storing it would be worse. A stray
     unmapped glyph or two (a bullet) and symbol-font glyphs are left out; "(cid:N)" is never stored."""
@@ -105,6 +91,14 @@ def _pdf(path: Path) -> tuple[str, str, tuple[tuple[str, str], ...]]:
     if not text.strip():
         raise InputError(str(path), "no text layer: run OCR first")
     return text, title, tuple((note, "meta") for note in notes)
+
+
+# ---------------------------------------------------------------- web pages
+
+def read_html(path: Path, data: bytes) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    from annotator.ingest.html import extract_html
+
+    return extract_html(data, str(path))
 
 
 # ---------------------------------------------------------------- Word
@@ -136,7 +130,7 @@ def check_docx_zip(path: Path) -> None:
         raise InputError(str(path), f"inflates to {total // mb} MB: more than the limit of {MAX_DOCX_BYTES // mb} MB; refused")
 
 
-def _docx(path: Path) -> tuple[str, str]:
+def read_docx(path: Path, data: bytes) -> tuple[str, str, tuple[tuple[str, str], ...]]:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -166,7 +160,7 @@ def _docx(path: Path) -> tuple[str, str]:
                 if any(cells):
                     out.append(" ".join(dict.fromkeys(c for c in cells if c)))
     props_title = (document.core_properties.title or "").strip()
-    return "\n".join(out) + "\n", title or first_heading or props_title
+    return "\n".join(out) + "\n", title or first_heading or props_title, ()
 
 
 def _heading_level(style: str) -> int:

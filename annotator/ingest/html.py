@@ -116,7 +116,7 @@ def _mark_captions(tree) -> None:
         cls = f"{el.get('class', '')} {el.get('id', '')}"
         if cls.strip() and _CAPTION_CLASS.search(cls) and len(_one_line(el.text_content())) <= 80:
             found.append(el)
-    from annotator.ingest.segmenter import is_furniture
+    from annotator.ingest.furniture import is_furniture
 
     for el in tree.iter("p", "div", "td"):
         text = _one_line(el.text_content())
@@ -218,7 +218,7 @@ _SPLIT_RE = re.compile(r"\s*(?:[_|｜]|--|—|\s-\s)\s*")
 
 def strip_site(title: str) -> str:
     """'…工作报告_某某县人民政府门户网' → '…工作报告': the longest part that is not a portal's name."""
-    from annotator.ingest.segmenter import PORTAL_RE
+    from annotator.ingest.titles import PORTAL_RE
 
     parts = [p.strip() for p in _SPLIT_RE.split(title) if p.strip()]
     own = [p for p in parts if not PORTAL_RE.search(p)]
@@ -233,7 +233,8 @@ def choose_title(ev: dict[str, list[str]], cell_title: str, lines: list[str]) ->
     """In order: a heading of the page that <title>/og:title confirms, or one of the body's first
     lines that they confirm; a heading that reads like a report's title; the first <h1>; a 标题:
     cell; the <title>; any other heading; the first line."""
-    from annotator.ingest.segmenter import PORTAL_RE, is_furniture, reads_like_title
+    from annotator.ingest.furniture import is_furniture
+    from annotator.ingest.titles import PORTAL_RE, reads_like_title
 
     alts = set(ev["alt"])
     claims = [strip_site(t) for t in ev["og"] + ev["title"] if t]

@@ -17,9 +17,8 @@ from annotator.core.errors import InputError, StoreError
 from annotator.ingest.segmenter import SEGMENTER_VERSION, doc_id_for, segment_rows
 from annotator.store import Store
 from annotator.ingest.decoding import MAX_BYTES, DecodedText, file_problem, read_text, scan
+from annotator.ingest.registry import format_of
 from annotator.core.words import count
-
-FORMAT_SUFFIXES = frozenset({".pdf", ".docx", ".html", ".htm"})  # read by annotator.ingest.formats
 
 PARALLEL_MIN_FILES = 64
 BATCH_BYTES = 300_000  # text per write transaction: each holds the lock a fraction of a second
@@ -84,7 +83,8 @@ def _prepare(path: Path) -> _Prepared:
     hint = ""
     kinds: tuple[tuple[str, str], ...] = ()
     try:
-        if path.suffix.lower() in FORMAT_SUFFIXES:  # PDF, Word, web pages: annotator.ingest.formats extracts the text
+        reader = format_of(path)
+        if reader is not None and reader.extract is not None:  # PDF, Word, web pages: annotator.ingest.formats extracts the text
             problem = file_problem(path, _MAX_BYTES)  # never open a FIFO or a device, never read past the limit
             if problem:
                 raise InputError(str(path), problem)
@@ -94,7 +94,7 @@ def _prepare(path: Path) -> _Prepared:
             decoded = DecodedText(str(path), ex.text, "", ex.size)
             hint, fmt, kinds = ex.title, ex.format, ex.kinds
         else:
-            decoded = read_text(path, _MAX_BYTES)
+            decoded = read_text(path, _MAX_BYTES)  # any other file given by name is read as plain text
             fmt = "text"
     except InputError as exc:
         return _Prepared(str(path), error=exc.reason)
@@ -116,7 +116,7 @@ def _init_worker(known: frozenset[str], max_bytes: int = MAX_BYTES) -> None:
 
 def import_paths(store: Store, paths: list[str | Path], progress: Callable[[str], None] | None = None,
                  max_bytes: int = MAX_BYTES) -> ImportReport:
-    """Import files and folders (recursively: .txt, .md, .pdf, .docx, .html, .htm). Each document is all or nothing.
+    """Import files and folders (recursively: every suffix of annotator.ingest.registry). Each document is all or nothing.
 
     Reading, decoding and segmenting happen outside any transaction; the prepared documents are
     written in short batches (about BATCH_BYTES of text each), so annotators tagging the same
@@ -129,7 +129,7 @@ def import_paths(store: Store, paths: list[str | Path], progress: Callable[[str]
     known = frozenset(store.document_ids())
     pool = None
     if len(files) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        from annotator.ingest.segmenter import load_jieba
+        from annotator.ingest.wordbreak import load_jieba
 
         load_jieba()  # once, before forking: the workers share the dictionary instead of each loading it
         pool = multiprocessing.get_context("fork").Pool(os.cpu_count(), _init_worker, (known, max_bytes))

@@ -20,14 +20,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
+from annotator.ingest.furniture import FURNITURE_MAX, FURNITURE_RE
+from annotator.ingest.marks import CLOSERS, CONTINUATION_START, END_MARKS, END_RE, OPEN_END, PAIRS, WS
+from annotator.ingest.titles import choose_title, plain_title, reads_like_title
+from annotator.ingest.wordbreak import word_crosses
+
 # Moves whenever any output moves (tests/test_segmentation_golden.py pins it). 1: up to release 9792e61 and
 # after; 2: plain-text titles skip a masthead, URLs kept whole, heading fragments after a page break repaired
 # on more evidence, 当前页面 breadcrumbs are `meta`, format line kinds (PDF footnotes, web captions).
 SEGMENTER_VERSION = 2
 
-END_MARKS = "。！？!?"
-CLOSERS = "”’」』）)》】〕"
-END_RE = re.compile(r"(?:[。！？!?]|…{2,})+[" + CLOSERS + r"]*")
 MD_HEADING_RE = re.compile(r"^\s*(#{1,6})\s*")
 ORDINAL_RE = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[、.．]"
@@ -39,64 +41,17 @@ BYLINE_RE = re.compile(
     r"^[■▲●◆★□]|(?:通讯员|记者|摄影|策划|编辑|来源)[:：\s]|(?:主席|通讯员|记者)\s+[\u4e00-\u9fff]{2,4}$"
 )
 DATED_RE = re.compile(r"^(?:\d{4}|[一二〇零○]{4})年")
-_FURNITURE_START = re.compile(
-    r"(?:当前位置|当前页面|当前栏目|您的位置|你的位置|您现在的位置|所在位置|现在位置"
-    r"|(?:首页|网站首页|主页)\s*[>＞›»→/]"
-    r"|分享到|分享[:：]"
-    r"|上一篇|下一篇|上一条|下一条|相关链接|相关阅读|相关文章|相关新闻|相关稿件|返回顶部|返回首页"
-    r"|\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}$"
-    r"|[—\-－–]+\s*\d{1,4}\s*[—\-－–]+$|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?$|\d{1,4}\s*/\s*\d{1,4}$)")
-_FURNITURE_ANYWHERE = re.compile(
-    r"(?:发布时间|发布日期|发稿时间|信息来源|文章来源|来源|责任编辑|编辑|作者|浏览次数|阅读次数|点击数|点击量|访问量|浏览量)\s*[:：]"
-    r"|浏览次数|阅读次数|字体大小|字号[:：]|【\s*大\s*中\s*小\s*】|打印本页|关闭窗口|【\s*(?:打印|关闭)\s*】"
-    r"|版权所有|ICP备|ICP证|公网安备|Copyright|©|主办单位[:：]|承办单位[:：]|技术支持[:：]|网站地图|联系我们"
-    r"|视频加载中|您的浏览器不支持|播放器|请刷新尝试",
-    re.IGNORECASE,
-)
-# literals one of which every _FURNITURE_ANYWHERE match holds: a plain substring scan rules most lines out
-_FURNITURE_KEYS = ("时间", "日期", "来源", "编辑", "作者", "次数", "点击", "访问", "浏览", "字体", "字号", "【", "打印",
-                   "关闭", "版权", "ICP", "icp", "Icp", "网安", "Copyright", "COPYRIGHT", "copyright", "©", "单位", "技术",
-                   "网站", "联系", "视频", "浏览器", "播放", "刷新")
-
-_FURNITURE_KEY_RE = re.compile("|".join(map(re.escape, _FURNITURE_KEYS)))
-
-
-class _Furniture:
-    """Page furniture of web pages and printed pages (breadcrumbs, info lines, share and font widgets,
-    prev/next and related links, copyright and ICP lines, video-player captions, page numbers): kept as
-    ``meta`` units, never queued, never a title or a section."""
-
-    @staticmethod
-    def search(c: str) -> bool:
-        if _FURNITURE_START.match(c):
-            return True
-        return _FURNITURE_KEY_RE.search(c) is not None and _FURNITURE_ANYWHERE.search(c) is not None
-
-
-FURNITURE_RE = _Furniture()
-FURNITURE_MAX = 160  # longer lines are text, whatever words they contain
-# the report's own title: what a title line reads like (not a breadcrumb, not a portal's name)
-REPORT_TITLE_RE = re.compile(r"(?:工作报告|工作要点|工作总结|工作计划|工作安排|报告)(?:[(（][^)）]{0,8}[)）])?$")
-PORTAL_RE = re.compile(r"(?:网|网站|网站群|在线|官网|频道|首页)$")
-# a masthead: a line that only names the organisation ("金湖县政协", "XX市政协办公室"), not the report's title
-MASTHEAD_RE = re.compile(r"^(?:中国人民政治协商会议|[\u4e00-\u9fff]{1,8}[省市县区州旗盟](?:政协|委员会|人民政府|人大常委会|"
-                         r"区委|县委|市委)(?:办公室|办公厅)?)$")
-COUPLET_MAX = 12  # a headline set as two lines of equal length (对仗): both lines are the title
 # “……。”主席说。 — the attribution after a closing quote stays with the quotation
 ATTRIBUTION_RE = re.compile(
     r"^[\u4e00-\u9fff·]{1,12}?(?:说|表示|指出|强调|介绍|谈道|说道|感慨道|笑着说|告诉记者)[。！]$")
-# characters that cannot start a sentence: a paragraph starting with one continues the previous
-CONTINUATION_START = "，,、；;：:。．.！!？?”’」』）)》】〕"
-PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "」"), ("【", "】"))
 URL_RE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]*://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]*[A-Za-z0-9/#=&%_\-]")
-# a heading cannot end with these: a "heading" that does is a sentence cut by a page break
-OPEN_END = frozenset("的了和与及把在对从将为是等被向以于并而且或着所让使由给同跟就都也还又")
 SHORT_LINE = 60  # a line without end punctuation up to this length is a heading/caption
-WS = re.compile(r"\s+")
 
 
 @dataclass
-class Unit:
+class Segment:
+    """One unit as the segmenter cuts it from the text, before it is stored (then it is the store's record)."""
+
     idx: int
     kind: str  # "sentence" | "heading" | "caption" | "meta"
     text: str
@@ -108,7 +63,7 @@ class Unit:
 @dataclass
 class Segmented:
     title: str
-    units: list[Unit] = field(default_factory=list)
+    units: list[Segment] = field(default_factory=list)
 
 
 @dataclass
@@ -249,81 +204,6 @@ def _unbalanced(fragment: str) -> bool:
     return any(fragment.count(a) > fragment.count(b) for a, b in PAIRS)
 
 
-_jieba = None
-
-
-def load_jieba():
-    """jieba with its dictionary loaded (once per process); its log lines stay off stderr."""
-    global _jieba
-    if _jieba is None:
-        import logging
-
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        jieba.initialize()
-        _jieba = jieba
-    return _jieba
-
-
-_dict_bytes: bytes | None = None
-_prechecks = 0
-PRECHECKS_BEFORE_JIEBA = 12  # a process with more breaks to settle than this loads jieba once instead
-
-
-def _may_cross(tail: str, head: str) -> bool:
-    """Can any word cross the break at all? jieba (without HMM) joins characters across it only into a
-    word of its dictionary or a run of ASCII letters and digits. Finding the dictionary words that hold
-    the two characters next to the break is a few byte searches in jieba's dict.txt (milliseconds), so
-    most breaks are settled without loading jieba's model (about half a second)."""
-    global _dict_bytes
-    x, y = tail[-1], head[0]
-    if x.isascii() and x.isalnum() and y.isascii() and y.isalnum():
-        return True
-    if _dict_bytes is None:
-        import importlib.util
-        import os
-
-        spec = importlib.util.find_spec("jieba")
-        try:
-            with open(os.path.join(spec.submodule_search_locations[0], "dict.txt"), "rb") as fh:
-                _dict_bytes = b"\n" + fh.read()
-        except (OSError, AttributeError, TypeError, IndexError):
-            return True  # no dictionary file to read: let jieba decide
-    data = _dict_bytes
-    a, b = tail[-6:], head[:6]
-    around = a + b
-    pair = (x + y).encode("utf-8")
-    i = data.find(pair)
-    while i >= 0:
-        line_start = data.rfind(b"\n", 0, i) + 1
-        word = data[line_start:data.find(b" ", i)].decode("utf-8", "replace")
-        k = around.find(word)
-        while k >= 0:
-            if k < len(a) < k + len(word):
-                return True
-            k = around.find(word, k + 1)
-        i = data.find(pair, i + 1)
-    return False
-
-
-def _word_crosses(tail: str, head: str) -> bool:
-    """Does jieba segment a word across the break (立|案 → 立案)?"""
-    global _prechecks
-    if _jieba is None and _prechecks < PRECHECKS_BEFORE_JIEBA:
-        _prechecks += 1
-        if not _may_cross(tail, head):
-            return False  # no word can cross it: jieba's answer would be no
-    load_jieba()
-    a, b = tail[-6:], head[:6]
-    pos = 0
-    for tok in _jieba.cut(a + b, HMM=False):
-        if pos < len(a) < pos + len(tok):
-            return True
-        pos += len(tok)
-    return False
-
-
 def _continues(a: _Para, b: _Para, after_heading: bool = False, wrap_width: int = 0) -> bool:
     """Is paragraph ``b`` the rest of a sentence that ``a`` broke off (page-break damage)?
 
@@ -348,12 +228,12 @@ def _continues(a: _Para, b: _Para, after_heading: bool = False, wrap_width: int 
             return (any(c in a.clean for c in "，,、；;") or a.clean[-1] in OPEN_END
                     or (wrap_width > 0 and abs(len(a.clean) - wrap_width) <= 1)
                     or (wrap_width < 0 and a.indented and not b.indented)
-                    or _word_crosses(a.clean, b.clean))
+                    or word_crosses(a.clean, b.clean))
         return False
     # a body paragraph (it has finished sentences) that stops mid-sentence, followed by body text
     if last_end is not None and b.kind == "body":
         return True
-    return _word_crosses(a.clean, b.clean)  # jieba joins a word across the break (立|案 → 立案)
+    return word_crosses(a.clean, b.clean)  # jieba joins a word across the break (立|案 → 立案)
 
 
 def _wrap_width(paras: list[_Para]) -> int:
@@ -393,50 +273,6 @@ def _cuts(clean: str) -> list[int]:
             kept.append(cut)
         cuts = kept
     return cuts
-
-
-def is_furniture(line: str) -> bool:
-    """Does this line read like page furniture (breadcrumb, info line, share widget, page number…)?"""
-    c = line.strip()
-    return bool(c) and len(c) <= FURNITURE_MAX and FURNITURE_RE.search(c)
-
-
-def reads_like_title(line: str) -> bool:
-    """A line that reads like a report's own title ("…常务委员会工作报告", "…工作要点")."""
-    c = WS.sub("", line.strip().lstrip("#").replace("**", ""))
-    return (4 <= len(c) <= 80 and not is_furniture(c) and not PORTAL_RE.search(c)
-            and REPORT_TITLE_RE.search(c) is not None)
-
-
-def choose_title(hint: str, headings: list[str], fallback: str) -> str:
-    """The report's real title from evidence: the format's own hint (HTML <h1>, Word title style, the
-    largest early line of a PDF) when it is not furniture, else the first early heading that reads like
-    a report title, else the first heading, else ``fallback``."""
-    hint = WS.sub(" ", hint or "").strip()
-    if hint and not is_furniture(hint) and not PORTAL_RE.search(hint):
-        return hint
-    early = headings[:8]
-    for h in early:
-        if reads_like_title(h):
-            return h
-    return next((h for h in headings if not PORTAL_RE.search(h)), "") or fallback
-
-
-def plain_title(rows: list[tuple]) -> str:
-    """The title of a plain-text report: its first heading that is not a masthead (the organisation's name
-    above the headline), with the next heading when the two are a couplet (two lines of equal length set
-    one under the other, 踔厉奋发担使命 / 勇毅前行谱新篇)."""
-    for k, (_, kind, txt, *_rest) in enumerate(rows):
-        if kind == "sentence":
-            break
-        if kind != "heading" or MASTHEAD_RE.match(WS.sub("", txt)):
-            continue
-        nxt = rows[k + 1] if k + 1 < len(rows) else None
-        if (nxt and nxt[1] == "heading" and len(txt) == len(nxt[2]) <= COUPLET_MAX
-                and not any(ch in CONTINUATION_START or ch in " 　" for ch in txt + nxt[2])):
-            return f"{txt} {nxt[2]}"
-        return txt
-    return next((r[2] for r in rows if r[1] == "heading"), "")
 
 
 def segment_rows(text: str, fallback_title: str = "", title_hint: str = "",
@@ -506,5 +342,5 @@ def segment(text: str, fallback_title: str = "", title_hint: str = "",
             line_kinds: Iterable[tuple[str, str]] = ()) -> Segmented:
     """Split normalised document text into units."""
     title, rows = segment_rows(text, fallback_title, title_hint, line_kinds)
-    return Segmented(title, [Unit(idx, kind, utext, start, end, section)
+    return Segmented(title, [Segment(idx, kind, utext, start, end, section)
                              for idx, kind, utext, section, start, end in rows])

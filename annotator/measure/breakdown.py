@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from annotator.measure.agreement import MIN_SHARED, Codes, _popcount, _size_distance, distance, tag_matrix
+from annotator.measure.agreement import MIN_SHARED
+from annotator.measure.codes import Codes, _popcount, _size_distance, distance, tag_matrix
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from annotator.measure.agreement import MISSING, Codes, tag_matrix
+from annotator.measure.codes import MISSING, Codes, tag_matrix
 
 
 def ancestors(parents: list[int | None]) -> np.ndarray:

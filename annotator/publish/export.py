@@ -44,7 +44,9 @@ def resolve(gold: dict | None, annotations: dict[str, dict]) -> tuple[list[str] 
 
 
 @dataclass
-class Unit:
+class JudgedUnit:
+    """A stored unit with every judgment on it and its gold, as the exports read it."""
+
     n: int
     id: str
     doc: str
@@ -63,12 +65,12 @@ class Unit:
         return len(self.done)
 
 
-def iter_units(store: Store, kinds: str | None = "sentence") -> Iterator[Unit]:
+def iter_units(store: Store, kinds: str | None = "sentence") -> Iterator[JudgedUnit]:
     """Units in corpus order with every annotator's judgment and the gold one, as plain values
     (every JSON written from them goes through the encoder; nothing is spliced from stored text)."""
     titles = {d["id"]: d["title"] for d in store.documents()}
     parse = _LabelSets()
-    unit: Unit | None = None
+    unit: JudgedUnit | None = None
     for row in store.export_rows(kinds):
         if unit is None or row.n != unit.n:
             if unit is not None:
@@ -77,7 +79,7 @@ def iter_units(store: Store, kinds: str | None = "sentence") -> Iterator[Unit]:
             if row.gold_labels is not None:
                 gold = {"labels": list(parse(row.gold_labels)), "status": row.gold_status, "adjudicator": row.adjudicator,
                         "note": row.gold_note, "updated_at": row.gold_updated_at, "taxonomy": row.gold_taxonomy}
-            unit = Unit(row.n, row.id, row.doc_id, row.idx, row.kind, row.text, row.section,
+            unit = JudgedUnit(row.n, row.id, row.doc_id, row.idx, row.kind, row.text, row.section,
                         titles.get(row.doc_id, ""), {}, gold, [], False)
         who = row.annotator
         if who is None:
@@ -113,7 +115,7 @@ class _LabelSets:
         return hit
 
 
-def select(unit: Unit, source: str) -> tuple[list[str] | None, str | None]:
+def select(unit: JudgedUnit, source: str) -> tuple[list[str] | None, str | None]:
     """The unit's labels for a --source; 'resolved' follows resolve() (gold, agreed, majority)."""
     if source == "resolved":
         return resolve(unit.gold, unit.annotations)
@@ -130,7 +132,7 @@ def select(unit: Unit, source: str) -> tuple[list[str] | None, str | None]:
     raise ExportError(f"unknown --source '{source}' (resolved, gold, annotator:NAME)")
 
 
-def unresolved_reason(unit: Unit, source: str) -> str:
+def unresolved_reason(unit: JudgedUnit, source: str) -> str:
     """Why ``select`` gave a unit no labels, in a few words the dataset card counts."""
     if source == "gold":
         return "gold still a draft" if unit.gold else "no adjudicated gold"
@@ -147,7 +149,7 @@ def unresolved_reason(unit: Unit, source: str) -> str:
     return "skipped or flagged, none done"
 
 
-def native(unit: Unit, labels: list[str] | None, label_source: str | None, taxonomy: Taxonomy) -> dict:
+def native(unit: JudgedUnit, labels: list[str] | None, label_source: str | None, taxonomy: Taxonomy) -> dict:
     labels = labels if labels is not None else []
     return {
         "id": unit.id, "doc": unit.doc, "title": unit.title, "section": unit.section, "idx": unit.idx,
@@ -162,7 +164,7 @@ def native(unit: Unit, labels: list[str] | None, label_source: str | None, taxon
 LABEL_NAMES = ("id", "title", "en")  # how a doccano export names the tags (merge --from reads each back)
 
 
-def doccano(unit: Unit, labels: list[str] | None, taxonomy: Taxonomy | None = None, names: str = "id") -> dict:
+def doccano(unit: JudgedUnit, labels: list[str] | None, taxonomy: Taxonomy | None = None, names: str = "id") -> dict:
     """A doccano text-classification record; ``names`` title/en writes the tags as a doccano project
     that used their Chinese titles or English names holds them (its labels come back unchanged)."""
     labels = labels or []
@@ -177,7 +179,7 @@ def _hash32(*parts: str) -> int:
     return v - (1 << 32) if v >= (1 << 31) else v
 
 
-def prodigy(unit: Unit, taxonomy: Taxonomy, dataset: str) -> Iterator[dict]:
+def prodigy(unit: JudgedUnit, taxonomy: Taxonomy, dataset: str) -> Iterator[dict]:
     """One Prodigy 'choice' task per (unit, annotator) judgment: done → accept, skipped/flagged → ignore."""
     options = [{"id": t.id, "text": f"{t.title} / {t.en}"} for t in taxonomy.tags.values()]
     input_hash = _hash32(unit.text)

@@ -7,12 +7,12 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.errors import StoreError
+from annotator.core.errors import MergeError, StoreError
 from annotator.core.files import read_jsonl
 from annotator.publish.placement import AS_IS, BY_ID, REPLACED, UNPLACED, Placer
 from annotator.publish.mergecheck import check_event, check_judgment
 from annotator.publish.mergeplan import SourcePlan, plan_of
-from annotator.publish.sourcecheck import MergeError, corpus_problems
+from annotator.publish.sourcecheck import corpus_problems
 from annotator.publish.unplaced import Unplaced
 from annotator.store import Store, TaxonomyRecord, open_source
 from annotator.store.sources import Interrupted, check_schema

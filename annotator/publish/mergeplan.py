@@ -7,7 +7,7 @@ from pathlib import Path
 
 from annotator.core.textsafe import printable_name
 from annotator.publish.placement import AS_IS, Placer
-from annotator.publish.sourcecheck import MergeError
+from annotator.core.errors import MergeError
 from annotator.store import Store
 
 

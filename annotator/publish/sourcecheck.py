@@ -6,21 +6,10 @@ checked in bounded memory. Problems are collected up to ``MAX_PROBLEMS``; then t
 
 from __future__ import annotations
 
-from annotator.core.errors import AnnotatorError
 from annotator.core.model import SOURCE_FORMATS, UNIT_KINDS
 from annotator.store import Store
 
 MAX_PROBLEMS = 200
-MAX_SHOWN = 20
-
-
-class MergeError(AnnotatorError):
-    def __init__(self, source: str, problems: list[str]):
-        self.source = source
-        self.problems = problems
-        more = f" (and {len(problems) - MAX_SHOWN} more)" if len(problems) > MAX_SHOWN else ""
-        super().__init__(f"{source}: nothing merged: " + "; ".join(problems[:MAX_SHOWN]) + more)
-
 
 LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # what str.splitlines() splits at
 

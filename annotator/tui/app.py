@@ -121,9 +121,9 @@ def build_app(store: Store, taxonomy: Taxonomy, annotator: str, *, mode: str = "
     """The one factory: mode 'tag' opens the tagging screen, 'review' the adjudication queue
     (``review_queue``: disagreements or stale)."""
     if mode == "review":
-        from annotator.annotate.adjudication import ReviewSession
+        from annotator.annotate.adjudication import AdjudicationSession
 
-        return AnnotatorApp(ReviewSession(store, taxonomy, annotator, tag=tag, pair=pair, queue=review_queue))
+        return AnnotatorApp(AdjudicationSession(store, taxonomy, annotator, tag=tag, pair=pair, queue=review_queue))
     session = TaggingSession(store, taxonomy, annotator, queue=queue)
     app = AnnotatorApp(session, doc)
     app.suggest = suggestions

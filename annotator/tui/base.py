@@ -53,13 +53,13 @@ class SentenceScreen(OrderedKeys, Screen):
         super().__init__()
         self.highlighter = None  # set by a worker: jieba's dictionary loads off the keypress path
         self.collapsed = False  # the tag panel's facets collapsed to their keys (ctrl+t)
-        self.plans: tuple[tagpanel.Plan, tagpanel.Plan] | None = None  # (expanded, collapsed) for this size
+        self.panel_layouts: tuple[tagpanel.PanelLayout, tagpanel.PanelLayout] | None = None  # (expanded, collapsed) for this size
         self._expand_for: object = None  # the sentence on which ctrl+t expanded a panel collapsed for it
         self._rows_of: tuple = (None, 0)  # ((sentence id, width), its lines) last measured
         self.guide_open = False  # the guideline panel (ctrl+g)
         self.guide_rows = 0  # its height when it sits below the text (0 beside it or closed)
         self._avail = 0  # rows for the reading area and the tag panel (set by ``fit``)
-        self.plan: tagpanel.Plan | None = None
+        self.panel_layout: tagpanel.PanelLayout | None = None
         self.painter: tagpanel.Painter | None = None
         self.too_small = False
         self.small_message = ""
@@ -95,7 +95,7 @@ class SentenceScreen(OrderedKeys, Screen):
         width, height = self.app.size
         tax = self.session.taxonomy
         fixed = self.fixed_rows()
-        smallest = tagpanel.plan(tax, max(width, MIN_WIDTH) - 2, 0, collapsed=True)
+        smallest = tagpanel.layout(tax, max(width, MIN_WIDTH) - 2, 0, collapsed=True)
         needs = (MIN_WIDTH, fixed + MIN_READING + smallest.rows)
         self.too_small = width < needs[0] or height < needs[1]
         self.set_class(self.too_small, "-too-small")
@@ -108,11 +108,11 @@ class SentenceScreen(OrderedKeys, Screen):
         self.place_guide(width, avail - smallest.rows)
         avail -= self.guide_rows
         max_rows = max(smallest.rows, min(int(avail * PANEL_SHARE), avail - MIN_READING))
-        self.plans = (tagpanel.plan(tax, width - 2, max_rows, cues=self.suggest_enabled),
-                      tagpanel.plan(tax, width - 2, max_rows, cues=self.suggest_enabled, collapsed=True))
-        self.plan = None
+        self.panel_layouts = (tagpanel.layout(tax, width - 2, max_rows, cues=self.suggest_enabled),
+                      tagpanel.layout(tax, width - 2, max_rows, cues=self.suggest_enabled, collapsed=True))
+        self.panel_layout = None
         self._avail = avail
-        self.use_plan(self.choose_plan())
+        self.use_layout(self.choose_layout())
         self._drawn.clear()
         self.refresh_view()
 
@@ -124,11 +124,11 @@ class SentenceScreen(OrderedKeys, Screen):
         """The tags the tag panel shows as chosen (the annotator's, or the gold in review)."""
         return ()
 
-    def choose_plan(self) -> tagpanel.Plan:
-        """The tag panel's plan for the current sentence: collapsed to its keys when the user asked
+    def choose_layout(self) -> tagpanel.PanelLayout:
+        """The tag panel's layout for the current sentence: collapsed to its keys when the user asked
         (ctrl+t), or when the sentence needs the room (it would not fit in the reading area beside
         the expanded panel, and ctrl+t has not expanded it for this sentence)."""
-        expanded, keys = self.plans
+        expanded, keys = self.panel_layouts
         cur = self.session.current
         if self.collapsed:
             return keys
@@ -154,13 +154,13 @@ class SentenceScreen(OrderedKeys, Screen):
             self._rows_of = (key, len(wrap.spans(unit_text(cur).plain, width, glue)))
         return self._rows_of[1]
 
-    def use_plan(self, plan: tagpanel.Plan) -> None:
-        if plan == self.plan:
+    def use_layout(self, layout: tagpanel.PanelLayout) -> None:
+        if layout == self.panel_layout:
             return
-        self.plan = plan
-        self.painter = tagpanel.Painter(self.session.taxonomy, plan)
-        self.query_one("#tags").styles.height = plan.rows + 1
-        self.reading_rows = self._avail - plan.rows
+        self.panel_layout = layout
+        self.painter = tagpanel.Painter(self.session.taxonomy, layout)
+        self.query_one("#tags").styles.height = layout.rows + 1
+        self.reading_rows = self._avail - layout.rows
 
     def on_resize(self) -> None:
         if self.ready.is_set():
@@ -179,9 +179,9 @@ class SentenceScreen(OrderedKeys, Screen):
     def action_collapse(self) -> None:
         """Collapse the tag panel's facets to their keys (more room for the sentence), or expand them;
         a panel collapsed because the sentence needs the room is expanded for this sentence."""
-        if self.too_small or self.plan is None:
+        if self.too_small or self.panel_layout is None:
             return
-        if self.plan.mode == "keys":
+        if self.panel_layout.mode == "keys":
             self.collapsed = False
             self._expand_for = self.session.current.id if self.session.current else None
         else:
@@ -364,8 +364,8 @@ class SentenceScreen(OrderedKeys, Screen):
         Returns the tags whose keywords matched, for the tag panel."""
         s = self.session
         cur = s.current
-        if self.plans is not None:
-            self.use_plan(self.choose_plan())  # collapsed while a long sentence needs the room
+        if self.panel_layouts is not None:
+            self.use_layout(self.choose_layout())  # collapsed while a long sentence needs the room
         self.put("where", (s.doc_title, cur.section if cur else None), lambda: render.where_line(s.doc_title, cur))
         highlights, matched = self.keyword_cues()
         reader = self.query_one("#reading", Reader)

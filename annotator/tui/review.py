@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from annotator.annotate.adjudication import ReviewSession
+from annotator.core.metrics import METRICS, PER_TAG, shown
 from annotator.core.model import ALPHA_GOOD, ALPHA_LOW
 from annotator.tui import render
 from annotator.tui.base import SentenceScreen
@@ -270,10 +271,9 @@ class DashboardScreen(OrderedKeys, Screen):
                   box=None)
         for c in ("figure", "all facets", *rep["facets"]):
             t.add_column(render.plain(c))
-        for key in ("alpha_nominal", "alpha_masi", "alpha_jaccard", "percent_agreement", "gwet_ac1", "cohen_kappa",
-                    "fleiss_kappa"):
-            t.add_row(Text(key), bar(o[key], reliable=o.get("reliable", True)),
-                      *[bar(f[key], reliable=f.get("reliable", True)) for f in rep["facets"].values()])
+        for m in shown(METRICS, rep.get("distance") == "hierarchy"):  # core/metrics.py: every overall figure
+            t.add_row(Text(m.label), bar(o[m.key], reliable=o.get("reliable", True)),
+                      *[bar(f[m.key], reliable=f.get("reliable", True)) for f in rep["facets"].values()])
         self.query_one("#overall", Static).update(t)
         self.fill_tags()
         names = rep["annotators"]
@@ -300,15 +300,14 @@ class DashboardScreen(OrderedKeys, Screen):
     def fill_tags(self) -> None:
         dt = self.query_one(DataTable)
         dt.clear(columns=True)
-        dt.add_columns("tag", "title", "α", "κ", "AC1", "support")
+        dt.add_columns("tag", "title", *[m.header for m in PER_TAG], "support")  # the first (α) drawn as a bar
         rows = sorted(self.report["per_tag"].items(),
                       key=lambda kv: (kv[1]["alpha"] is None, kv[1]["alpha"] or 0), reverse=not self.ascending)
         tax = self.session.taxonomy
         for tag, f in rows:
             dt.add_row(render.plain(tag), render.plain(tax.tags[tag].title if tag in tax.tags else ""),
-                       bar(f["alpha"], reliable=f.get("reliable", True)),
-                       Text("—" if f["kappa"] is None else f"{f['kappa']:.3f}"),
-                       Text("—" if f["gwet_ac1"] is None else f"{f['gwet_ac1']:.3f}"), Text(str(f["support"])))
+                       bar(f[PER_TAG[0].key], reliable=f.get("reliable", True)),
+                       *[Text("—" if f[m.key] is None else f"{f[m.key]:.3f}") for m in PER_TAG[1:]], Text(str(f["support"])))
 
     def action_sort(self) -> None:
         if self.report:

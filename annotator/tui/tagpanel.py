@@ -2,7 +2,7 @@
 
 Four modes, from the most to the least room: ``full`` (key, mark, Chinese title, English name),
 ``titles`` (no English), ``short`` (titles cut to a few characters, more columns) and ``keys``
-(facets collapsed: one line per facet with each tag's key and mark). ``plan`` picks the first mode
+(facets collapsed: one line per facet with each tag's key and mark). ``layout`` picks the first mode
 that fits in the rows it is given; every cell has a fixed width (room for the ◆/★ cues is kept), so
 the panel's height never changes while tags are toggled and a redraw needs no new layout. ``TagPanel``
 repaints only the rows whose text changed.
@@ -30,7 +30,7 @@ CUE_ROOM = {"full": len(" ◆ ★0.00"), "titles": len(" ◆ ★0.00"), "short":
 
 
 @dataclass(frozen=True)
-class Plan:
+class PanelLayout:
     mode: str
     rows: int  # lines the panel takes (without its border)
     widths: tuple[int, ...] = ()  # of each column (grid modes)
@@ -85,7 +85,7 @@ def _cell(taxonomy: Taxonomy, facet: Facet, tag: Tag | None, mode: str, chosen: 
     return t
 
 
-def _grid(taxonomy: Taxonomy, mode: str, width: int, cues: bool) -> Plan:
+def _grid(taxonomy: Taxonomy, mode: str, width: int, cues: bool) -> PanelLayout:
     """The fewest rows whose columns (filled top to bottom) fit in ``width``."""
     sizes = [_cell(taxonomy, f, t, mode).cell_len + (CUE_ROOM[mode] if cues and t is not None else 0)
              for f, t in _items(taxonomy)]
@@ -94,8 +94,8 @@ def _grid(taxonomy: Taxonomy, mode: str, width: int, cues: bool) -> Plan:
         cols = -(-n // rows)
         widths = tuple(max(sizes[c * rows:(c + 1) * rows]) for c in range(cols))
         if sum(widths) + GAP * (cols - 1) <= width:
-            return Plan(mode, rows, widths, width, cues)
-    return Plan(mode, n, (min(max(sizes), width),), width, cues)
+            return PanelLayout(mode, rows, widths, width, cues)
+    return PanelLayout(mode, n, (min(max(sizes), width),), width, cues)
 
 
 def _keys_lines(taxonomy: Taxonomy, width: int, labels: frozenset[str] = frozenset(),
@@ -126,8 +126,8 @@ def _keys_lines(taxonomy: Taxonomy, width: int, labels: frozenset[str] = frozens
     return lines
 
 
-def plan(taxonomy: Taxonomy, width: int, max_rows: int, english: bool = True, cues: bool = True,
-         collapsed: bool = False) -> Plan:
+def layout(taxonomy: Taxonomy, width: int, max_rows: int, english: bool = True, cues: bool = True,
+           collapsed: bool = False) -> PanelLayout:
     """The most detailed mode that fits in ``max_rows`` (the keys mode when none does, or ``collapsed``)."""
     if not collapsed:
         for mode in MODES[:-1]:
@@ -136,21 +136,21 @@ def plan(taxonomy: Taxonomy, width: int, max_rows: int, english: bool = True, cu
             p = _grid(taxonomy, mode, width, cues)
             if p.rows <= max_rows:
                 return p
-    return Plan("keys", len(_keys_lines(taxonomy, width)), (), width, cues)
+    return PanelLayout("keys", len(_keys_lines(taxonomy, width)), (), width, cues)
 
 
 class Painter:
-    """The panel's rows for one plan, each row built once per combination of its cells' states."""
+    """The panel's rows for one layout, each row built once per combination of its cells' states."""
 
-    def __init__(self, taxonomy: Taxonomy, p: Plan):
-        self.taxonomy, self.plan = taxonomy, p
+    def __init__(self, taxonomy: Taxonomy, p: PanelLayout):
+        self.taxonomy, self.layout = taxonomy, p
         self.items = _items(taxonomy)
         self._rows: dict[tuple, Text] = {}
 
     def rows(self, labels: tuple[str, ...] | frozenset = (), matched: set[str] | frozenset = frozenset(),
              suggested: dict[str, float] | None = None) -> list[Text]:
-        """Exactly ``plan.rows`` lines, each cell padded to its column's width."""
-        p, chosen, suggested = self.plan, frozenset(labels), suggested or {}
+        """Exactly ``layout.rows`` lines, each cell padded to its column's width."""
+        p, chosen, suggested = self.layout, frozenset(labels), suggested or {}
         if p.mode == "keys":
             return _keys_lines(self.taxonomy, p.width, chosen, frozenset(matched), frozenset(suggested))
         states = [None if t is None else (t.id in chosen, t.id in matched, suggested.get(t.id)) for _f, t in self.items]
@@ -171,8 +171,8 @@ class Painter:
         row = Text(no_wrap=True, overflow="crop")
         for c, i in enumerate(idx):
             facet, tag = self.items[i]
-            cell = _cell(self.taxonomy, facet, tag, self.plan.mode, *(states[i] or (False, False, None)))
-            w = self.plan.widths[c]
+            cell = _cell(self.taxonomy, facet, tag, self.layout.mode, *(states[i] or (False, False, None)))
+            w = self.layout.widths[c]
             if cell.cell_len > w:
                 cell.truncate(w)
             if c:
@@ -183,7 +183,7 @@ class Painter:
         return row
 
 
-def lines(taxonomy: Taxonomy, p: Plan, labels: tuple[str, ...] | frozenset = (),
+def lines(taxonomy: Taxonomy, p: PanelLayout, labels: tuple[str, ...] | frozenset = (),
           matched: set[str] | frozenset = frozenset(), suggested: dict[str, float] | None = None) -> Text:
     """The whole panel as one text (``Painter.rows`` joined)."""
     text = Text("\n").join(Painter(taxonomy, p).rows(labels, matched, suggested))
@@ -253,4 +253,4 @@ def panel_text(taxonomy: Taxonomy, labels: tuple[str, ...], matched: set[str] | 
                rows: int = 1000) -> Text:
     """Every facet with its tags (key, state, Chinese title, English name) as one Text, laid out for
     ``width`` columns and at most ``rows`` lines (what the panel widget draws, for printing)."""
-    return lines(taxonomy, plan(taxonomy, width, rows, english=english, cues=True), labels, matched, suggested)
+    return lines(taxonomy, layout(taxonomy, width, rows, english=english, cues=True), labels, matched, suggested)

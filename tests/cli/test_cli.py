@@ -73,11 +73,11 @@ def test_taxonomy_check_takes_several_files_and_checks_every_one(runner, tmp_pat
 
 
 def test_import_help_lists_every_suffix_the_scanner_reads(runner):
-    from annotator.ingest.decoding import TEXT_SUFFIXES
+    from annotator.ingest.registry import suffixes
 
     out = runner.invoke(cli, ["import", "--help"]).output
     words = set(out.replace("(", " ").replace(")", " ").replace(",", " ").split())
-    assert TEXT_SUFFIXES <= words and {".pdf", ".docx", ".html", ".htm", ".txt", ".md"} <= words
+    assert suffixes() <= words and {".pdf", ".docx", ".html", ".htm", ".txt", ".md"} <= words
 
 
 def test_counts_take_the_right_number():

@@ -8,13 +8,13 @@ from click.testing import CliRunner
 
 from annotator.cli import cli
 from annotator.publish.merge import merge
-from annotator.annotate.adjudication import ReviewSession, disagreements, review_items
+from annotator.annotate.adjudication import AdjudicationSession, disagreements, review_items
 from annotator.store import State, Store
 
 
 def _adjudicate(store, taxonomy, n: int = 3) -> list[str]:
     """judge saves gold (alice's tags) on the first n disagreements; returns their ids."""
-    s = ReviewSession(store, taxonomy, "judge")
+    s = AdjudicationSession(store, taxonomy, "judge")
     s.start()
     done = []
     for _ in range(n):
@@ -46,7 +46,7 @@ def test_change_after_adjudication_makes_gold_stale_and_readjudication_clears_it
     alice = store.annotation(c, "alice")
     store.change("annotation", c, "alice", "confirm", alice)
     assert store.stale_gold() == [b]
-    s = ReviewSession(store, taxonomy, "judge", queue="stale")
+    s = AdjudicationSession(store, taxonomy, "judge", queue="stale")
     assert s.items == [b] and s.start() and s.current.id == b and s.stale_by == ["bob"]
     s.copy_from("bob")
     assert s.stale_by == [] and store.stale_gold() == []  # gold being redone is a draft: not adjudicated
@@ -87,7 +87,7 @@ def test_merge_of_an_edit_made_before_adjudication_makes_gold_stale(double_db, t
 
 def test_gold_that_is_only_a_draft_is_never_stale(double_db, taxonomy):
     store = Store(double_db)
-    s = ReviewSession(store, taxonomy, "judge")
+    s = AdjudicationSession(store, taxonomy, "judge")
     s.start()
     sid = s.current.id
     s.copy_from("alice")  # draft gold
@@ -192,7 +192,7 @@ def test_review_screen_at_80x24_shows_five_annotators_and_the_stale_line(double_
     monkeypatch.setattr(SentenceScreen, "start_worker", lambda self: None)
     store = Store(double_db)
     items = _five(store)
-    s = ReviewSession(store, taxonomy, "judge")
+    s = AdjudicationSession(store, taxonomy, "judge")
     s.start()
     s.copy_from("alice")
     s.save()
@@ -249,7 +249,7 @@ def test_undoing_a_readjudication_back_to_the_old_gold_is_stale_again(double_db,
     store = Store(double_db)
     a, *_ = _adjudicate(store, taxonomy, 1)
     store.change("annotation", a, "bob", "confirm", State(("study", "plan"), "done"))
-    s = ReviewSession(store, taxonomy, "judge", queue="stale")
+    s = AdjudicationSession(store, taxonomy, "judge", queue="stale")
     s.start()
     s.copy_from("bob")
     s.save()

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from annotator.cli import cli
 from annotator.core.errors import AnnotatorError, JudgmentChanged, TaxonomyMoved
 from annotator.core.resources import default_taxonomy_path
-from annotator.annotate.adjudication import ReviewSession, disagreements
+from annotator.annotate.adjudication import AdjudicationSession, disagreements
 from annotator.annotate.tagging import TaggingSession
 from annotator.store import State, Store
 from annotator.core.taxonomy import parse_taxonomy
@@ -64,8 +64,8 @@ def test_undo_of_a_row_changed_elsewhere_is_set_aside(seeded_db, taxonomy):
 
 
 def test_two_reviewers_on_the_same_item(double_db, taxonomy):
-    r1 = ReviewSession(Store(double_db), taxonomy, "judge1")
-    r2 = ReviewSession(Store(double_db), taxonomy, "judge2")
+    r1 = AdjudicationSession(Store(double_db), taxonomy, "judge1")
+    r2 = AdjudicationSession(Store(double_db), taxonomy, "judge2")
     r1.start()
     r2.start()
     r1.toggle("consultation")
@@ -76,7 +76,7 @@ def test_two_reviewers_on_the_same_item(double_db, taxonomy):
 
 
 def test_review_enter_on_untouched_item_needs_an_explicit_none(double_db, taxonomy):
-    r = ReviewSession(Store(double_db), taxonomy, "judge")
+    r = AdjudicationSession(Store(double_db), taxonomy, "judge")
     r.start()
     first = r.current.id
     with pytest.raises(AnnotatorError, match="none of these"):
@@ -92,7 +92,7 @@ def test_review_enter_on_untouched_item_needs_an_explicit_none(double_db, taxono
 def test_open_screen_refuses_writes_after_taxonomy_migrate(double_db, taxonomy, tmp_path):
     session = TaggingSession(Store(double_db), taxonomy, "carol")
     session.start()
-    reviewer = ReviewSession(Store(double_db), taxonomy, "judge")
+    reviewer = AdjudicationSession(Store(double_db), taxonomy, "judge")
     reviewer.start()
     text = default_taxonomy_path().read_text(encoding="utf-8")
     new = tmp_path / "new.yaml"

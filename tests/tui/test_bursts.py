@@ -173,11 +173,11 @@ def test_ten_sentences_in_one_burst(seeded_db, taxonomy, size):
 def test_stale_queue_burst_readjudicates_and_skips(double_db, taxonomy):
     """Gold adjudicated on four items; bob changes three of them; `review --queue stale` walks those
     three: F2 + enter, a skip, a tag key + enter — typed in one burst."""
-    from annotator.annotate.adjudication import ReviewSession
+    from annotator.annotate.adjudication import AdjudicationSession
     from annotator.store import State
 
     store = Store(double_db)
-    s = ReviewSession(store, taxonomy, "judge")
+    s = AdjudicationSession(store, taxonomy, "judge")
     s.start()
     items = []
     for _ in range(4):

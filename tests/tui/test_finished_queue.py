@@ -184,12 +184,12 @@ def test_the_session_past_its_last_sentence_has_nothing_live(tmp_path, taxonomy)
 def test_the_review_session_past_its_last_item_has_nothing_live(double_db, taxonomy):
     import pytest
 
-    from annotator.annotate.adjudication import ReviewSession
+    from annotator.annotate.adjudication import AdjudicationSession
     from annotator.core.errors import AnnotatorError
 
     store = Store(double_db)
     try:
-        s = ReviewSession(store, taxonomy, "judge")
+        s = AdjudicationSession(store, taxonomy, "judge")
         s.start()
         s.show(len(s.items) - 1)
         s.toggle(tag(taxonomy, "c"))

@@ -104,19 +104,19 @@ async def test_tag_panel_compacts_so_the_sentence_keeps_most_of_the_height(seede
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         screen = app.screen
-        assert screen.plan.mode in modes
+        assert screen.panel_layout.mode in modes
         panel = screen.query_one("#tags").outer_size.height
         reading = screen.query_one("#reading").size.height
-        assert panel - 1 <= max(screen.plan.rows, int((size[1] - 5) * 0.45)) and reading >= 5
-        assert reading > panel - 1 or screen.plan.mode == "keys"
+        assert panel - 1 <= max(screen.panel_layout.rows, int((size[1] - 5) * 0.45)) and reading >= 5
+        assert reading > panel - 1 or screen.panel_layout.mode == "keys"
         shown = screen.query_one("#tags").content.plain
         assert all(t.key in shown for t in taxonomy.tags.values() if t.key)  # every key stays on screen
         await pilot.press("ctrl+t")  # facets collapsed to their keys: more rows for the sentence
         await pilot.pause()
-        assert screen.plan.mode == "keys" and screen.query_one("#reading").size.height >= reading
+        assert screen.panel_layout.mode == "keys" and screen.query_one("#reading").size.height >= reading
         await pilot.press("ctrl+t")
         await pilot.pause()
-        assert screen.plan.mode in modes
+        assert screen.panel_layout.mode in modes
 
 
 async def test_context_grows_with_the_height(seeded_db, taxonomy):

@@ -75,7 +75,7 @@ async def test_tag_panel_collapses_while_a_long_sentence_needs_the_room(tmp_path
     async with app.run_test(size=(120, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
-        expanded = screen.plan.mode
+        expanded = screen.panel_layout.mode
         assert expanded != "keys"  # 前一句: the full panel
         y = screen.query_one("#reading").scroll_offset.y
         await pilot.press("space")  # a short sentence in view: a page key does not scroll it away
@@ -83,18 +83,18 @@ async def test_tag_panel_collapses_while_a_long_sentence_needs_the_room(tmp_path
         assert screen.query_one("#reading").scroll_offset.y == y
         await pilot.press("down")
         await pilot.pause()
-        assert screen.plan.mode == "keys"  # the long sentence needs the room
+        assert screen.panel_layout.mode == "keys"  # the long sentence needs the room
         reading = screen.query_one("#reading")
-        assert reading.size.height >= 24 - 5 - screen.plan.rows - 1
+        assert reading.size.height >= 24 - 5 - screen.panel_layout.rows - 1
         await pilot.press("ctrl+t")  # expanded by hand for this sentence
         await pilot.pause()
-        assert screen.plan.mode == expanded
+        assert screen.panel_layout.mode == expanded
         await pilot.press("down")  # a short sentence: expanded
         await pilot.pause()
-        assert screen.plan.mode == expanded
+        assert screen.panel_layout.mode == expanded
         await pilot.press("up")  # back on the long one: collapsed again
         await pilot.pause()
-        assert screen.plan.mode == "keys"
+        assert screen.panel_layout.mode == "keys"
         await pilot.press("c")  # keys still act on the sentence
         await pilot.pause()
         assert app.session.state.labels == ("consultation",)

@@ -7,7 +7,7 @@ import json
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.annotate.adjudication import ReviewSession, disagreements
+from annotator.annotate.adjudication import AdjudicationSession, disagreements
 from annotator.store import State, Store
 from annotator.tui.app import build_app
 
@@ -35,7 +35,7 @@ def test_filters_by_tag_and_pair(double_db):
 
 def test_gold_copy_toggle_save_undo(double_db, taxonomy):
     store = Store(double_db)
-    s = ReviewSession(store, taxonomy, "judge")
+    s = AdjudicationSession(store, taxonomy, "judge")
     assert s.start()
     first = s.current.id
     s.copy_from("bob")

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from annotator.publish.csvtable import FORMULA_START
 from annotator.publish.foreign.doccano import OUR_ID
-from annotator.publish.foreign.records import Options, ReadResult, Record, SourceError, read_source_text
+from annotator.core.errors import SourceError
+from annotator.publish.foreign.records import Options, ReadResult, Record, read_source_text
 
 SEPARATORS = re.compile(r"[;,|；，、｜]")
 DELIMITERS = ",;\t|"

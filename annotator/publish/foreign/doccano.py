@@ -10,10 +10,10 @@ import re
 import zipfile
 from pathlib import Path
 
-from annotator.publish.foreign.records import (Options, ReadResult, Record, SourceError, json_lines, label_names,
+from annotator.publish.foreign.records import (Options, ReadResult, Record, json_lines, label_names,
                                                read_source_text)
 from annotator.ingest.decoding import MAX_BYTES, decode_bytes
-from annotator.core.errors import InputError
+from annotator.core.errors import InputError, SourceError
 
 OUR_ID = re.compile(r"[0-9a-f]{16}-\d+")  # a stable unit id as our exporter writes it
 SPANS = ("a doccano sequence-labelling export (spans [start, end, label]): annotator labels whole sentences, "

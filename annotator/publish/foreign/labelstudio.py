@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 
 from annotator.publish.foreign.doccano import OUR_ID
-from annotator.publish.foreign.records import Options, ReadResult, Record, SourceError, iso_time, read_source_text
+from annotator.core.errors import SourceError
+from annotator.publish.foreign.records import Options, ReadResult, Record, iso_time, read_source_text
 
 SPAN_TYPES = {"labels", "hypertextlabels", "paragraphlabels"}
 

@@ -15,7 +15,8 @@ from annotator.publish.foreign import SOURCES
 from annotator.publish.foreign.labels import LabelMapper
 from annotator.publish.foreign.placing import (CONFLICTING, IMPORTED, NOT_PLACED, PLACED, REFUSED, RESEGMENTED,
                                                Outcome, place)
-from annotator.publish.foreign.records import Options, SourceError
+from annotator.core.errors import SourceError
+from annotator.publish.foreign.records import Options
 from annotator.store import Store, TaxonomyRecord, now
 
 ORDER = (PLACED, RESEGMENTED, IMPORTED, *NOT_PLACED)

@@ -13,7 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.publish.foreign.doccano import OUR_ID
-from annotator.publish.foreign.records import (Options, ReadResult, Record, SourceError, iso_time, json_lines,
+from annotator.core.errors import SourceError
+from annotator.publish.foreign.records import (Options, ReadResult, Record, iso_time, json_lines,
                                                label_names, read_source_text)
 
 ANSWERS = ("accept", "reject", "ignore")

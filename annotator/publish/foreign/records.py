@@ -8,20 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from annotator.core.errors import AnnotatorError, InputError
+from annotator.core.errors import InputError, SourceError
 from annotator.ingest.decoding import MAX_BYTES, decode_bytes, file_problem
-
-
-class SourceError(AnnotatorError):
-    """A foreign source that cannot be merged: nothing from it is written; ``problems`` names each."""
-
-    MAX_SHOWN = 20
-
-    def __init__(self, source: str, problems: list[str]):
-        self.source = source
-        self.problems = problems
-        more = f" (and {len(problems) - self.MAX_SHOWN} more)" if len(problems) > self.MAX_SHOWN else ""
-        super().__init__(f"{source}: nothing merged: " + "; ".join(problems[:self.MAX_SHOWN]) + more)
 
 
 @dataclass

@@ -4,7 +4,7 @@ neither the database nor the agreement maths."""
 
 from __future__ import annotations
 
-from annotator.core.metrics import METRICS, PAIR, PER_TAG, band, reading
+from annotator.core.metrics import METRICS, PAIR, PER_TAG, band, reading, shown
 from annotator.core.model import ALPHA_GOOD, ALPHA_LOW
 from annotator.publish.report_html import charts
 from annotator.publish.report_html.disagree import disagreement_section, labels_section, suggestions_section
@@ -59,8 +59,7 @@ def progress_section(data: dict) -> dict:
 
 
 def _metrics(rep: dict) -> list:
-    hier = rep.get("distance") == "hierarchy"
-    return [m for m in METRICS if m.needs is None or (m.needs == "hierarchy" and hier)]
+    return shown(METRICS, rep.get("distance") == "hierarchy")
 
 
 def agreement_section(data: dict, titles: dict[str, str]) -> dict:
