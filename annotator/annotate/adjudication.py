@@ -188,4 +188,3 @@ class AdjudicationSession:
         return True
 
 
-ReviewSession = AdjudicationSession  # the old name, kept until tui/review.py (being reworked in parallel) moves over

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from annotator.annotate.adjudication import ReviewSession
+from annotator.annotate.adjudication import AdjudicationSession
 from annotator.core.metrics import METRICS, PER_TAG, shown
 from annotator.core.model import ALPHA_GOOD, ALPHA_LOW
 from annotator.tui import render
@@ -49,7 +49,7 @@ class ReviewScreen(SentenceScreen):
     MIDDLE = "judgments"
     SCREEN = REVIEW  # its keys, footer, help and palette commands: tui/actions.py
 
-    def __init__(self, session: ReviewSession):
+    def __init__(self, session: AdjudicationSession):
         super().__init__()
         self.session = session
 
@@ -182,7 +182,7 @@ class DashboardScreen(OrderedKeys, Screen):
 
     SCREEN = DASHBOARD  # its keys and footer: tui/actions.py
 
-    def __init__(self, session: ReviewSession):
+    def __init__(self, session: AdjudicationSession):
         super().__init__()
         self.session = session
         self.report: dict | None = None
