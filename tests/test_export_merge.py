@@ -14,7 +14,7 @@ from annotator.publish import export as ex
 from annotator.cli import cli
 from annotator.ingest.importer import import_paths
 from annotator.core.resources import seeds_dir
-from annotator.store import State, Store
+from annotator.store import State, Store, Write
 from annotator.store.base import now
 
 
@@ -47,7 +47,8 @@ def test_resolution_order(gold, anns, expected):
 def test_native_records_field_by_field(double_db, taxonomy, tmp_path):
     store = Store(double_db)
     sid = next(store.iter_units("sentence")).id
-    store.change("gold", sid, "judge", "gold-save", State(("epidemic", "plan"), "done"), taxonomy=taxonomy.hash)
+    store.change("gold", sid, "judge", "gold-save", State(("epidemic", "plan"), "done"),
+                 write=Write(taxonomy.hash))
     out = tmp_path / "d.jsonl"
     r = run("--db", double_db, "export", "--out", out)
     assert r.exit_code == 0, r.output

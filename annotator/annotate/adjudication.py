@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from annotator.core.errors import AnnotatorError, JudgmentChanged
 from annotator.core.model import REVIEW_QUEUES as QUEUES
-from annotator.store import EMPTY, Sentence, State, Store, TaxonomyRecord
+from annotator.store import EMPTY, Sentence, State, Store, TaxonomyRecord, Write
 from annotator.core.taxonomy import Taxonomy
 
 
@@ -112,8 +112,8 @@ class ReviewSession:
         try:
             _, after = self.store.change(
                 "gold", self.current.id, self.adjudicator, action, compute=lambda row: change(row or UNTOUCHED),
-                expect=self.gold, taxonomy=self.taxonomy.hash, record=self._record,
-                allowed_taxonomies=self._taxonomies)
+                expect=self.gold, write=Write(self.taxonomy.hash, record=self._record,
+                                              allowed_taxonomies=self._taxonomies))
         except JudgmentChanged as exc:
             self.gold = exc.current or UNTOUCHED
             raise

@@ -11,7 +11,7 @@ import time
 from dataclasses import replace
 
 from annotator.core.errors import AnnotatorError, JudgmentChanged
-from annotator.store import EMPTY, Sentence, State, Store, TaxonomyRecord
+from annotator.store import EMPTY, Sentence, State, Store, TaxonomyRecord, Write
 from annotator.core.taxonomy import Taxonomy
 
 from annotator.core.model import IDLE_SECONDS as IDLE_CAP  # time spent on a sentence stops counting after this
@@ -212,9 +212,7 @@ class TaggingSession:
         try:
             before, after = self.store.change(
                 "annotation", self.current.id, self.annotator, action, compute=lambda row: change(row or EMPTY),
-                expect=self.state, taxonomy=self.taxonomy.hash, seconds=spent,
-                suggestions_shown=shown, record=self._record,
-                allowed_taxonomies=self._taxonomies)
+                expect=self.state, write=Write(self.taxonomy.hash, spent, shown, self._record, self._taxonomies))
         except JudgmentChanged as exc:
             self._adopt(exc.current)
             raise

@@ -11,6 +11,8 @@ from annotator.store.assignments import AssignmentsMixin
 from annotator.store.corpus import CorpusMixin
 from annotator.store.judgments import JudgmentsMixin, document_of
 from annotator.store.labels import LabelsMixin, describe_usage
+from annotator.store import records
+from annotator.store.records import Judgment, Write
 from annotator.store.staging import StagingMixin
 from annotator.store.schema import SCHEMA_VERSION
 from annotator.store.sources import CHECK_SECONDS, bounded, check_schema
@@ -57,5 +59,5 @@ def open_source(path: str | Path) -> Iterator[Store]:
             src.close()
 
 
-__all__ = ["open_source", "ANY", "EMPTY", "TaxonomyRecord", "FINISHED", "SCHEMA_VERSION", "Sentence", "State", "Store", "damaged", "default_db_path", "describe_usage", "document_of",
+__all__ = ["open_source", "Judgment", "Write", "records", "ANY", "EMPTY", "TaxonomyRecord", "FINISHED", "SCHEMA_VERSION", "Sentence", "State", "Store", "damaged", "default_db_path", "describe_usage", "document_of",
            "now"]

@@ -9,7 +9,9 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 
 from annotator.core.errors import JudgmentChanged, StoreBusy, StoreError, TaxonomyMoved
 from annotator.core.model import FINISHED
+from annotator.store import records
 from annotator.store.base import ANY, State, TaxonomyRecord, now
+from annotator.store.records import Judgment, Write
 
 # events written by bulk operations, not by a person tagging: they carry no working time
 # (merge:<format>: labels brought in from another tool's export, see publish/foreign)
@@ -36,12 +38,9 @@ def _seen(state: State | None) -> State:
 # One unit joined with one judgment (annotator None: no judgment) and the unit's gold (gold_labels None:
 # none); labels are the stored JSON.
 ExportRow = NamedTuple("ExportRow", [
-    ("n", int), ("id", str), ("doc_id", str), ("idx", int), ("kind", str), ("text", str), ("section", "str | None"),
-    ("annotator", "str | None"), ("labels", "str | None"), ("status", "str | None"), ("note", "str | None"),
-    ("updated_at", "str | None"), ("created_at", "str | None"), ("taxonomy", "str | None"),
-    ("seconds", "float | None"), ("suggestions_shown", "int | None"),
-    ("gold_labels", "str | None"), ("gold_status", "str | None"), ("adjudicator", "str | None"),
-    ("gold_note", "str | None"), ("gold_updated_at", "str | None"), ("gold_taxonomy", "str | None")])
+    *[(c, "object") for c in ("n", "id", "doc_id", "idx", "kind", "text", "section")],
+    *[(c, "object") for c in records.NAMES[1:]], ("adjudicator", "str | None"),
+    *[(f"gold_{c}", "object") for c in records.GOLD_VALUES]])
 
 
 class JudgmentsMixin:
@@ -63,8 +62,8 @@ class JudgmentsMixin:
         r = self.conn.execute("SELECT labels, status, note FROM gold WHERE sentence_id = ?", (sentence_id,)).fetchone()
         return State(tuple(json.loads(r[0])), r[1], r[2]) if r else None
 
-    def _write_state(self, layer: str, sentence_id: str, who: str, state: State | None, taxonomy: str | None,
-                     seconds: float, suggestions_shown: bool, at: str) -> None:
+    def _write_state(self, layer: str, sentence_id: str, who: str, state: State | None, write: Write,
+                     at: str) -> None:
         labels = json.dumps(sorted(state.labels), ensure_ascii=False) if state else None
         n = self.sentence_n(sentence_id) if state is not None else None
         if state is not None and n is None:
@@ -73,13 +72,14 @@ class JudgmentsMixin:
             if state is None:
                 self.conn.execute("DELETE FROM gold WHERE sentence_id = ?", (sentence_id,))
             else:
+                row = Judgment(sentence_id, who, state.labels, state.status, state.note, at,
+                               taxonomy=write.taxonomy).row(records.GOLD_NAMES)
                 self.conn.execute(
-                    "INSERT INTO gold(sentence_id, sentence_n, labels, status, adjudicator, note, taxonomy, updated_at)"
-                    " VALUES (?,?,?,?,?,?,?,?)"
-                    " ON CONFLICT(sentence_id) DO UPDATE SET labels = excluded.labels, status = excluded.status,"
-                    " adjudicator = excluded.adjudicator,"
-                    " note = excluded.note, taxonomy = excluded.taxonomy, updated_at = excluded.updated_at",
-                    (sentence_id, n, labels, state.status, who, state.note, taxonomy, at),
+                    f"INSERT INTO gold(sentence_n, {records.columns(records.GOLD_NAMES, gold=True)})"
+                    f" VALUES (?{',?' * len(row)})"
+                    " ON CONFLICT(sentence_id) DO UPDATE SET adjudicator = excluded.adjudicator,"
+                    f" {', '.join(f'{c} = excluded.{c}' for c in records.GOLD_VALUES)}",
+                    (n, *row),
                 )
             return
         if state is None or state.status not in FINISHED:
@@ -87,35 +87,28 @@ class JudgmentsMixin:
         if state is None:
             self.conn.execute("DELETE FROM annotations WHERE sentence_id = ? AND annotator = ?", (sentence_id, who))
             return
+        row = Judgment(sentence_id, who, state.labels, state.status, state.note, at, at, write.taxonomy,
+                       write.seconds, write.suggestions_shown).row()
         self.conn.execute(
-            "INSERT INTO annotations(sentence_id, annotator, sentence_n, labels, status, note, taxonomy,"
-            " suggestions_shown, seconds, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-            " ON CONFLICT(sentence_id, annotator) DO UPDATE SET labels = excluded.labels, status = excluded.status,"
-            " note = excluded.note, taxonomy = coalesce(excluded.taxonomy, taxonomy),"
-            " suggestions_shown = max(suggestions_shown, excluded.suggestions_shown),"
-            " seconds = seconds + excluded.seconds, updated_at = excluded.updated_at",
-            (sentence_id, who, n, labels, state.status, state.note, taxonomy, int(suggestions_shown), seconds, at, at),
-        )
+            f"INSERT INTO annotations(sentence_n, {records.columns()}) VALUES (?{',?' * len(row)})"
+            f" ON CONFLICT(sentence_id, annotator) DO UPDATE SET {records.upserts()}", (n, *row))
 
     def _current(self, layer: str, sentence_id: str, who: str) -> State | None:
         return self.gold(sentence_id) if layer == "gold" else self.annotation(sentence_id, who)
 
     def change(self, layer: str, sentence_id: str, who: str, action: str, after: State | None = None, *,
                compute: Callable[[State | None], State | None] | None = None, expect: State | None | object = ANY,
-               taxonomy: str | None = None, seconds: float = 0.0, suggestions_shown: bool = False,
-               record: TaxonomyRecord | None = None, allowed_taxonomies: frozenset[str] | None = None,
-               ) -> tuple[State | None, State | None]:
+               write: Write = Write()) -> tuple[State | None, State | None]:
         """Set a judgment and log it in ``events``, in one committed transaction. Returns (before, after).
 
         ``compute`` derives the new state from the row as it is inside the transaction (so no update
         is ever lost); ``after`` is a fixed new state instead. ``expect`` is the state the caller
         showed: if the row differs (another window or reviewer changed it), nothing is written and
-        JudgmentChanged carries the current row. ``allowed_taxonomies``: the database's current
-        taxonomy must be one of these (else TaxonomyMoved); ``record`` records the caller's taxonomy
-        as the database's on this first write."""
+        JudgmentChanged carries the current row. ``write``: how it is written (the taxonomy, working
+        time, suggestions shown, and the taxonomy checks; see ``records.Write``)."""
         at = now()
         with self.transaction():
-            self._check_taxonomy(allowed_taxonomies, record)
+            self._check_taxonomy(write.allowed_taxonomies, write.record)
             before = self._current(layer, sentence_id, who)
             if expect is not ANY and _seen(before) != _seen(expect):
                 raise JudgmentChanged(
@@ -123,7 +116,7 @@ class JudgmentsMixin:
                     "showing its current state, nothing was overwritten", before)
             if compute is not None:
                 after = compute(before)
-            self._write_state(layer, sentence_id, who, after, taxonomy, seconds, suggestions_shown, at)
+            self._write_state(layer, sentence_id, who, after, write, at)
             self.conn.execute(
                 "UPDATE events SET undo_state = 2 WHERE annotator = ? AND layer = ? AND undo_state = 1", (who, layer)
             )
@@ -183,7 +176,7 @@ class JudgmentsMixin:
             if refused:
                 self.conn.execute("UPDATE events SET undo_state = 2 WHERE id = ?", (ev_id,))
             else:
-                self._write_state(layer, sid, who, target, None, 0.0, False, at)
+                self._write_state(layer, sid, who, target, Write(), at)
                 cur = self.conn.execute(
                     "INSERT INTO events(at, annotator, layer, sentence_id, action, before, after, undo_state, ref)"
                     " VALUES (?,?,?,?,?,?,?,-1,?)",
@@ -300,9 +293,8 @@ class JudgmentsMixin:
         and gold, as ``ExportRow``s. Units without judgments have None judgment fields."""
         where = "WHERE s.kind = ?" if kind else ""
         return map(ExportRow._make, self.conn.execute(
-            "SELECT s.n, s.id, s.doc_id, s.idx, s.kind, s.text, s.section, a.annotator, a.labels, a.status, a.note,"
-            " a.updated_at, a.created_at, a.taxonomy, a.seconds, a.suggestions_shown, g.labels, g.status,"
-            " g.adjudicator, g.note, g.updated_at, g.taxonomy"
+            "SELECT s.n, s.id, s.doc_id, s.idx, s.kind, s.text, s.section,"
+            f" {records.columns(records.NAMES[1:], 'a')}, g.adjudicator, {records.columns(records.GOLD_VALUES, 'g')}"
             " FROM sentences s LEFT JOIN annotations a ON a.sentence_id = s.id"
             f" LEFT JOIN gold g ON g.sentence_id = s.id {where} ORDER BY s.n", (kind,) if kind else ()))
 

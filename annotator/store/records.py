@@ -1,0 +1,106 @@
+"""The judgment record: one field list from which the ``annotations`` row, the staging table, the
+export's per-annotator dict, the merge record and the unplaced record all derive.
+
+Adding a field to a judgment: add it to ``Judgment`` here (with its upsert rule and whether gold has
+it), add the column in ``schema.py`` (with a migration), and validate it in ``publish/mergecheck.py``.
+Everything else (SQL column lists, staging, export, merge, unplaced) follows from ``fields()``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+
+from annotator.store.base import TaxonomyRecord
+
+
+def _col(default, upsert: str | None = "excluded.{c}", gold: bool = True, export=None):
+    """A judgment field: ``upsert`` is the SQL a write to an existing row sets the column to (None: the
+    stored value is kept); ``gold``: the gold table has the column too; ``export``: how the export
+    shows the stored value (None: as stored)."""
+    return field(default=default, metadata={"upsert": upsert, "gold": gold, "export": export})
+
+
+@dataclass(frozen=True)
+class Judgment:
+    """One annotator's judgment on one unit, every stored field (gold: the annotator is the
+    adjudicator, and only the fields with ``gold`` set). Field order is the export's key order."""
+
+    sentence_id: str
+    annotator: str
+    labels: tuple[str, ...] | list[str] = _col(())
+    status: str = _col("done")
+    note: str = _col("", export=lambda v: v or "")
+    updated_at: str | None = _col(None)
+    created_at: str | None = _col(None, upsert=None, gold=False)
+    taxonomy: str | None = _col(None, upsert="coalesce(excluded.{c}, {c})")
+    seconds: float = _col(0.0, upsert="{c} + excluded.{c}", gold=False, export=lambda v: float(v or 0))
+    suggestions_shown: bool | int = _col(False, upsert="max({c}, excluded.{c})", gold=False,
+                                         export=lambda v: int(v or 0))
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def row(self, names: tuple[str, ...] | None = None) -> tuple:
+        """The values as stored, in ``NAMES`` order or that of ``names`` (labels as sorted JSON, note
+        never NULL, the creation time defaulting to the update time)."""
+        stored = (self.sentence_id, self.annotator, json.dumps(sorted(self.labels), ensure_ascii=False), self.status,
+                self.note or "", self.updated_at, self.created_at or self.updated_at, self.taxonomy,
+                float(self.seconds or 0), int(bool(self.suggestions_shown)))
+        if names is None:
+            return stored
+        by_name = dict(zip(NAMES, stored))
+        return tuple(by_name[n] for n in names)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Judgment":
+        return cls(**{k: d[k] for k in NAMES if k in d})
+
+
+_FIELDS = fields(Judgment)
+NAMES = tuple(f.name for f in _FIELDS)  # every field, in Judgment.row() order
+VALUES = NAMES[2:]  # what a judgment holds beside its key (sentence id, annotator)
+GOLD_VALUES = tuple(f.name for f in _FIELDS[2:] if f.metadata["gold"])
+GOLD_NAMES = NAMES[:2] + GOLD_VALUES  # gold stores the annotator as ``adjudicator``
+
+
+def upserts(prefix: str = "") -> str:
+    """The ``ON CONFLICT … DO UPDATE SET`` list of an ``annotations`` write."""
+    return ", ".join(f"{f.name} = " + f.metadata["upsert"].format(c=f.name)
+                     for f in _FIELDS[2:] if f.metadata["upsert"] is not None)
+
+
+def columns(names: tuple[str, ...] = NAMES, alias: str = "", gold: bool = False) -> str:
+    """A column list (``alias.`` before each; gold's annotator column is ``adjudicator``)."""
+    pre = f"{alias}." if alias else ""
+    return ", ".join(pre + ("adjudicator" if gold and n == "annotator" else n) for n in names)
+
+
+def select(names: tuple[str, ...] = NAMES, alias: str = "", gold: bool = False) -> str:
+    """A ``SELECT`` list giving each field its own name (gold's ``adjudicator`` read as ``annotator``)."""
+    return columns(names, alias, gold).replace("adjudicator", "adjudicator AS annotator") if gold \
+        else columns(names, alias)
+
+
+def exported(values: dict, names: tuple[str, ...] = VALUES) -> dict:
+    """A judgment's stored values (labels already parsed) as the export writes them."""
+    out = {}
+    for f in _FIELDS:
+        if f.name in names:
+            conv = f.metadata["export"]
+            out[f.name] = conv(values.get(f.name)) if conv else values.get(f.name)
+    return out
+
+
+@dataclass(frozen=True)
+class Write:
+    """How one write is made, beside the new state: the taxonomy the judgment was made with, the
+    working time to add, whether suggestions were on screen; ``allowed_taxonomies``: the database's
+    current taxonomy must be one of these (else TaxonomyMoved); ``record``: the caller's taxonomy,
+    recorded as the database's on its first write."""
+
+    taxonomy: str | None = None
+    seconds: float = 0.0
+    suggestions_shown: bool = False
+    record: TaxonomyRecord | None = None
+    allowed_taxonomies: frozenset[str] | None = None
