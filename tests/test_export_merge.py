@@ -16,6 +16,7 @@ from annotator.ingest.importer import import_paths
 from annotator.core.resources import seeds_dir
 from annotator.store import State, Store, Write
 from annotator.store.base import now
+from storehelpers import iter_annotations
 
 
 def run(*args):
@@ -94,7 +95,7 @@ def test_doccano_and_prodigy_records(double_db, taxonomy, tmp_path):
     assert run("--db", double_db, "export", "--format", "prodigy", "--out", tmp_path / "p.jsonl",
                "--no-agreement").exit_code == 0
     pr = lines(tmp_path / "p.jsonl")
-    judgments = sum(1 for a in store.iter_annotations() if a["status"] != "draft")
+    judgments = sum(1 for a in iter_annotations(store) if a["status"] != "draft")
     assert len(pr) == judgments
     for r in pr:
         assert set(r) >= {"text", "meta", "options", "accept", "answer", "_annotator_id", "_session_id",
@@ -178,7 +179,7 @@ def test_round_trip_export_merge_gives_identical_annotations_and_agreement(doubl
     keys = ("sentence_id", "annotator", "labels", "status", "note", "updated_at")
 
     def anns(db):
-        return [{k: a[k] for k in keys} for a in Store(db).iter_annotations()]
+        return [{k: a[k] for k in keys} for a in iter_annotations(Store(db))]
 
     assert anns(fresh) == anns(double_db)
     assert Store(fresh).gold(sid) == Store(double_db).gold(sid)

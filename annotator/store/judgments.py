@@ -201,10 +201,6 @@ class JudgmentsMixin:
             " (SELECT 1 FROM events e WHERE e.sentence_id = a.sentence_id AND e.annotator = a.annotator"
             f"  AND e.layer = 'annotation' AND e.action NOT IN ({_BOOKKEEPING_SQL})) GROUP BY a.annotator"))
 
-    def unit_kinds(self) -> dict[str, str]:
-        """Unit id → kind (sentence, heading, caption…)."""
-        return dict(self.conn.execute("SELECT id, kind FROM sentences"))
-
     def count_status(self, annotator: str, status: str = "done") -> int:
         return self.conn.execute(
             "SELECT count(*) FROM annotations WHERE annotator = ? AND status = ?", (annotator, status)
@@ -300,24 +296,6 @@ class JudgmentsMixin:
 
     def annotators(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT annotator FROM annotations ORDER BY annotator")]
-
-    @staticmethod
-    def _rows_with_labels(cur) -> Iterator[dict]:
-        cols = [c[0] for c in cur.description]
-        for r in cur:
-            d = dict(zip(cols, r))
-            d["labels"] = json.loads(d["labels"])
-            yield d
-
-    def iter_annotations(self) -> Iterable[dict]:
-        return self._rows_with_labels(self.conn.execute(
-            "SELECT a.sentence_id, a.annotator, a.labels, a.status, a.note, a.taxonomy, a.suggestions_shown,"
-            " a.seconds, a.created_at, a.updated_at FROM annotations a JOIN sentences s ON s.n = a.sentence_n"
-            " ORDER BY s.n, a.annotator"))
-
-    def iter_gold(self) -> Iterable[dict]:
-        return self._rows_with_labels(self.conn.execute(
-            "SELECT sentence_id, labels, status, adjudicator, note, taxonomy, updated_at FROM gold ORDER BY sentence_n"))
 
     def events(self, sentence_id: str | None = None) -> list[dict]:
         sql = "SELECT id, at, annotator, layer, sentence_id, action, before, after, undo_state FROM events"
