@@ -86,7 +86,7 @@ class ReviewSession:
         sid = self.items[self.pos]
         self.current = self.store.sentence(sid)
         self.judgments = self.store.item_judgments(sid)
-        self.gold = self.store.gold(sid) or UNTOUCHED
+        self.gold = self.store.gold.get(sid) or UNTOUCHED
         self.stale_by = self.store.stale_gold_annotators(sid)
         doc = self.store.document(self.current.doc_id)
         self.doc_title = doc["title"] if doc else ""

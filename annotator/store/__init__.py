@@ -15,10 +15,12 @@ from annotator.store import records
 from annotator.store.records import Judgment, Write
 from annotator.store.staging import StagingMixin
 from annotator.store.schema import SCHEMA_VERSION
+from annotator.store.tables import EventsTable, GoldTable, JudgmentsTable
 from annotator.store.sources import CHECK_SECONDS, bounded, check_schema
 
 
 import os
+from functools import cached_property
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +28,20 @@ from typing import Iterator
 
 
 class Store(CorpusMixin, JudgmentsMixin, StagingMixin, AssignmentsMixin, LabelsMixin, StoreBase):
-    """One database: corpus, judgments, gold, events and assignment plans."""
+    """One database: corpus, judgments, gold, events and assignment plans. The judgment tables are
+    objects (``store/tables.py``): ``store.judgments``, ``store.gold``, ``store.events``."""
+
+    @cached_property
+    def judgments(self) -> JudgmentsTable:
+        return JudgmentsTable(self)
+
+    @cached_property
+    def gold(self) -> GoldTable:
+        return GoldTable(self)
+
+    @cached_property
+    def events(self) -> EventsTable:
+        return EventsTable(self)
 
 
 @contextmanager

@@ -7,11 +7,10 @@ import json
 from collections import Counter
 from typing import Callable, Iterable, Iterator, NamedTuple
 
-from annotator.core.errors import JudgmentChanged, StoreBusy, StoreError, TaxonomyMoved
-from annotator.core.model import FINISHED
+from annotator.core.errors import JudgmentChanged, StoreBusy, TaxonomyMoved
 from annotator.store import records
 from annotator.store.base import ANY, State, TaxonomyRecord, now
-from annotator.store.records import Judgment, Write
+from annotator.store.records import Write
 
 # events written by bulk operations, not by a person tagging: they carry no working time
 # (merge:<format>: labels brought in from another tool's export, see publish/foreign)
@@ -52,49 +51,15 @@ class JudgmentsMixin:
     CorpusMixin (``sentence_n``, ``next_in_queue``)."""
 
     def annotation(self, sentence_id: str, annotator: str) -> State | None:
-        r = self.conn.execute(
-            "SELECT labels, status, note FROM annotations WHERE sentence_id = ? AND annotator = ?",
-            (sentence_id, annotator),
-        ).fetchone()
-        return State(tuple(json.loads(r[0])), r[1], r[2]) if r else None
-
-    def gold(self, sentence_id: str) -> State | None:
-        r = self.conn.execute("SELECT labels, status, note FROM gold WHERE sentence_id = ?", (sentence_id,)).fetchone()
-        return State(tuple(json.loads(r[0])), r[1], r[2]) if r else None
+        return self.judgments.get(sentence_id, annotator)
 
     def _write_state(self, layer: str, sentence_id: str, who: str, state: State | None, write: Write,
                      at: str) -> None:
-        labels = json.dumps(sorted(state.labels), ensure_ascii=False) if state else None
-        n = self.sentence_n(sentence_id) if state is not None else None
-        if state is not None and n is None:
-            raise StoreError(f"no sentence with id '{sentence_id}' in {self.path}")
-        if layer == "gold":
-            if state is None:
-                self.conn.execute("DELETE FROM gold WHERE sentence_id = ?", (sentence_id,))
-            else:
-                row = Judgment(sentence_id, who, state.labels, state.status, state.note, at,
-                               taxonomy=write.taxonomy).row(records.GOLD_NAMES)
-                self.conn.execute(
-                    f"INSERT INTO gold(sentence_n, {records.columns(records.GOLD_NAMES, gold=True)})"
-                    f" VALUES (?{',?' * len(row)})"
-                    " ON CONFLICT(sentence_id) DO UPDATE SET adjudicator = excluded.adjudicator,"
-                    f" {', '.join(f'{c} = excluded.{c}' for c in records.GOLD_VALUES)}",
-                    (n, *row),
-                )
-            return
-        if state is None or state.status not in FINISHED:
-            self.pull_frontier(who, n if n is not None else self.sentence_n(sentence_id))
-        if state is None:
-            self.conn.execute("DELETE FROM annotations WHERE sentence_id = ? AND annotator = ?", (sentence_id, who))
-            return
-        row = Judgment(sentence_id, who, state.labels, state.status, state.note, at, at, write.taxonomy,
-                       write.seconds, write.suggestions_shown).row()
-        self.conn.execute(
-            f"INSERT INTO annotations(sentence_n, {records.columns()}) VALUES (?{',?' * len(row)})"
-            f" ON CONFLICT(sentence_id, annotator) DO UPDATE SET {records.upserts()}", (n, *row))
+        table = self.gold if layer == "gold" else self.judgments
+        table.write(sentence_id, who, state, write, at)
 
     def _current(self, layer: str, sentence_id: str, who: str) -> State | None:
-        return self.gold(sentence_id) if layer == "gold" else self.annotation(sentence_id, who)
+        return self.gold.get(sentence_id) if layer == "gold" else self.judgments.get(sentence_id, who)
 
     def change(self, layer: str, sentence_id: str, who: str, action: str, after: State | None = None, *,
                compute: Callable[[State | None], State | None] | None = None, expect: State | None | object = ANY,
@@ -117,14 +82,7 @@ class JudgmentsMixin:
             if compute is not None:
                 after = compute(before)
             self._write_state(layer, sentence_id, who, after, write, at)
-            self.conn.execute(
-                "UPDATE events SET undo_state = 2 WHERE annotator = ? AND layer = ? AND undo_state = 1", (who, layer)
-            )
-            self.conn.execute(
-                "INSERT INTO events(at, annotator, layer, sentence_id, action, before, after) VALUES (?,?,?,?,?,?,?)",
-                (at, who, layer, sentence_id, action, before.to_json() if before else None,
-                 after.to_json() if after else None),
-            )
+            self.events.log(at, who, layer, sentence_id, action, before, after)
         return before, after
 
     def _check_taxonomy(self, allowed: frozenset[str] | None, record: TaxonomyRecord | None) -> None:
@@ -212,12 +170,6 @@ class JudgmentsMixin:
             " JOIN annotations a ON a.sentence_id = s.id AND a.annotator = ?"
             " WHERE d.id = ? AND a.status = ?", (annotator, doc_id, status)).fetchone()[0]
 
-    def judgments(self) -> Iterable[tuple[str, str, str, str]]:
-        """(sentence id, annotator, labels JSON, status) of every judgment on a sentence unit."""
-        return self.conn.execute(
-            "SELECT a.sentence_id, a.annotator, a.labels, a.status FROM annotations a"
-            " JOIN sentences s ON s.n = a.sentence_n WHERE s.kind = 'sentence' ORDER BY a.sentence_n")
-
     def done_tag_sets(self, annotators: list[str] | None = None, sample: set[str] | None = None
                       ) -> tuple[dict[str, dict[str, frozenset]], Counter, set[str]]:
         """Each sentence unit's done tag sets by annotator (corpus order; each distinct stored set parsed
@@ -228,7 +180,7 @@ class JudgmentsMixin:
         outside: set[str] = set()
         wanted = set(annotators) if annotators else None
         parsed: dict[str, frozenset] = {}
-        for sid, who, labels, status in self.judgments():
+        for sid, who, labels, status in self.judgments.on_sentences():
             if wanted is not None and who not in wanted:
                 continue
             if sample is not None and sid not in sample:
@@ -244,14 +196,10 @@ class JudgmentsMixin:
         return by_item, other, outside
 
     def item_judgments(self, sentence_id: str) -> dict[str, State]:
-        cur = self.conn.execute(
-            "SELECT annotator, labels, status, note FROM annotations WHERE sentence_id = ? ORDER BY annotator",
-            (sentence_id,))
-        return {r[0]: State(tuple(json.loads(r[1])), r[2], r[3]) for r in cur}
+        return self.judgments.for_item(sentence_id)
 
     def gold_items(self) -> dict[str, State]:
-        cur = self.conn.execute("SELECT sentence_id, labels, status, note FROM gold")
-        return {r[0]: State(tuple(json.loads(r[1])), r[2], r[3]) for r in cur}
+        return self.gold.all()
 
     # Stale gold: adjudicated (done) gold whose judgments changed after it was settled. A change is an
     # annotation-layer event on the sentence that changed a judgment's labels or status (or created or
@@ -296,13 +244,6 @@ class JudgmentsMixin:
 
     def annotators(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT annotator FROM annotations ORDER BY annotator")]
-
-    def events(self, sentence_id: str | None = None) -> list[dict]:
-        sql = "SELECT id, at, annotator, layer, sentence_id, action, before, after, undo_state FROM events"
-        cur = self.conn.execute(sql + (" WHERE sentence_id = ? ORDER BY id" if sentence_id else " ORDER BY id"),
-                                (sentence_id,) if sentence_id else ())
-        cols = [c[0] for c in cur.description]
-        return [dict(zip(cols, r)) for r in cur]
 
     def training_state(self) -> tuple[int, int]:
         """What a model trained on ``training_examples`` depends on: (id of the last event, number of done
