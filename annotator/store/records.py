@@ -14,11 +14,12 @@ from dataclasses import asdict, dataclass, field, fields
 from annotator.store.base import TaxonomyRecord
 
 
-def _col(default, upsert: str | None = "excluded.{c}", gold: bool = True, export=None):
+def _col(default, upsert: str | None = "excluded.{c}", gold: bool = True, store=None, export=None):
     """A judgment field: ``upsert`` is the SQL a write to an existing row sets the column to (None: the
-    stored value is kept); ``gold``: the gold table has the column too; ``export``: how the export
-    shows the stored value (None: as stored)."""
-    return field(default=default, metadata={"upsert": upsert, "gold": gold, "export": export})
+    stored value is kept); ``gold``: the gold table has the column too; ``store``: how the value is
+    stored, given it and the judgment (None: as it is); ``export``: how the export shows the stored
+    value (None: as stored)."""
+    return field(default=default, metadata={"upsert": upsert, "gold": gold, "store": store, "export": export})
 
 
 @dataclass(frozen=True)
@@ -28,15 +29,16 @@ class Judgment:
 
     sentence_id: str
     annotator: str
-    labels: tuple[str, ...] | list[str] = _col(())
+    labels: tuple[str, ...] | list[str] = _col((), store=lambda v, j: json.dumps(sorted(v), ensure_ascii=False))
     status: str = _col("done")
-    note: str = _col("", export=lambda v: v or "")
+    note: str = _col("", store=lambda v, j: v or "", export=lambda v: v or "")
     updated_at: str | None = _col(None)
-    created_at: str | None = _col(None, upsert=None, gold=False)
+    created_at: str | None = _col(None, upsert=None, gold=False, store=lambda v, j: v or j.updated_at)
     taxonomy: str | None = _col(None, upsert="coalesce(excluded.{c}, {c})")
-    seconds: float = _col(0.0, upsert="{c} + excluded.{c}", gold=False, export=lambda v: float(v or 0))
+    seconds: float = _col(0.0, upsert="{c} + excluded.{c}", gold=False, store=lambda v, j: float(v or 0),
+                          export=lambda v: float(v or 0))
     suggestions_shown: bool | int = _col(False, upsert="max({c}, excluded.{c})", gold=False,
-                                         export=lambda v: int(v or 0))
+                                         store=lambda v, j: int(bool(v)), export=lambda v: int(v or 0))
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -44,13 +46,12 @@ class Judgment:
     def row(self, names: tuple[str, ...] | None = None) -> tuple:
         """The values as stored, in ``NAMES`` order or that of ``names`` (labels as sorted JSON, note
         never NULL, the creation time defaulting to the update time)."""
-        stored = (self.sentence_id, self.annotator, json.dumps(sorted(self.labels), ensure_ascii=False), self.status,
-                self.note or "", self.updated_at, self.created_at or self.updated_at, self.taxonomy,
-                float(self.seconds or 0), int(bool(self.suggestions_shown)))
-        if names is None:
-            return stored
-        by_name = dict(zip(NAMES, stored))
-        return tuple(by_name[n] for n in names)
+        stored = {}
+        for f in _FIELDS:
+            if names is None or f.name in names:
+                v, conv = getattr(self, f.name), f.metadata.get("store")
+                stored[f.name] = conv(v, self) if conv else v
+        return tuple(stored.values()) if names is None else tuple(stored[n] for n in names)
 
     @classmethod
     def from_dict(cls, d: dict) -> "Judgment":
@@ -104,3 +105,10 @@ class Write:
     suggestions_shown: bool = False
     record: TaxonomyRecord | None = None
     allowed_taxonomies: frozenset[str] | None = None
+
+    def values(self) -> dict:
+        """The judgment fields this write sets (those ``Write`` and ``Judgment`` share by name)."""
+        return {k: getattr(self, k) for k in _WRITTEN}
+
+
+_WRITTEN = tuple(f.name for f in fields(Write) if f.name in NAMES)

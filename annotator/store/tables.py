@@ -72,8 +72,7 @@ class JudgmentsTable(_Table):
         if state is None:
             self.conn.execute("DELETE FROM annotations WHERE sentence_id = ? AND annotator = ?", (sentence_id, who))
             return
-        row = Judgment(sentence_id, who, state.labels, state.status, state.note, at, at, write.taxonomy,
-                       write.seconds, write.suggestions_shown).row()
+        row = Judgment(sentence_id, who, state.labels, state.status, state.note, at, at, **write.values()).row()
         self.conn.execute(
             f"INSERT INTO annotations(sentence_n, {records.columns()}) VALUES (?{',?' * len(row)})"
             f" ON CONFLICT(sentence_id, annotator) DO UPDATE SET {records.upserts()}", (n, *row))
@@ -99,7 +98,7 @@ class GoldTable(_Table):
             return
         n = self._n(sentence_id)
         row = Judgment(sentence_id, who, state.labels, state.status, state.note, at,
-                       taxonomy=write.taxonomy).row(records.GOLD_NAMES)
+                       **write.values()).row(records.GOLD_NAMES)
         self.conn.execute(
             f"INSERT INTO gold(sentence_n, {records.columns(records.GOLD_NAMES, gold=True)})"
             f" VALUES (?{',?' * len(row)}) ON CONFLICT(sentence_id) DO UPDATE SET adjudicator = excluded.adjudicator,"
