@@ -18,7 +18,7 @@ from annotator.publish.csvtable import Table
 from annotator.core.errors import ExportError
 from annotator.core.files import FileSet
 from annotator.store import Store
-from annotator.store.records import GOLD_VALUES, exported
+from annotator.store.records import exported
 from annotator.core.taxonomy import Taxonomy
 from annotator.core.textsafe import to_json
 from annotator.core.words import count as counted
@@ -76,8 +76,7 @@ def iter_units(store: Store, kinds: str | None = "sentence") -> Iterator[Unit]:
                 yield unit
             gold = None
             if row.gold_labels is not None:
-                g = exported({**{k: getattr(row, f"gold_{k}") for k in GOLD_VALUES},
-                                      "labels": list(parse(row.gold_labels))}, GOLD_VALUES)
+                g = exported(row, list(parse(row.gold_labels)), gold=True)
                 gold = {"labels": g.pop("labels"), "status": g.pop("status"), "adjudicator": row.adjudicator, **g}
             unit = Unit(row.n, row.id, row.doc_id, row.idx, row.kind, row.text, row.section,
                         titles.get(row.doc_id, ""), {}, gold, [], False)
@@ -85,7 +84,7 @@ def iter_units(store: Store, kinds: str | None = "sentence") -> Iterator[Unit]:
         if who is None:
             continue
         labels, status = parse(row.labels), row.status
-        unit.annotations[who] = exported({**row._asdict(), "labels": list(labels)})
+        unit.annotations[who] = exported(row, list(labels))
         if status == "done":
             unit.done.append(labels)
         elif status == "flagged":

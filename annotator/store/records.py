@@ -83,13 +83,17 @@ def select(names: tuple[str, ...] = NAMES, alias: str = "", gold: bool = False) 
         else columns(names, alias)
 
 
-def exported(values: dict, names: tuple[str, ...] = VALUES) -> dict:
-    """A judgment's stored values (labels already parsed) as the export writes them."""
-    out = {}
-    for f in _FIELDS:
-        if f.name in names:
-            conv = f.metadata["export"]
-            out[f.name] = conv(values.get(f.name)) if conv else values.get(f.name)
+_EXPORT = tuple((f.name, f.metadata["export"]) for f in _FIELDS[2:])
+_GOLD_EXPORT = tuple(p for p in _EXPORT if p[0] in GOLD_VALUES)
+
+
+def exported(row, labels: list[str], gold: bool = False) -> dict:
+    """A judgment's stored values as the export writes them, read as attributes of ``row`` (gold: the
+    ``gold_<field>`` ones), labels already parsed."""
+    pre = "gold_" if gold else ""
+    out = {k: (conv(getattr(row, pre + k)) if conv else getattr(row, pre + k))
+           for k, conv in (_GOLD_EXPORT if gold else _EXPORT)}
+    out["labels"] = labels
     return out
 
 
