@@ -70,7 +70,7 @@ class ReviewSession:
 
     def start(self) -> bool:
         """Open at the first item without saved gold (or the first item)."""
-        gold = self.store.gold_items()
+        gold = self.store.gold.all()
         for i, sid in enumerate(self.items):
             g = gold.get(sid)
             if g is None or g.status != "done":
@@ -85,7 +85,7 @@ class ReviewSession:
         self.pos = max(0, min(pos, len(self.items) - 1))
         sid = self.items[self.pos]
         self.current = self.store.sentence(sid)
-        self.judgments = self.store.item_judgments(sid)
+        self.judgments = self.store.judgments.for_item(sid)
         self.gold = self.store.gold.get(sid) or UNTOUCHED
         self.stale_by = self.store.stale_gold_annotators(sid)
         doc = self.store.document(self.current.doc_id)
