@@ -20,6 +20,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from storehelpers import iter_annotations
 
 DRIVER = str(Path(__file__).with_name("chaos_driver.py"))
 
@@ -69,7 +70,7 @@ def check_log(db: str | Path, annotator: str, log: str | Path, exact: bool = Fal
             if got_t != (labels, status, note):
                 differ.append(sid)
         if exact:
-            rows = {r["sentence_id"] for r in store.iter_annotations() if r["annotator"] == annotator}
+            rows = {r["sentence_id"] for r in iter_annotations(store) if r["annotator"] == annotator}
             differ += sorted(rows - set(expected))
         out.judgments_checked = len(expected)
         if inflight is not None and len(differ) == 1:

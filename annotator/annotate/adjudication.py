@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from annotator.core.errors import AnnotatorError, JudgmentChanged
 from annotator.core.model import REVIEW_QUEUES as QUEUES
-from annotator.store import EMPTY, Sentence, State, Store, TaxonomyRecord
+from annotator.store import EMPTY, Sentence, State, Store, TaxonomyRecord, Write
 from annotator.core.taxonomy import Taxonomy
 
 
@@ -70,7 +70,7 @@ class AdjudicationSession:
 
     def start(self) -> bool:
         """Open at the first item without saved gold (or the first item)."""
-        gold = self.store.gold_items()
+        gold = self.store.gold.all()
         for i, sid in enumerate(self.items):
             g = gold.get(sid)
             if g is None or g.status != "done":
@@ -85,8 +85,8 @@ class AdjudicationSession:
         self.pos = max(0, min(pos, len(self.items) - 1))
         sid = self.items[self.pos]
         self.current = self.store.sentence(sid)
-        self.judgments = self.store.item_judgments(sid)
-        self.gold = self.store.gold(sid) or UNTOUCHED
+        self.judgments = self.store.judgments.for_item(sid)
+        self.gold = self.store.gold.get(sid) or UNTOUCHED
         self.stale_by = self.store.stale_gold_annotators(sid)
         doc = self.store.document(self.current.doc_id)
         self.doc_title = doc["title"] if doc else ""
@@ -112,8 +112,8 @@ class AdjudicationSession:
         try:
             _, after = self.store.change(
                 "gold", self.current.id, self.adjudicator, action, compute=lambda row: change(row or UNTOUCHED),
-                expect=self.gold, taxonomy=self.taxonomy.hash, record=self._record,
-                allowed_taxonomies=self._taxonomies)
+                expect=self.gold, write=Write(self.taxonomy.hash, record=self._record,
+                                              allowed_taxonomies=self._taxonomies))
         except JudgmentChanged as exc:
             self.gold = exc.current or UNTOUCHED
             raise

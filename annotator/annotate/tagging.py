@@ -11,7 +11,7 @@ import time
 from dataclasses import replace
 
 from annotator.core.errors import AnnotatorError, JudgmentChanged
-from annotator.store import EMPTY, Sentence, State, Store, TaxonomyRecord
+from annotator.store import EMPTY, Sentence, State, Store, TaxonomyRecord, Write
 from annotator.core.taxonomy import Taxonomy
 
 from annotator.core.model import IDLE_SECONDS as IDLE_CAP  # time spent on a sentence stops counting after this
@@ -190,7 +190,7 @@ class TaggingSession:
         if s is None:
             return
         self.current = s
-        self.state = self.store.annotation(s.id, self.annotator) or EMPTY
+        self.state = self.store.judgments.get(s.id, self.annotator) or EMPTY
         if self.plan is not None:
             self.assigned_here = self.store.assignment(s.n, self.annotator)
         if s.doc_id != self._doc_id:
@@ -212,9 +212,7 @@ class TaggingSession:
         try:
             before, after = self.store.change(
                 "annotation", self.current.id, self.annotator, action, compute=lambda row: change(row or EMPTY),
-                expect=self.state, taxonomy=self.taxonomy.hash, seconds=spent,
-                suggestions_shown=shown, record=self._record,
-                allowed_taxonomies=self._taxonomies)
+                expect=self.state, write=Write(self.taxonomy.hash, spent, shown, self._record, self._taxonomies))
         except JudgmentChanged as exc:
             self._adopt(exc.current)
             raise
@@ -274,7 +272,7 @@ class TaggingSession:
     def advance(self) -> bool:
         while self.priority:  # --order uncertain: the model's least certain sentences first
             s = self.store.sentence_at(self.priority.pop(0))
-            state = self.store.annotation(s.id, self.annotator) if s else None
+            state = self.store.judgments.get(s.id, self.annotator) if s else None
             if s is not None and (state is None or state.status == "draft"):
                 self._show(s)
                 return True
@@ -325,7 +323,7 @@ class TaggingSession:
                 known_tags=frozenset(self.taxonomy.tags))
         except JudgmentChanged:
             if self.current is not None:  # whatever happened elsewhere, show this sentence as it is now
-                self._adopt(self.store.annotation(self.current.id, self.annotator))
+                self._adopt(self.store.judgments.get(self.current.id, self.annotator))
             raise
         if result is None:
             return False

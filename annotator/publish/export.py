@@ -18,6 +18,7 @@ from annotator.publish.csvtable import Table
 from annotator.core.errors import ExportError
 from annotator.core.files import FileSet
 from annotator.store import Store
+from annotator.store.records import exported
 from annotator.core.taxonomy import Taxonomy
 from annotator.core.textsafe import to_json
 from annotator.core.words import count as counted
@@ -77,17 +78,15 @@ def iter_units(store: Store, kinds: str | None = "sentence") -> Iterator[JudgedU
                 yield unit
             gold = None
             if row.gold_labels is not None:
-                gold = {"labels": list(parse(row.gold_labels)), "status": row.gold_status, "adjudicator": row.adjudicator,
-                        "note": row.gold_note, "updated_at": row.gold_updated_at, "taxonomy": row.gold_taxonomy}
+                g = exported(row, list(parse(row.gold_labels)), gold=True)
+                gold = {"labels": g.pop("labels"), "status": g.pop("status"), "adjudicator": row.adjudicator, **g}
             unit = JudgedUnit(row.n, row.id, row.doc_id, row.idx, row.kind, row.text, row.section,
                         titles.get(row.doc_id, ""), {}, gold, [], False)
         who = row.annotator
         if who is None:
             continue
         labels, status = parse(row.labels), row.status
-        unit.annotations[who] = {"labels": list(labels), "status": status, "note": row.note or "",
-                                 "updated_at": row.updated_at, "created_at": row.created_at, "taxonomy": row.taxonomy,
-                                 "seconds": float(row.seconds or 0), "suggestions_shown": int(row.suggestions_shown or 0)}
+        unit.annotations[who] = exported(row, list(labels))
         if status == "done":
             unit.done.append(labels)
         elif status == "flagged":

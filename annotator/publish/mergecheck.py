@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from annotator.core import model
 from annotator.core.taxonomy import Taxonomy
 from annotator.core.textsafe import printable_name
-from annotator.store import now
+from annotator.store import Judgment, now
 
 
 STATUSES = {"annotation": model.STATUSES, "gold": model.GOLD_STATUSES}
@@ -73,9 +73,8 @@ def check_judgment(rec: dict, layer: str, where: str, taxonomy: Taxonomy) -> tup
         problems.append(f"{where}: suggestions_shown must be true/false or 0/1, not {shown!r}")
     if rec.get("taxonomy") is not None and not isinstance(rec["taxonomy"], str):
         problems.append(f"{where}: taxonomy must be a string")
-    row = {"sentence_id": sid, "annotator": who, "labels": labels, "status": status, "note": note,
-           "updated_at": rec.get("updated_at") or now(), "created_at": rec.get("created_at"),
-           "taxonomy": rec.get("taxonomy"), "seconds": seconds, "suggestions_shown": bool(shown)}
+    row = Judgment(sid, who, labels, status, note, rec.get("updated_at") or now(), rec.get("created_at"),
+                   rec.get("taxonomy"), seconds, bool(shown)).as_dict()
     return row, problems
 
 

@@ -16,7 +16,7 @@ def resolved_sample(store: Store, limit: int, seed: int = 0,
     candidates (with a done judgment or done gold). ``by_item``: ``store.done_tag_sets()[0]`` if known."""
     if by_item is None:
         by_item = store.done_tag_sets()[0]
-    gold = {sid: g for sid, g in store.gold_items().items() if g.status == "done"}
+    gold = {sid: g for sid, g in store.gold.all().items() if g.status == "done"}
     candidates = list(by_item) + [sid for sid in gold if sid not in by_item]
     order = candidates[:]
     random.Random(seed).shuffle(order)

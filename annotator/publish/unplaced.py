@@ -13,9 +13,8 @@ from pathlib import Path
 
 from annotator.core.files import write_atomically
 from annotator.core.textsafe import to_json
+from annotator.store import records
 
-_JUDGMENT = ("labels", "status", "note", "updated_at", "created_at", "taxonomy", "seconds", "suggestions_shown")
-_GOLD = ("labels", "status", "note", "updated_at", "taxonomy")
 
 
 class Unplaced:
@@ -31,9 +30,9 @@ class Unplaced:
         doc = sid.rpartition("-")[0] if isinstance(sid, str) else None
         rec = {"id": sid, "doc": doc, "kind": "sentence", "text": text}
         if layer == "gold":
-            rec["gold"] = {**{k: row.get(k) for k in _GOLD}, "adjudicator": row["annotator"]}
+            rec["gold"] = {**{k: row.get(k) for k in records.GOLD_VALUES}, "adjudicator": row["annotator"]}
         else:
-            rec["annotations"] = {row["annotator"]: {k: row.get(k) for k in _JUDGMENT}}
+            rec["annotations"] = {row["annotator"]: {k: row.get(k) for k in records.VALUES}}
         rec["unplaced"] = {"reason": reason, "source": self.source, "layer": layer}
         self.records.append(rec)
 

@@ -11,12 +11,16 @@ from annotator.store.assignments import AssignmentsMixin
 from annotator.store.corpus import CorpusMixin
 from annotator.store.judgments import JudgmentsMixin, document_of
 from annotator.store.labels import LabelsMixin, describe_usage
+from annotator.store import records
+from annotator.store.records import Judgment, Write
 from annotator.store.staging import StagingMixin
 from annotator.store.schema import SCHEMA_VERSION
+from annotator.store.tables import EventsTable, GoldTable, JudgmentsTable
 from annotator.store.sources import CHECK_SECONDS, bounded, check_schema
 
 
 import os
+from functools import cached_property
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +28,20 @@ from typing import Iterator
 
 
 class Store(CorpusMixin, JudgmentsMixin, StagingMixin, AssignmentsMixin, LabelsMixin, StoreBase):
-    """One database: corpus, judgments, gold, events and assignment plans."""
+    """One database: corpus, judgments, gold, events and assignment plans. The judgment tables are
+    objects (``store/tables.py``): ``store.judgments``, ``store.gold``, ``store.events``."""
+
+    @cached_property
+    def judgments(self) -> JudgmentsTable:
+        return JudgmentsTable(self)
+
+    @cached_property
+    def gold(self) -> GoldTable:
+        return GoldTable(self)
+
+    @cached_property
+    def events(self) -> EventsTable:
+        return EventsTable(self)
 
 
 @contextmanager
@@ -57,5 +74,5 @@ def open_source(path: str | Path) -> Iterator[Store]:
             src.close()
 
 
-__all__ = ["open_source", "ANY", "EMPTY", "TaxonomyRecord", "FINISHED", "SCHEMA_VERSION", "Sentence", "State", "Store", "damaged", "default_db_path", "describe_usage", "document_of",
+__all__ = ["open_source", "Judgment", "Write", "records", "ANY", "EMPTY", "TaxonomyRecord", "FINISHED", "SCHEMA_VERSION", "Sentence", "State", "Store", "damaged", "default_db_path", "describe_usage", "document_of",
            "now"]

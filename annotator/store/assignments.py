@@ -131,11 +131,6 @@ class AssignmentsMixin:
                 return
             time.sleep(YIELD_SECONDS)
 
-    def clear_plan(self) -> None:
-        with self.transaction():
-            self.conn.execute("DELETE FROM meta WHERE key = 'plan'")
-        self.prune_plans()
-
     def drop_staged_plan(self) -> None:
         self.conn.execute("DROP TABLE IF EXISTS temp.staged_plan")
         self.conn.execute("DROP TABLE IF EXISTS temp.staged_owners")

@@ -230,9 +230,6 @@ class StoreBase:
                     os.unlink(leftover)
         return counts
 
-    def journal_mode(self) -> str:
-        return self.conn.execute("PRAGMA journal_mode").fetchone()[0]
-
     def get_meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None

@@ -302,15 +302,6 @@ class CorpusMixin:
         while rows := cur.fetchmany(chunk):
             yield rows
 
-    def todo_slice(self, annotator: str, after_n: int, limit: int) -> list[Sentence]:
-        """The next ``limit`` sentences this annotator has not finished, in corpus order."""
-        cur = self.conn.execute(
-            f"SELECT {SENTENCE_COLS} FROM sentences s WHERE n > ? AND kind = 'sentence' AND NOT EXISTS ("
-            " SELECT 1 FROM annotations a WHERE a.sentence_id = s.id AND a.annotator = ?"
-            f" AND a.status IN ({','.join('?' * len(FINISHED))})) ORDER BY n LIMIT ?",
-            (after_n, annotator, *FINISHED, limit))
-        return [Sentence(*r) for r in cur]
-
 
 def _like(text: str) -> str:
     """``text`` as a literal inside a LIKE pattern (ESCAPE '\\'): % and _ match only themselves."""

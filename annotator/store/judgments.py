@@ -7,9 +7,10 @@ import json
 from collections import Counter
 from typing import Callable, Iterable, Iterator, NamedTuple
 
-from annotator.core.errors import JudgmentChanged, StoreBusy, StoreError, TaxonomyMoved
-from annotator.core.model import FINISHED
+from annotator.core.errors import JudgmentChanged, StoreBusy, TaxonomyMoved
+from annotator.store import records
 from annotator.store.base import ANY, State, TaxonomyRecord, now
+from annotator.store.records import Write
 
 # events written by bulk operations, not by a person tagging: they carry no working time
 # (merge:<format>: labels brought in from another tool's export, see publish/foreign)
@@ -36,12 +37,9 @@ def _seen(state: State | None) -> State:
 # One unit joined with one judgment (annotator None: no judgment) and the unit's gold (gold_labels None:
 # none); labels are the stored JSON.
 ExportRow = NamedTuple("ExportRow", [
-    ("n", int), ("id", str), ("doc_id", str), ("idx", int), ("kind", str), ("text", str), ("section", "str | None"),
-    ("annotator", "str | None"), ("labels", "str | None"), ("status", "str | None"), ("note", "str | None"),
-    ("updated_at", "str | None"), ("created_at", "str | None"), ("taxonomy", "str | None"),
-    ("seconds", "float | None"), ("suggestions_shown", "int | None"),
-    ("gold_labels", "str | None"), ("gold_status", "str | None"), ("adjudicator", "str | None"),
-    ("gold_note", "str | None"), ("gold_updated_at", "str | None"), ("gold_taxonomy", "str | None")])
+    *[(c, "object") for c in ("n", "id", "doc_id", "idx", "kind", "text", "section")],
+    *[(c, "object") for c in records.NAMES[1:]], ("adjudicator", "str | None"),
+    *[(f"gold_{c}", "object") for c in records.GOLD_VALUES]])
 
 
 class JudgmentsMixin:
@@ -53,69 +51,29 @@ class JudgmentsMixin:
     CorpusMixin (``sentence_n``, ``next_in_queue``)."""
 
     def annotation(self, sentence_id: str, annotator: str) -> State | None:
-        r = self.conn.execute(
-            "SELECT labels, status, note FROM annotations WHERE sentence_id = ? AND annotator = ?",
-            (sentence_id, annotator),
-        ).fetchone()
-        return State(tuple(json.loads(r[0])), r[1], r[2]) if r else None
+        return self.judgments.get(sentence_id, annotator)
 
-    def gold(self, sentence_id: str) -> State | None:
-        r = self.conn.execute("SELECT labels, status, note FROM gold WHERE sentence_id = ?", (sentence_id,)).fetchone()
-        return State(tuple(json.loads(r[0])), r[1], r[2]) if r else None
-
-    def _write_state(self, layer: str, sentence_id: str, who: str, state: State | None, taxonomy: str | None,
-                     seconds: float, suggestions_shown: bool, at: str) -> None:
-        labels = json.dumps(sorted(state.labels), ensure_ascii=False) if state else None
-        n = self.sentence_n(sentence_id) if state is not None else None
-        if state is not None and n is None:
-            raise StoreError(f"no sentence with id '{sentence_id}' in {self.path}")
-        if layer == "gold":
-            if state is None:
-                self.conn.execute("DELETE FROM gold WHERE sentence_id = ?", (sentence_id,))
-            else:
-                self.conn.execute(
-                    "INSERT INTO gold(sentence_id, sentence_n, labels, status, adjudicator, note, taxonomy, updated_at)"
-                    " VALUES (?,?,?,?,?,?,?,?)"
-                    " ON CONFLICT(sentence_id) DO UPDATE SET labels = excluded.labels, status = excluded.status,"
-                    " adjudicator = excluded.adjudicator,"
-                    " note = excluded.note, taxonomy = excluded.taxonomy, updated_at = excluded.updated_at",
-                    (sentence_id, n, labels, state.status, who, state.note, taxonomy, at),
-                )
-            return
-        if state is None or state.status not in FINISHED:
-            self.pull_frontier(who, n if n is not None else self.sentence_n(sentence_id))
-        if state is None:
-            self.conn.execute("DELETE FROM annotations WHERE sentence_id = ? AND annotator = ?", (sentence_id, who))
-            return
-        self.conn.execute(
-            "INSERT INTO annotations(sentence_id, annotator, sentence_n, labels, status, note, taxonomy,"
-            " suggestions_shown, seconds, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-            " ON CONFLICT(sentence_id, annotator) DO UPDATE SET labels = excluded.labels, status = excluded.status,"
-            " note = excluded.note, taxonomy = coalesce(excluded.taxonomy, taxonomy),"
-            " suggestions_shown = max(suggestions_shown, excluded.suggestions_shown),"
-            " seconds = seconds + excluded.seconds, updated_at = excluded.updated_at",
-            (sentence_id, who, n, labels, state.status, state.note, taxonomy, int(suggestions_shown), seconds, at, at),
-        )
+    def _write_state(self, layer: str, sentence_id: str, who: str, state: State | None, write: Write,
+                     at: str) -> None:
+        table = self.gold if layer == "gold" else self.judgments
+        table.write(sentence_id, who, state, write, at)
 
     def _current(self, layer: str, sentence_id: str, who: str) -> State | None:
-        return self.gold(sentence_id) if layer == "gold" else self.annotation(sentence_id, who)
+        return self.gold.get(sentence_id) if layer == "gold" else self.judgments.get(sentence_id, who)
 
     def change(self, layer: str, sentence_id: str, who: str, action: str, after: State | None = None, *,
                compute: Callable[[State | None], State | None] | None = None, expect: State | None | object = ANY,
-               taxonomy: str | None = None, seconds: float = 0.0, suggestions_shown: bool = False,
-               record: TaxonomyRecord | None = None, allowed_taxonomies: frozenset[str] | None = None,
-               ) -> tuple[State | None, State | None]:
+               write: Write = Write()) -> tuple[State | None, State | None]:
         """Set a judgment and log it in ``events``, in one committed transaction. Returns (before, after).
 
         ``compute`` derives the new state from the row as it is inside the transaction (so no update
         is ever lost); ``after`` is a fixed new state instead. ``expect`` is the state the caller
         showed: if the row differs (another window or reviewer changed it), nothing is written and
-        JudgmentChanged carries the current row. ``allowed_taxonomies``: the database's current
-        taxonomy must be one of these (else TaxonomyMoved); ``record`` records the caller's taxonomy
-        as the database's on this first write."""
+        JudgmentChanged carries the current row. ``write``: how it is written (the taxonomy, working
+        time, suggestions shown, and the taxonomy checks; see ``records.Write``)."""
         at = now()
         with self.transaction():
-            self._check_taxonomy(allowed_taxonomies, record)
+            self._check_taxonomy(write.allowed_taxonomies, write.record)
             before = self._current(layer, sentence_id, who)
             if expect is not ANY and _seen(before) != _seen(expect):
                 raise JudgmentChanged(
@@ -123,15 +81,8 @@ class JudgmentsMixin:
                     "showing its current state, nothing was overwritten", before)
             if compute is not None:
                 after = compute(before)
-            self._write_state(layer, sentence_id, who, after, taxonomy, seconds, suggestions_shown, at)
-            self.conn.execute(
-                "UPDATE events SET undo_state = 2 WHERE annotator = ? AND layer = ? AND undo_state = 1", (who, layer)
-            )
-            self.conn.execute(
-                "INSERT INTO events(at, annotator, layer, sentence_id, action, before, after) VALUES (?,?,?,?,?,?,?)",
-                (at, who, layer, sentence_id, action, before.to_json() if before else None,
-                 after.to_json() if after else None),
-            )
+            self._write_state(layer, sentence_id, who, after, write, at)
+            self.events.log(at, who, layer, sentence_id, action, before, after)
         return before, after
 
     def _check_taxonomy(self, allowed: frozenset[str] | None, record: TaxonomyRecord | None) -> None:
@@ -183,7 +134,7 @@ class JudgmentsMixin:
             if refused:
                 self.conn.execute("UPDATE events SET undo_state = 2 WHERE id = ?", (ev_id,))
             else:
-                self._write_state(layer, sid, who, target, None, 0.0, False, at)
+                self._write_state(layer, sid, who, target, Write(), at)
                 cur = self.conn.execute(
                     "INSERT INTO events(at, annotator, layer, sentence_id, action, before, after, undo_state, ref)"
                     " VALUES (?,?,?,?,?,?,?,-1,?)",
@@ -208,10 +159,6 @@ class JudgmentsMixin:
             " (SELECT 1 FROM events e WHERE e.sentence_id = a.sentence_id AND e.annotator = a.annotator"
             f"  AND e.layer = 'annotation' AND e.action NOT IN ({_BOOKKEEPING_SQL})) GROUP BY a.annotator"))
 
-    def unit_kinds(self) -> dict[str, str]:
-        """Unit id → kind (sentence, heading, caption…)."""
-        return dict(self.conn.execute("SELECT id, kind FROM sentences"))
-
     def count_status(self, annotator: str, status: str = "done") -> int:
         return self.conn.execute(
             "SELECT count(*) FROM annotations WHERE annotator = ? AND status = ?", (annotator, status)
@@ -223,12 +170,6 @@ class JudgmentsMixin:
             " JOIN annotations a ON a.sentence_id = s.id AND a.annotator = ?"
             " WHERE d.id = ? AND a.status = ?", (annotator, doc_id, status)).fetchone()[0]
 
-    def judgments(self) -> Iterable[tuple[str, str, str, str]]:
-        """(sentence id, annotator, labels JSON, status) of every judgment on a sentence unit."""
-        return self.conn.execute(
-            "SELECT a.sentence_id, a.annotator, a.labels, a.status FROM annotations a"
-            " JOIN sentences s ON s.n = a.sentence_n WHERE s.kind = 'sentence' ORDER BY a.sentence_n")
-
     def done_tag_sets(self, annotators: list[str] | None = None, sample: set[str] | None = None
                       ) -> tuple[dict[str, dict[str, frozenset]], Counter, set[str]]:
         """Each sentence unit's done tag sets by annotator (corpus order; each distinct stored set parsed
@@ -239,7 +180,7 @@ class JudgmentsMixin:
         outside: set[str] = set()
         wanted = set(annotators) if annotators else None
         parsed: dict[str, frozenset] = {}
-        for sid, who, labels, status in self.judgments():
+        for sid, who, labels, status in self.judgments.on_sentences():
             if wanted is not None and who not in wanted:
                 continue
             if sample is not None and sid not in sample:
@@ -255,14 +196,10 @@ class JudgmentsMixin:
         return by_item, other, outside
 
     def item_judgments(self, sentence_id: str) -> dict[str, State]:
-        cur = self.conn.execute(
-            "SELECT annotator, labels, status, note FROM annotations WHERE sentence_id = ? ORDER BY annotator",
-            (sentence_id,))
-        return {r[0]: State(tuple(json.loads(r[1])), r[2], r[3]) for r in cur}
+        return self.judgments.for_item(sentence_id)
 
     def gold_items(self) -> dict[str, State]:
-        cur = self.conn.execute("SELECT sentence_id, labels, status, note FROM gold")
-        return {r[0]: State(tuple(json.loads(r[1])), r[2], r[3]) for r in cur}
+        return self.gold.all()
 
     # Stale gold: adjudicated (done) gold whose judgments changed after it was settled. A change is an
     # annotation-layer event on the sentence that changed a judgment's labels or status (or created or
@@ -300,39 +237,13 @@ class JudgmentsMixin:
         and gold, as ``ExportRow``s. Units without judgments have None judgment fields."""
         where = "WHERE s.kind = ?" if kind else ""
         return map(ExportRow._make, self.conn.execute(
-            "SELECT s.n, s.id, s.doc_id, s.idx, s.kind, s.text, s.section, a.annotator, a.labels, a.status, a.note,"
-            " a.updated_at, a.created_at, a.taxonomy, a.seconds, a.suggestions_shown, g.labels, g.status,"
-            " g.adjudicator, g.note, g.updated_at, g.taxonomy"
+            "SELECT s.n, s.id, s.doc_id, s.idx, s.kind, s.text, s.section,"
+            f" {records.columns(records.NAMES[1:], 'a')}, g.adjudicator, {records.columns(records.GOLD_VALUES, 'g')}"
             " FROM sentences s LEFT JOIN annotations a ON a.sentence_id = s.id"
             f" LEFT JOIN gold g ON g.sentence_id = s.id {where} ORDER BY s.n", (kind,) if kind else ()))
 
     def annotators(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT annotator FROM annotations ORDER BY annotator")]
-
-    @staticmethod
-    def _rows_with_labels(cur) -> Iterator[dict]:
-        cols = [c[0] for c in cur.description]
-        for r in cur:
-            d = dict(zip(cols, r))
-            d["labels"] = json.loads(d["labels"])
-            yield d
-
-    def iter_annotations(self) -> Iterable[dict]:
-        return self._rows_with_labels(self.conn.execute(
-            "SELECT a.sentence_id, a.annotator, a.labels, a.status, a.note, a.taxonomy, a.suggestions_shown,"
-            " a.seconds, a.created_at, a.updated_at FROM annotations a JOIN sentences s ON s.n = a.sentence_n"
-            " ORDER BY s.n, a.annotator"))
-
-    def iter_gold(self) -> Iterable[dict]:
-        return self._rows_with_labels(self.conn.execute(
-            "SELECT sentence_id, labels, status, adjudicator, note, taxonomy, updated_at FROM gold ORDER BY sentence_n"))
-
-    def events(self, sentence_id: str | None = None) -> list[dict]:
-        sql = "SELECT id, at, annotator, layer, sentence_id, action, before, after, undo_state FROM events"
-        cur = self.conn.execute(sql + (" WHERE sentence_id = ? ORDER BY id" if sentence_id else " ORDER BY id"),
-                                (sentence_id,) if sentence_id else ())
-        cols = [c[0] for c in cur.description]
-        return [dict(zip(cols, r)) for r in cur]
 
     def training_state(self) -> tuple[int, int]:
         """What a model trained on ``training_examples`` depends on: (id of the last event, number of done

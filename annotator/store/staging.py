@@ -9,7 +9,9 @@ from typing import Iterator
 
 from annotator.core.errors import StoreError
 from annotator.core.model import FINISHED
+from annotator.store import records
 from annotator.store.base import now
+from annotator.store.records import Judgment
 from annotator.store.judgments import _BOOKKEEPING_SQL, _id_parts
 
 
@@ -35,12 +37,10 @@ class StagingMixin:
         unit = ("CASE WHEN u.id = j.sentence_id THEN u.text END AS unit_text,"
                 " CASE WHEN u.id = j.sentence_id THEN u.kind END AS unit_kind")
         if layer == "gold":
-            sql = ("SELECT j.sentence_id, j.adjudicator AS annotator, j.labels, j.status, j.note, j.taxonomy,"
-                   f" j.updated_at, {unit} FROM gold j LEFT JOIN sentences u ON u.n = j.sentence_n"
-                   " ORDER BY j.sentence_n")
+            sql = (f"SELECT {records.select(records.GOLD_NAMES, 'j', gold=True)}, {unit} FROM gold j"
+                   " LEFT JOIN sentences u ON u.n = j.sentence_n ORDER BY j.sentence_n")
         else:
-            sql = ("SELECT j.sentence_id, j.annotator, j.labels, j.status, j.note, j.taxonomy, j.suggestions_shown,"
-                   f" j.seconds, j.created_at, j.updated_at, {unit} FROM annotations j"
+            sql = (f"SELECT {records.columns(alias='j')}, {unit} FROM annotations j"
                    " LEFT JOIN sentences u ON u.n = j.sentence_n ORDER BY j.sentence_n, j.annotator")
         cur = self.conn.execute(sql)
         cols = [c[0] for c in cur.description]
@@ -132,21 +132,15 @@ class StagingMixin:
     def stage_judgments(self, rows: list[dict], layer: str) -> None:
         """Put validated judgments in a temporary table, outside any write transaction (temporary tables
         take no lock on the database), resolving their sentence numbers; ``apply_staged`` writes them.
-        Rows: sentence_id, annotator (the adjudicator for gold), labels, status, note, updated_at, and
-        optionally taxonomy, suggestions_shown, seconds, created_at."""
+        Rows: the fields of ``records.Judgment`` (annotator: the adjudicator for gold); sentence_id,
+        annotator, labels, status and updated_at required."""
         c, table = self.conn, f"temp.staged_{layer}"
         c.execute(f"DROP TABLE IF EXISTS {table}")
-        c.execute(f"CREATE TEMP TABLE staged_{layer} (sentence_id TEXT, annotator TEXT, labels TEXT, status TEXT,"
-                  " note TEXT, taxonomy TEXT, suggestions_shown INT, seconds REAL, created_at TEXT, updated_at TEXT,"
-                  " n INT, doc_id TEXT, idx INT, old_labels TEXT, old_status TEXT, old_note TEXT, old_at TEXT,"
-                  " old_created TEXT, fate TEXT)")
+        c.execute(f"CREATE TEMP TABLE staged_{layer} ({records.columns()}, n INT, doc_id TEXT, idx INT,"
+                  " old_labels TEXT, old_status TEXT, old_note TEXT, old_at TEXT, old_created TEXT, fate TEXT)")
         c.executemany(
-            f"INSERT INTO {table}(sentence_id, annotator, labels, status, note, taxonomy, suggestions_shown,"
-            " seconds, created_at, updated_at, doc_id, idx) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(r["sentence_id"], r["annotator"], json.dumps(sorted(r["labels"]), ensure_ascii=False), r["status"],
-              r.get("note") or "", r.get("taxonomy"), int(bool(r.get("suggestions_shown"))),
-              float(r.get("seconds") or 0), r.get("created_at") or r["updated_at"], r["updated_at"],
-              *_id_parts(r["sentence_id"])) for r in rows])
+            f"INSERT INTO {table}({records.columns()}, doc_id, idx) VALUES (?{',?' * (len(records.NAMES) + 1)})",
+            [(*Judgment.from_dict(r).row(), *_id_parts(r["sentence_id"])) for r in rows])
         self._resolve_staged(table)
 
     def _resolve_staged(self, table: str) -> None:
@@ -180,18 +174,17 @@ class StagingMixin:
             " json_object('labels', json(labels), 'status', status, 'note', note), -1"
             f" FROM {table} WHERE fate != 'unchanged' ORDER BY rowid", (at or now(), layer, action))
         if gold:
-            c.execute("INSERT OR REPLACE INTO gold(sentence_id, sentence_n, labels, status, adjudicator, note, taxonomy,"
-                      " updated_at) SELECT sentence_id, n, labels, status, annotator, note, taxonomy, updated_at"
+            c.execute(f"INSERT OR REPLACE INTO gold(sentence_n, {records.columns(records.GOLD_NAMES, gold=True)})"
+                      f" SELECT n, {records.columns(records.GOLD_NAMES)}"
                       f" FROM {table} WHERE fate != 'unchanged' ORDER BY rowid")
         else:
             finished = ", ".join(f"'{x}'" for x in FINISHED)
             c.execute("UPDATE meta SET value = CAST(p.m - 1 AS TEXT) FROM (SELECT 'frontier:' || annotator AS k,"
                       f" min(n) AS m FROM {table} WHERE fate != 'unchanged' AND status NOT IN"
                       f" ({finished}) GROUP BY annotator) AS p WHERE meta.key = p.k AND CAST(meta.value AS INTEGER) >= p.m")
-            c.execute("INSERT OR REPLACE INTO annotations(sentence_id, annotator, sentence_n, labels, status, note,"
-                      " taxonomy, suggestions_shown, seconds, created_at, updated_at) SELECT sentence_id, annotator, n,"
-                      " labels, status, note, taxonomy, suggestions_shown, seconds, coalesce(old_created, created_at),"
-                      f" updated_at FROM {table} WHERE fate != 'unchanged' ORDER BY rowid")
+            kept = records.columns().replace("created_at", "coalesce(old_created, created_at)")
+            c.execute(f"INSERT OR REPLACE INTO annotations(sentence_n, {records.columns()}) SELECT n, {kept}"
+                      f" FROM {table} WHERE fate != 'unchanged' ORDER BY rowid")
         counts: dict[str, dict[str, int]] = {}
         for who, fate, k in c.execute(f"SELECT annotator, fate, count(*) FROM {table} GROUP BY annotator, fate"):
             counts.setdefault(who, {"added": 0, "updated": 0, "unchanged": 0})[fate] = k

@@ -18,6 +18,7 @@ from annotator.annotate.plan import Settings, assign, make_plan, quotas
 from annotator.measure.progress import progress
 from annotator.annotate.tagging import TaggingSession
 from annotator.store import Store
+from storehelpers import clear_plan
 
 
 def run(db, *args):
@@ -214,7 +215,7 @@ def test_merge_carries_the_plan_and_refuses_a_conflicting_one(seeded_db, tmp_pat
     lead.close()
     a_db, b_db, empty_db = copies(seeded_db, tmp_path, "a", "b", "fresh")
     fresh = Store(empty_db)
-    fresh.clear_plan()
+    clear_plan(fresh)
     a = Store(a_db)
     tag_through(a, taxonomy, "ann", 5)
     a.close()

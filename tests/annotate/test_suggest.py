@@ -14,6 +14,7 @@ from annotator.annotate.suggest import Highlighter, _platt, fit, uncertain_order
 from annotator.measure.stats import weighted_log_odds
 from annotator.core.taxonomy import parse_taxonomy
 from annotator.tui.app import build_app
+from storehelpers import iter_annotations
 
 TAX = """name: 测试
 facets:
@@ -221,7 +222,7 @@ async def test_suggestions_only_after_worker_and_only_by_accept_key(tmp_path, ta
         await pilot.press("equals_sign")
         assert "fruit" in app.session.state.labels
         await pilot.press("enter")
-    saved = [a for a in Store(db).iter_annotations() if a["annotator"] == "newbie"]
+    saved = [a for a in iter_annotations(Store(db)) if a["annotator"] == "newbie"]
     assert saved[0]["suggestions_shown"] == 1
 
 
@@ -233,7 +234,7 @@ async def test_no_suggest_hides_and_records(tmp_path, tax):
         await pilot.pause()
         assert app.screen.suggestions == []
         await pilot.press("f", "enter")
-    saved = [a for a in Store(db).iter_annotations() if a["annotator"] == "blind"]
+    saved = [a for a in iter_annotations(Store(db)) if a["annotator"] == "blind"]
     assert saved[0]["suggestions_shown"] == 0 and saved[0]["labels"] == ["fruit"]
 
 

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from annotator.cli import cli
 from annotator.core.resources import default_taxonomy_path
 from annotator.store import Store
+from storehelpers import iter_annotations, iter_gold
 BUNDLED = default_taxonomy_path().read_text(encoding="utf-8")
 EXTRA_TAG = """      - id: health
         title: 卫生健康
@@ -30,13 +31,13 @@ def variant(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def used(store: Store, tag: str, table: str = "annotations") -> int:
-    rows = store.iter_annotations() if table == "annotations" else store.iter_gold()
+    rows = iter_annotations(store) if table == "annotations" else iter_gold(store)
     return sum(tag in r["labels"] for r in rows)
 
 
 def snapshot(db: Path) -> list:
     s = Store(db)
-    return [list(s.iter_annotations()), list(s.iter_gold()), len(s.events())]
+    return [list(iter_annotations(s)), list(iter_gold(s)), len(s.events())]
 
 
 def renamed(text: str, old: str, new: str) -> str:

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from annotator.core import files as files_mod
 from annotator.cli import cli
 from annotator.store import State, Store
+from storehelpers import iter_annotations
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "\x1b]52;c;cHduZWQ=\x07[b]x[/b]\x1b]0;owned\x07\x1b[2J\x9b31m\u202e"
 
@@ -164,7 +165,7 @@ def test_restore_puts_a_backup_in_place_and_moves_the_old_files_aside(double_db,
     assert len(aside) == 2 and aside[0].endswith("Z") and aside[1].endswith("Z-wal")
     assert not (tmp_path / "live.db-wal").exists()
     assert Store(live).conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert len(list(Store(live).iter_annotations())) == len(list(Store(double_db).iter_annotations()))
+    assert len(list(iter_annotations(Store(live)))) == len(list(iter_annotations(Store(double_db))))
 
 
 def test_restore_refuses_a_bad_backup_and_changes_nothing(double_db, tmp_path):

@@ -16,7 +16,7 @@ from annotator.publish import export as ex
 from annotator.cli import cli
 from annotator.publish.csvtable import column_name
 from annotator.ingest.importer import import_paths
-from annotator.store import State, Store
+from annotator.store import State, Store, Write
 
 VALID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")  # valid in R (make.names leaves it), pandas, Stata, SQL
 
@@ -32,7 +32,8 @@ def read(path: Path) -> pd.DataFrame:
 def test_csv_round_trips_through_pandas_one_row_per_unit(double_db, taxonomy, tmp_path):
     store = Store(double_db)
     sid = next(store.iter_units("sentence")).id
-    store.change("gold", sid, "judge", "gold-save", State(("epidemic", "plan"), "done"), taxonomy=taxonomy.hash)
+    store.change("gold", sid, "judge", "gold-save", State(("epidemic", "plan"), "done"),
+                 write=Write(taxonomy.hash))
     out = tmp_path / "d.csv"
     r = run("--db", double_db, "export", "--format", "csv", "--all", "--out", out)
     assert r.exit_code == 0, r.output

@@ -14,8 +14,9 @@ from annotator.publish import export as ex
 from annotator.cli import cli
 from annotator.ingest.importer import import_paths
 from annotator.core.resources import seeds_dir
-from annotator.store import State, Store
+from annotator.store import State, Store, Write
 from annotator.store.base import now
+from storehelpers import iter_annotations
 
 
 def run(*args):
@@ -47,7 +48,8 @@ def test_resolution_order(gold, anns, expected):
 def test_native_records_field_by_field(double_db, taxonomy, tmp_path):
     store = Store(double_db)
     sid = next(store.iter_units("sentence")).id
-    store.change("gold", sid, "judge", "gold-save", State(("epidemic", "plan"), "done"), taxonomy=taxonomy.hash)
+    store.change("gold", sid, "judge", "gold-save", State(("epidemic", "plan"), "done"),
+                 write=Write(taxonomy.hash))
     out = tmp_path / "d.jsonl"
     r = run("--db", double_db, "export", "--out", out)
     assert r.exit_code == 0, r.output
@@ -93,7 +95,7 @@ def test_doccano_and_prodigy_records(double_db, taxonomy, tmp_path):
     assert run("--db", double_db, "export", "--format", "prodigy", "--out", tmp_path / "p.jsonl",
                "--no-agreement").exit_code == 0
     pr = lines(tmp_path / "p.jsonl")
-    judgments = sum(1 for a in store.iter_annotations() if a["status"] != "draft")
+    judgments = sum(1 for a in iter_annotations(store) if a["status"] != "draft")
     assert len(pr) == judgments
     for r in pr:
         assert set(r) >= {"text", "meta", "options", "accept", "answer", "_annotator_id", "_session_id",
@@ -177,7 +179,7 @@ def test_round_trip_export_merge_gives_identical_annotations_and_agreement(doubl
     keys = ("sentence_id", "annotator", "labels", "status", "note", "updated_at")
 
     def anns(db):
-        return [{k: a[k] for k in keys} for a in Store(db).iter_annotations()]
+        return [{k: a[k] for k in keys} for a in iter_annotations(Store(db))]
 
     assert anns(fresh) == anns(double_db)
     assert Store(fresh).gold(sid) == Store(double_db).gold(sid)

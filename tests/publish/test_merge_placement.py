@@ -17,6 +17,7 @@ from annotator.ingest.importer import import_paths
 from annotator.ingest.segmenter import SEGMENTER_VERSION
 from annotator.publish.placement import AS_IS, REPLACED, UNPLACED, place
 from annotator.store import State, Store
+from storehelpers import iter_annotations
 
 OLD = Path(__file__).parents[1] / "data" / "release-9792e61"  # see its PROVENANCE.md
 OLD_RECORDS = [json.loads(line) for line in (OLD / "export.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -125,7 +126,7 @@ def test_an_old_release_database_lands_every_label_on_its_own_text_with_its_even
     assert len(placed) == 11 and set(placed) <= set(given())
     # the tagging events came along with their judgment, to the sentence it landed on
     s = Store(current_db)
-    judged = {(a["sentence_id"], a["annotator"]) for a in s.iter_annotations()}
+    judged = {(a["sentence_id"], a["annotator"]) for a in iter_annotations(s)}
     merged_events = [e for e in s.events() if e["layer"] == "annotation" and e["action"] == "confirm"]
     assert merged_events and {(e["sentence_id"], e["annotator"]) for e in merged_events} == judged
     s.close()
@@ -159,7 +160,7 @@ def test_shifted_ids_in_a_jsonl_land_by_text(seeded_db, tmp_path):
     assert r.exit_code == 0, r.output
     assert "3 re-placed" in r.output and "none left unplaced" in r.output
     s = Store(seeded_db)
-    assert [a["sentence_id"] for a in s.iter_annotations()] == [u.id for u in sents[:3]]
+    assert [a["sentence_id"] for a in iter_annotations(s)] == [u.id for u in sents[:3]]
 
 
 def test_ambiguous_missing_and_heading_texts_are_not_placed(seeded_db, tmp_path):
@@ -186,7 +187,7 @@ def test_ambiguous_missing_and_heading_texts_are_not_placed(seeded_db, tmp_path)
     assert "segmented differently" in reasons[sents[3].id]
     assert "a heading here" in reasons[sents[4].id]
     assert "is not in this database" in reasons["0000000000000000-3"]
-    assert [a["annotator"] for a in Store(seeded_db).iter_annotations()] == ["e"]
+    assert [a["annotator"] for a in iter_annotations(Store(seeded_db))] == ["e"]
 
 
 def test_without_text_a_record_is_placed_by_id_only_on_a_document_of_this_segmenter(seeded_db, tmp_path):

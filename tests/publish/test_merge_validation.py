@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from annotator.cli import cli
 from annotator.publish.merge import MergeError, merge
 from annotator.store import State, Store
+from storehelpers import iter_annotations, iter_gold
 
 
 def run(*args):
@@ -24,7 +25,7 @@ def run(*args):
 def snapshot(db) -> tuple:
     s = Store(db)
     try:
-        return list(s.iter_annotations()), list(s.iter_gold()), len(s.events())
+        return list(iter_annotations(s)), list(iter_gold(s)), len(s.events())
     finally:
         s.close()
 
@@ -110,8 +111,8 @@ def test_a_good_database_source_merges_judgments_and_gold(seeded_db, source):
     r = run("--db", seeded_db, "merge", source)
     assert r.exit_code == 0, r.output
     store = Store(seeded_db)
-    assert [a["labels"] for a in store.iter_annotations() if a["annotator"] == "remote"] == [["study"]]
-    assert [g["labels"] for g in store.iter_gold()] == [["consultation"]]
+    assert [a["labels"] for a in iter_annotations(store) if a["annotator"] == "remote"] == [["study"]]
+    assert [g["labels"] for g in iter_gold(store)] == [["consultation"]]
 
 
 tags = st.sampled_from(["study", "consultation", "supervision", "research", "advice", "economy", "plan", "review"])
@@ -140,7 +141,7 @@ def test_property_valid_records_merge_and_any_corruption_is_refused_whole(seeded
     good = work / "good.jsonl"
     good.write_text("\n".join(lines) + "\n", encoding="utf-8")
     merge(store, taxonomy, good)
-    got = {a["sentence_id"]: a for a in store.iter_annotations() if a["annotator"] == "p"}
+    got = {a["sentence_id"]: a for a in iter_annotations(store) if a["annotator"] == "p"}
     for sid, j in zip(sids, judgments):
         assert got[sid]["labels"] == sorted(j["labels"]) and got[sid]["status"] == j["status"]
         assert got[sid]["note"] == j["note"]
@@ -151,9 +152,9 @@ def test_property_valid_records_merge_and_any_corruption_is_refused_whole(seeded
     lines[k] = json.dumps({"id": sids[k], "annotations": {"q": bad_j}}, ensure_ascii=False)
     bad = work / "bad.jsonl"
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    before = (list(store.iter_annotations()), len(store.events()))
+    before = (list(iter_annotations(store)), len(store.events()))
     with pytest.raises(MergeError) as exc:
         merge(store, taxonomy, bad)
     assert f"line {k + 1} (q)" in str(exc.value)
-    assert (list(store.iter_annotations()), len(store.events())) == before
+    assert (list(iter_annotations(store)), len(store.events())) == before
     store.close()

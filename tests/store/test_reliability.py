@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from annotator.cli import cli
 from annotator.store import State, Store
+from storehelpers import iter_annotations
 KILL_TRIALS = int(os.environ.get("ANNOTATOR_KILL_TRIALS", "50"))
 
 
@@ -52,7 +53,7 @@ def test_backup_is_a_consistent_checked_copy(double_db, tmp_path):
     assert r.exit_code == 0 and "integrity ok" in r.output, r.output
     assert sqlite3.connect(target).execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # one file
     src, copy = Store(double_db), Store(target)
-    assert list(copy.iter_annotations()) == list(src.iter_annotations())
+    assert list(iter_annotations(copy)) == list(iter_annotations(src))
     assert len(copy.events()) == len(src.events())
     r = runner.invoke(cli, ["--db", str(double_db), "backup", str(target)])
     assert r.exit_code == 1 and "use --force" in r.output

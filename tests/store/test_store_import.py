@@ -6,11 +6,12 @@ import sqlite3
 from annotator.ingest.importer import import_paths
 from annotator.core.resources import seeds_dir
 from annotator.store import Store
+from storehelpers import journal_mode
 
 
 def test_seed_import_counts_and_schema(store):
     assert store.count_documents() == 5
-    assert store.journal_mode() == "wal"
+    assert journal_mode(store) == "wal"
     cols = [r[1] for r in store.conn.execute("PRAGMA table_info(sentences)")]
     for c in ("id", "doc_id", "idx", "kind", "text", "section", "start", "end"):
         assert c in cols

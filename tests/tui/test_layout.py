@@ -6,6 +6,7 @@ from textual import events
 from annotator.store import Store
 from annotator.tui.app import build_app
 from annotator.tui.modals import HelpScreen
+from storehelpers import iter_annotations
 
 LONG = ("政协委员围绕乡村振兴开展专题协商，" * 60)[:999] + "。"
 
@@ -92,7 +93,7 @@ async def test_too_small_shows_one_line_and_refuses_keys(tmp_path, taxonomy):
         await pilot.press("c")
         await pilot.pause()
         assert app.session.state.labels == ("consultation",)
-    saved = [a for a in Store(db).iter_annotations() if a["annotator"] == "alice"]
+    saved = [a for a in iter_annotations(Store(db)) if a["annotator"] == "alice"]
     assert [a["labels"] for a in saved] == [["consultation"]]
 
 

@@ -8,6 +8,7 @@ from annotator.tui.app import build_app
 from annotator.tui.guide import GuidePanel
 from annotator.tui.reader import GUTTER
 from annotator.tui.wrap import NO_END, NO_START
+from storehelpers import iter_annotations
 
 LONG = "围绕“红武共进 界别同行”主题，" + ("政协委员围绕乡村振兴开展专题协商，提出意见建议二十三条，推动（县委）出台《实施意见》；" * 30)
 LONG = LONG[:999] + "。"
@@ -146,7 +147,7 @@ async def test_guideline_panel_beside_the_text_on_a_wide_screen(tmp_path, taxono
         await pilot.press("ctrl+g")
         await pilot.pause()
         assert not panel.region.width and reading.region.width > 100
-    saved = [a for a in Store(tmp_path / "long.db").iter_annotations() if a["annotator"] == "alice"]
+    saved = [a for a in iter_annotations(Store(tmp_path / "long.db")) if a["annotator"] == "alice"]
     assert [(a["labels"], a["status"]) for a in saved] == [([tag.id], "done")]
 
 

@@ -17,7 +17,7 @@ from annotator.publish.foreign.placing import (CONFLICTING, IMPORTED, NOT_PLACED
                                                Outcome, place)
 from annotator.core.errors import SourceError
 from annotator.publish.foreign.records import Options
-from annotator.store import Store, TaxonomyRecord, now
+from annotator.store import Judgment, Store, TaxonomyRecord, now
 
 ORDER = (PLACED, RESEGMENTED, IMPORTED, *NOT_PLACED)
 
@@ -221,9 +221,8 @@ def _judgments(report: ForeignReport, taxonomy: Taxonomy) -> list[dict]:
         o = os_[0]
         report.duplicates += len(os_) - 1 if len(os_) > 1 else 0
         t = o.record.updated_at or at
-        rows[(uid, who)] = {"sentence_id": uid, "annotator": who, "labels": o.labels, "status": o.record.status,
-                            "note": o.record.note, "updated_at": t, "created_at": t, "taxonomy": taxonomy.hash,
-                            "seconds": 0, "suggestions_shown": False}
+        rows[(uid, who)] = Judgment(uid, who, o.labels, o.record.status, o.record.note, t, t,
+                                    taxonomy.hash).as_dict()
     for o in report.outcomes:
         if id(o) in clashing:
             others = sorted(clashing[id(o)])
