@@ -232,6 +232,9 @@ class TagScreen(SentenceScreen):
     async def action_search(self) -> None:
         async def go(hit) -> None:
             await self.act("goto", self.session.goto, hit)
+            if hit.kind != "sentence":  # headings and captions are never tagged: say where the keys now go
+                self.notify(f"That hit is a {hit.kind}, which is not tagged: the sentence after it is open.",
+                            markup=False)
 
         await self.app.push_screen(SearchScreen(self.session.store, go, self.search_memory))
 
