@@ -280,17 +280,12 @@ class TaggingSession:
             return False
         if self.queue == "assigned":  # (the plan as it is now: a re-plan may have ended the assignment)
             s = self._next_assigned()
-            if s is None:
-                self._finish()
-                return False
-            self.queue_empty = False
-            self._show(s)
-            return True
-        s = self.store.next_in_queue(self.annotator, self.queue, self.current.n)
-        if s is None and self.queue == "todo":  # wrap to earlier unfinished sentences before saying finished
-            s = self.store.next_in_queue(self.annotator, self.queue, 0)
-            if s is not None and s.n == self.current.n and self.state.status != "draft":
-                s = None
+        else:
+            s = self.store.next_in_queue(self.annotator, self.queue, self.current.n)
+            if s is None and self.queue == "todo":  # wrap to earlier unfinished sentences before saying finished
+                s = self.store.next_in_queue(self.annotator, self.queue, 0)
+                if s is not None and s.n == self.current.n and self.state.status != "draft":
+                    s = None
         if s is None:
             self._finish()
             return False
