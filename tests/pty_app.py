@@ -9,9 +9,11 @@ until the condition holds or a generous limit (a busy machine is slow, never wro
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import pty
 import signal
+import sqlite3
 import struct
 import sys
 import termios
@@ -112,3 +114,13 @@ class PtyApp:
 
     def __exit__(self, *exc):
         self.quit()
+
+
+def judgments(db, who: str) -> dict[int, tuple]:
+    """An annotator's judgments as the database holds them: sentence number → (sorted tags, status, note)."""
+    c = sqlite3.connect(db)
+    try:
+        return {n: (tuple(sorted(json.loads(labels))), status, note) for n, labels, status, note in c.execute(
+            "SELECT sentence_n, labels, status, note FROM annotations WHERE annotator = ?", (who,))}
+    finally:
+        c.close()

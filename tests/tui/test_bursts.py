@@ -6,27 +6,19 @@ there every key before it has acted, and the whole table is compared with what w
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
 
 from annotator.annotate.adjudication import disagreements
 from annotator.store import Store
-from pty_app import PtyApp, keys
+from pty_app import PtyApp, judgments, keys
 
 
 def sentences(db) -> list[int]:
     with sqlite3.connect(db) as c:
         return [r[0] for r in c.execute("SELECT n FROM sentences WHERE kind = 'sentence' ORDER BY n")]
-
-
-def judgments(db, who: str) -> dict[int, tuple]:
-    c = sqlite3.connect(db)
-    try:
-        return {n: (tuple(sorted(eval(labels))), status, note) for n, labels, status, note in c.execute(
-            "SELECT sentence_n, labels, status, note FROM annotations WHERE annotator = ?", (who,))}
-    finally:
-        c.close()
 
 
 def tag(taxonomy, key: str) -> str:
@@ -109,7 +101,7 @@ def test_review_burst_with_tag_keys_f_keys_and_enter(double_db, taxonomy):
 
     def gold() -> dict:
         with sqlite3.connect(double_db) as conn:
-            return {r[0]: (tuple(eval(r[1])), r[2]) for r in conn.execute("SELECT sentence_n, labels, status FROM gold")}
+            return {r[0]: (tuple(json.loads(r[1])), r[2]) for r in conn.execute("SELECT sentence_n, labels, status FROM gold")}
 
     with PtyApp(double_db, "review", "--annotator", "judge") as app:
         app.wait_drawn("judge")
@@ -196,7 +188,7 @@ def test_stale_queue_burst_readjudicates_and_skips(double_db, taxonomy):
 
     def gold() -> dict:
         with sqlite3.connect(double_db) as conn:
-            return {r[0]: (tuple(sorted(eval(r[1]))), r[2]) for r in conn.execute(
+            return {r[0]: (tuple(sorted(json.loads(r[1]))), r[2]) for r in conn.execute(
                 "SELECT sentence_n, labels, status FROM gold")}
 
     with PtyApp(double_db, "review", "--annotator", "judge", "--queue", "stale", size=(80, 24)) as app:

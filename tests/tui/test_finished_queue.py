@@ -7,13 +7,14 @@ effect does show (a move back and a tag), or waits for the notice and compares t
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from annotator.annotate.adjudication import disagreements
 from annotator.annotate.plan import Settings, assign
 from annotator.ingest.importer import import_paths
 from annotator.store import Store
-from pty_app import PtyApp, keys
+from pty_app import PtyApp, judgments, keys
 
 TWO = "县政协党组严格执行重大事项请示报告制度，全年请示报告12次。\n组织党组理论学习中心组学习11次，开展专题研讨4次。\n"
 
@@ -30,18 +31,9 @@ def two_sentences(tmp_path):
     return db, ns
 
 
-def judgments(db, who: str) -> dict[int, tuple]:
-    c = sqlite3.connect(db)
-    try:
-        return {n: (tuple(sorted(eval(labels))), status, note) for n, labels, status, note in c.execute(
-            "SELECT sentence_n, labels, status, note FROM annotations WHERE annotator = ?", (who,))}
-    finally:
-        c.close()
-
-
 def gold(db) -> dict[int, tuple]:
     with sqlite3.connect(db) as c:
-        return {n: (tuple(sorted(eval(labels))), status) for n, labels, status in c.execute(
+        return {n: (tuple(sorted(json.loads(labels))), status) for n, labels, status in c.execute(
             "SELECT sentence_n, labels, status FROM gold")}
 
 
