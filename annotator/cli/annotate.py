@@ -57,6 +57,7 @@ def run_app(app, store) -> None:
         app.run()
     finally:
         stop_trainings()
+        app.indexer.stop(wait=0.25)  # before its next chunk: what is indexed stays, the rest waits for next time
     if app.fatal:
         raise AnnotatorError(f"{store.path}: {app.fatal}")
 

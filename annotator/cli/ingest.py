@@ -45,6 +45,8 @@ def import_cmd(paths, max_size):
     for path in report.empty:
         say(f"skipped: {path}: empty file", err=True)
     say(report.summary())
+    if report.index_note():
+        say(report.index_note())
     raise SystemExit(1 if report.refused else 0)
 
 

@@ -1,11 +1,11 @@
-"""Maintenance: backups, restore, taxonomy files."""
+"""Maintenance: backups, restore, the search index, taxonomy files."""
 
 from __future__ import annotations
 
 import click
 
 from annotator.annotate.workspace import resolve_taxonomy
-from annotator.cli.context import db_path, open_store, say, shared_options, taxonomy_path
+from annotator.cli.context import db_path, open_store, progress_printer, say, shared_options, taxonomy_path
 from annotator.cli.group import cli
 from annotator.core.errors import TaxonomyError
 from annotator.core.taxonomy import load_taxonomy
@@ -45,6 +45,32 @@ def restore_cmd(backup):
     aside = f"; the previous files were moved aside: {', '.join(done['moved_aside'])}" if done["moved_aside"] else ""
     say(f"restored {done['restored']} from {backup}: "
         + ", ".join(f"{n} {t}" for t, n in done["counts"].items()) + "; integrity ok" + aside)
+
+
+@click.command("index")
+@shared_options
+@click.option("--rebuild", is_flag=True, help="Make the whole index again (after another tool wrote rows into the "
+                                               "database; annotator itself only appends).")
+def index_cmd(rebuild):
+    """Bring the search index up to date now.
+
+    A large import ends as soon as its sentences are stored and leaves the index to the tagging screen,
+    which builds it in the background; search finds the sentences not indexed yet by scanning them, so
+    its results are complete either way. This command does the work at once (ctrl+c keeps what is done)."""
+    store = open_store(create=False, write=True)
+    if rebuild:
+        say(f"search index: rebuilt over {count(store.rebuild_index(), 'unit')}; it covers every unit now")
+        return
+    left = store.unindexed()
+    with progress_printer("indexing", left) as bar:
+        last = [0]
+
+        def moved(done: int) -> None:
+            bar.update(done - last[0])
+            last[0] = done
+
+        done = store.index_pending(progress=moved)
+    say(f"search index: {count(done, 'unit')} indexed; it covers every unit now")
 
 
 @click.group("taxonomy")
@@ -120,5 +146,5 @@ def taxonomy_migrate(rename, drop, dry_run):
                + ("" if dry_run else f"; {tax.name} ({tax.hash}) is now the database's taxonomy"))
 
 
-for _command in (backup_cmd, restore_cmd, taxonomy_group):
+for _command in (backup_cmd, restore_cmd, index_cmd, taxonomy_group):
     cli.add_command(_command)

@@ -21,8 +21,11 @@ from annotator.ingest.registry import format_of
 from annotator.core.words import count
 
 PARALLEL_MIN_FILES = 64
-BATCH_BYTES = 300_000  # text per write transaction: each holds the lock a fraction of a second
+BATCH_SECONDS = 0.1  # how long one write transaction holds the lock: a screen waiting to save waits no longer
+BATCH_BYTES = 300_000  # text in the first batch; later ones are sized from the speed measured (BATCH_SECONDS)
+MAX_BATCH_BYTES = 8_000_000
 YIELD_SECONDS = 0.005  # a pause after each batch, so a tagging screen waiting for the lock gets it
+INDEX_NOW_UNITS = 20_000  # an import adding more leaves the search index to a screen's background thread
 
 
 @dataclass
@@ -36,6 +39,7 @@ class ImportReport:
     units: int = 0
     bytes: int = 0
     indexed: int = 0  # units added to the search index
+    unindexed: int = 0  # units left for the search index to take in later (search scans them meanwhile)
 
     def snapshot(self) -> tuple:
         return (len(self.added), len(self.unchanged), len(self.refused), len(self.empty), self.sentences,
@@ -60,6 +64,13 @@ class ImportReport:
             + (f"; {count(len(self.links_out), 'symbolic link')} out of the folder not followed"
                if self.links_out else "")
         )
+
+    def index_note(self) -> str:
+        """What the search index still has to take in, when the import left that for later."""
+        if not self.unindexed:
+            return ""
+        return (f"search: {count(self.unindexed, 'unit')} not indexed yet; search finds them by scanning meanwhile. "
+                "The tagging screen indexes them in the background, or run `annotator index` now")
 
 
 @dataclass
@@ -140,12 +151,16 @@ def import_paths(store: Store, paths: list[str | Path], progress: Callable[[str]
     stored = 0  # files whose batch is committed (added, unchanged, refused or empty)
     try:
         pending: list[_Prepared] = []
-        size = 0
+        size, target = 0, BATCH_BYTES
         for prep in prepared:
             pending.append(prep)
             size += prep.size
-            if size >= BATCH_BYTES:
+            if size >= target:
+                t0 = time.perf_counter()
                 stored += _write_batch(store, pending, report, progress)
+                # the next batch holds the lock about BATCH_SECONDS at the speed just measured
+                speed = size / max(time.perf_counter() - t0 - YIELD_SECONDS, 1e-3)
+                target = int(min(max(speed * BATCH_SECONDS, BATCH_BYTES), MAX_BATCH_BYTES))
                 pending, size = [], 0
         stored += _write_batch(store, pending, report, progress)
     except StoreError as exc:  # the disk filled up, the file became read-only…: say what is saved and what not
@@ -158,9 +173,15 @@ def import_paths(store: Store, paths: list[str | Path], progress: Callable[[str]
         if pool is not None:
             pool.close()
             pool.join()
-    # the search index, once the rows are in: one set-based statement per chunk (store.index_pending) instead of a trigger per row
-    # (3× faster imports); it also picks up what an interrupted import left unindexed
-    report.indexed = store.index_pending()
+    # the search index, once the rows are in: one set-based statement per chunk (store.index_pending) instead of a
+    # trigger per row (3× faster imports); it also picks up what an interrupted import left unindexed. A large
+    # import leaves it to the tagging screen's background thread (or `annotator index`): search scans what the
+    # index does not hold yet, so its results are complete either way, and the import ends as soon as its rows are in.
+    left = store.unindexed()
+    if left <= INDEX_NOW_UNITS:
+        report.indexed = store.index_pending()
+    else:
+        report.unindexed = left
     return report
 
 
@@ -197,9 +218,8 @@ def _store_one(store: Store, prep: _Prepared, report: ImportReport) -> None:
     if prep.units is None:
         report.unchanged.append(prep.path)
         return
-    text = prep.text
-    units = [(i, k, text[a:b] if t is None else t, sec, a, b) for i, k, t, sec, a, b in prep.units]
-    if store.add_document(prep.doc_id, prep.path, prep.title, prep.text, prep.encoding, SEGMENTER_VERSION, units,
+    # a unit whose text is None is the document's text from its start to its end (add_document slices it)
+    if store.add_document(prep.doc_id, prep.path, prep.title, prep.text, prep.encoding, SEGMENTER_VERSION, prep.units,
                           source_format=prep.format):
         report.added.append(prep.path)
         report.units += len(prep.units)

@@ -6,7 +6,7 @@ import re
 
 END_MARKS = "。！？!?"
 CLOSERS = "”’」』）)》】〕"
-END_RE = re.compile(r"(?:[。！？!?]|…{2,})+[" + CLOSERS + r"]*")
+END_RE = re.compile(r"(?:[。！？!?]|……+)+[" + CLOSERS + r"]*")
 # characters that cannot start a sentence: a paragraph starting with one continues the previous
 CONTINUATION_START = "，,、；;：:。．.！!？?”’」』）)》】〕"
 PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "」"), ("【", "】"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Iterator
 
 
@@ -23,22 +24,25 @@ class CorpusMixin:
 
     def add_document(self, doc_id: str, path: str, title: str, text: str, encoding: str, segmenter: int,
                      units: list[tuple[int, str, str, str | None, int, int]], source_format: str = "text") -> int:
-        """Insert a document and its units (idx, kind, text, section, start, end), all or nothing.
+        """Insert a document and its units (idx, kind, text, section, start, end), all or nothing. A unit's
+        text may be None: it is the document's text from start to end.
 
         Returns the number of units added (0 when the document is already present). Inside a
         ``batch()`` an error rolls back the whole batch, so no document is ever half written."""
         with self.transaction():
-            n_sent = sum(1 for u in units if u[1] == "sentence")
             n, q = self._next_positions if self._next_positions else self._positions()
-            first_n = n + 1
+            first_n, first_q = n + 1, q
             rows = []
+            append = rows.append
             for idx, kind, utext, section, start, end in units:
                 n += 1
                 qpos = None
                 if kind == "sentence":
                     q += 1
                     qpos = q
-                rows.append((n, f"{doc_id}-{idx}", doc_id, idx, kind, utext, section, start, end, qpos))
+                append((n, f"{doc_id}-{idx}", doc_id, idx, kind, text[start:end] if utext is None else utext, section,
+                        start, end, qpos))
+            n_sent = q - first_q
             # the document row goes first: if it is already there nothing else is written
             cur = self.conn.execute(
                 "INSERT OR IGNORE INTO documents(id, path, title, text, encoding, segmenter, imported_at, n_units,"
@@ -84,14 +88,16 @@ class CorpusMixin:
         self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fts_upto', ?)", (str(last),))
         return cur.rowcount
 
-    def index_pending(self, chunk: int = INDEX_CHUNK, progress=None) -> int:
+    def index_pending(self, chunk: int = INDEX_CHUNK, progress=None, stop=None, pause: float = 0.0) -> int:
         """Bring the search index up to date: the units an import (or an interrupted one) left unindexed,
         in short transactions of ``chunk`` units each, so people tagging wait a fraction of a second at
-        most. A crash between two chunks loses nothing: the watermark moves with each chunk."""
+        most. A crash between two chunks loses nothing: the watermark moves with each chunk. ``stop``
+        (a callable) is asked before each chunk; ``pause`` seconds between chunks leave the write lock
+        free for a screen waiting to save a judgment."""
         if self.read_only:
             return 0
         done = 0
-        while True:
+        while not (stop and stop()):
             with self.transaction():
                 k = self._index_tail(chunk)
             if not k:
@@ -99,6 +105,18 @@ class CorpusMixin:
             done += k
             if progress:
                 progress(done)
+            if pause:
+                time.sleep(pause)
+        return done
+
+    def rebuild_index(self) -> int:
+        """The search index made again from every unit (after an outside tool wrote rows at or below the
+        watermark: annotator itself only appends). One transaction; returns the units indexed."""
+        with self.transaction():
+            self.conn.execute("INSERT INTO sentences_fts(sentences_fts) VALUES ('rebuild')")
+            last = self.conn.execute("SELECT coalesce(max(n), 0) FROM sentences").fetchone()[0]
+            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fts_upto', ?)", (str(last),))
+        return self.conn.execute("SELECT count(*) FROM sentences").fetchone()[0]
 
     def _positions(self) -> tuple[int, int]:
         """(last n, last qpos) in the corpus: both read from the end of the primary key."""

@@ -11,6 +11,7 @@ from textual._time import get_time
 from textual.app import App
 
 from annotator.core.errors import AnnotatorError
+from annotator.annotate.indexing import BackgroundIndex
 from annotator.annotate.tagging import TaggingSession
 from annotator.store import Store, damaged
 from annotator.core.taxonomy import Taxonomy
@@ -44,6 +45,7 @@ class AnnotatorApp(App):
         self.fatal: str | None = None  # why the app ended early (a damaged database…), for the command to print
         self._drop_before = float("-inf")  # keys typed before this moment are dropped (see drop_typed_ahead)
         self._dropped_notice = 0.0
+        self.indexer = BackgroundIndex(session.store)  # a large import left the search index to this screen
 
     def on_mount(self) -> None:
         self.session.store.set_lock_wait(LOCK_TRY)  # the screen waits for locks itself, in order
@@ -110,6 +112,7 @@ class AnnotatorApp(App):
     def mark_first_paint(self) -> None:
         if self.first_paint is None:
             self.first_paint = perf_counter()
+            self.indexer.start()  # only now: the first sentence is on screen before any heavy work
 
     def record_timing(self, name: str, seconds: float) -> None:
         self.timings.append((name, seconds))

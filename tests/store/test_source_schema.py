@@ -28,8 +28,11 @@ HOSTILE_SCHEMA = [
     ("CREATE VIEW extra AS SELECT * FROM annotations", "an extra view 'extra'"),
     ("CREATE INDEX sneaky ON sentences(text)", "an extra index 'sneaky' on 'sentences'"),
     ("CREATE VIRTUAL TABLE vt USING fts5(x)", "an extra table 'vt'"),
-    ("DROP TRIGGER sentences_fts_insert; CREATE TRIGGER sentences_fts_insert AFTER INSERT ON sentences BEGIN"
-     " DELETE FROM gold; END", "the trigger 'sentences_fts_insert' is not the one this annotator creates"),
+    ("DROP TRIGGER sentences_fts_delete; CREATE TRIGGER sentences_fts_delete AFTER DELETE ON sentences BEGIN"
+     " DELETE FROM gold; END", "the trigger 'sentences_fts_delete' is not the one this annotator creates"),
+    # the insert trigger of schema 3–5 is gone since 6: one by that name now is something else's
+    ("CREATE TRIGGER sentences_fts_insert AFTER INSERT ON sentences BEGIN DELETE FROM gold; END",
+     "an extra trigger 'sentences_fts_insert'"),
 ]
 
 
