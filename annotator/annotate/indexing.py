@@ -51,6 +51,9 @@ class BackgroundIndex:
                 other.close()
             self.finished.set()
 
+    def running(self) -> bool:
+        return self._thread is not None and not self.finished.is_set()
+
     def _moved(self, done: int) -> None:
         self.done = done
 

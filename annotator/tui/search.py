@@ -167,8 +167,11 @@ class SearchScreen(Dialog):
             self.notify(render.safe(f"Search failed: {exc}"), severity="error", markup=False)
             return
         if scanned >= UNINDEXED_NOTE:
-            self.notify(f"{scanned:,} sentences are not in the search index yet (it is being built in the "
-                        "background): they were scanned, so this search is slower but complete", markup=False)
+            indexer = getattr(self.app, "indexer", None)
+            why = ("it is being built in the background" if indexer is not None and indexer.running()
+                   else "run `annotator index` where the database can be written")
+            self.notify(f"{scanned:,} sentences are not in the search index yet ({why}): they were scanned, so "
+                        "this search is slower but complete", markup=False)
         if needle != self.memory.get("query"):
             self.memory.pop("picked", None)  # a new query: the next "/" starts from its first hit
         self.memory["query"] = needle
