@@ -140,9 +140,9 @@ def import_paths(store: Store, paths: list[str | Path], progress: Callable[[str]
     known = frozenset(store.document_ids())
     pool = None
     if len(files) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        from annotator.ingest.wordbreak import load_jieba
+        from annotator.ingest.wordbreak import freq_table
 
-        load_jieba()  # once, before forking: the workers share the dictionary instead of each loading it
+        freq_table()  # once, before forking: the workers share the word table page-break repair reads
         pool = multiprocessing.get_context("fork").Pool(os.cpu_count(), _init_worker, (known, max_bytes))
         prepared = pool.imap(_prepare, files, chunksize=8)
     else:

@@ -65,7 +65,7 @@ def test_refused_and_empty_files_do_not_stop_the_others(tmp_path):
 
 def test_failed_document_insert_writes_nothing(tmp_path):
     s = Store(tmp_path / "x.db")
-    units = [(0, "sentence", "甲。", None, 0, 2), (1, "sentence", None, None, 2, 5)]  # NOT NULL fails mid-way
+    units = [(0, "sentence", "甲。", None, 0, 2), (1, None, "重复。", None, 2, 5)]  # NOT NULL (kind) fails mid-way
     try:
         s.add_document("d1", "p", "t", "甲。重复的 idx。", "utf-8", 1, units)
     except sqlite3.IntegrityError:
