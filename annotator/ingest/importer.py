@@ -84,6 +84,7 @@ class _Prepared:
     format: str = "text"
     title: str = ""
     units: list | None = None  # None: already in the database
+    sentences: int = 0  # how many of the units are sentences
 
 
 _KNOWN: frozenset[str] = frozenset()
@@ -117,6 +118,7 @@ def _prepare(path: Path) -> _Prepared:
         text = decoded.text
         # a unit's text is usually the document slice itself: leave it out of the pickle to the parent
         prep.units = [(i, k, None if text[a:b] == t else t, sec, a, b) for i, k, t, sec, a, b in rows]
+        prep.sentences = sum(1 for r in rows if r[1] == "sentence")
     return prep
 
 
@@ -223,7 +225,7 @@ def _store_one(store: Store, prep: _Prepared, report: ImportReport) -> None:
                           source_format=prep.format):
         report.added.append(prep.path)
         report.units += len(prep.units)
-        report.sentences += sum(1 for u in prep.units if u[1] == "sentence")
+        report.sentences += prep.sentences
         report.bytes += prep.size
     else:
         report.unchanged.append(prep.path)
