@@ -8,7 +8,9 @@ two sorted integer arrays, 64-bit hashes of its entries and their frequencies, 6
 jieba's own table and cached in the user's cache folder; a process reads it in milliseconds. The cut
 is jieba's own algorithm (its blocks, its DAG, its route by log frequency, ties included), so the
 answers are jieba's: ``tests/ingest/test_wordbreak.py`` compares them with jieba on thousands of
-windows. Where no cache can be read or written, jieba itself answers.
+windows. Until the table is cached on a machine, a process settles its first breaks with a few byte
+searches in jieba's dict.txt (``may_cross``), so a small first import makes nothing; where no cache
+can be read or written, jieba itself answers.
 """
 
 from __future__ import annotations
