@@ -55,4 +55,4 @@ def test_the_cli_group_is_complete_on_import():
     from annotator.cli import cli
 
     assert {"import", "docs", "tag", "review", "assign", "suggest", "agree", "stats", "progress", "export", "merge",
-            "backup", "restore", "taxonomy", "report"} == set(cli.commands)
+            "backup", "restore", "index", "taxonomy", "report"} == set(cli.commands)
