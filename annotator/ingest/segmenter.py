@@ -101,8 +101,16 @@ def strip_markup(text: str) -> str:
 
 
 def _make_para(line: str, offset: int, blank_before: int) -> _Para | None:
-    md = MD_HEADING_RE.match(line)
+    md = MD_HEADING_RE.match(line) if "#" in line else None
     pos = md.end() if md else 0
+    if "**" not in line:  # most lines: no bold markers, one run
+        body = line[pos:]
+        stripped = body.lstrip()
+        lead = len(body) - len(stripped)
+        clean = stripped.rstrip()
+        if not clean:
+            return None
+        return _Para(clean, [(0, offset + pos + lead)], bool(md), blank_before, indented=lead > 0)
     runs: list[tuple[int, int, int]] = []  # (clean start, document offset, length)
     parts: list[str] = []
     clean_len = 0
