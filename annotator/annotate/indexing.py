@@ -28,8 +28,8 @@ class BackgroundIndex:
 
     def start(self) -> bool:
         """Start when there is something to index and the database can be written; True if started."""
-        if self.store.read_only or self._thread is not None:
-            return False
+        if self.store.read_only or self._thread is not None or self.store.path == ":memory:":
+            return False  # (no second connection sees an in-memory database)
         self.left_at_start = self.store.unindexed()
         if not self.left_at_start:
             return False
