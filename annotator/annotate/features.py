@@ -91,11 +91,15 @@ class CharGrams:
         return x.indices.astype(np.int64), x.data
 
     def _csr(self, row: np.ndarray, col: np.ndarray, tf: np.ndarray, n: int):
+        """Rows of float64 weights (what liblinear reads, so no fit converts them) over int32 indices."""
         from scipy.sparse import csr_matrix
 
-        val = (1.0 + np.log(tf.astype(np.float64))) * self.idf[col]
+        val = np.log(tf.astype(np.float64))
+        val += 1.0
+        val *= self.idf[col]
         norm = np.sqrt(np.bincount(row, weights=val * val, minlength=n))
         val /= norm[row]
-        indptr = np.zeros(n + 1, dtype=np.int64)
+        index = np.int32 if len(val) < 2 ** 31 else np.int64
+        indptr = np.zeros(n + 1, dtype=index)
         np.cumsum(np.bincount(row, minlength=n), out=indptr[1:])
-        return csr_matrix((val, col, indptr), shape=(n, self.size))
+        return csr_matrix((val, col.astype(index), indptr), shape=(n, self.size))

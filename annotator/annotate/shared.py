@@ -32,6 +32,7 @@ from typing import Callable
 import numpy as np
 
 from annotator.annotate.features import CharGrams
+from annotator.annotate.judged import Judged
 from annotator.core.errors import AnnotatorError
 from annotator.core.files import remove_stale_temporaries, umask_mode
 
@@ -147,8 +148,8 @@ def obtain(store, taxonomy, highlighter, cancelled: Callable[[], bool] | None = 
     """``shared_model``, and whether this call trained it (True) or loaded it (False)."""
     from annotator.annotate import suggest
 
-    def train():
-        return suggest.fit(store.training_examples(), taxonomy, highlighter, seed=seed).model
+    def train():  # the judgments read compactly: their labels, and the texts of the sample only
+        return suggest.learn(Judged.from_store(store, list(taxonomy.tags)), taxonomy, highlighter, seed=seed)
 
     if store.path == ":memory:":
         return train(), True
