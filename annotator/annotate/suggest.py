@@ -180,13 +180,25 @@ def fit(examples: list[tuple[str, list[str]]], taxonomy: Taxonomy, highlighter: 
     return Suggester(taxonomy, highlighter, learn(judged, taxonomy, highlighter, seed), threshold)
 
 
-def learn(judged: Judged, taxonomy: Taxonomy, highlighter, seed: int = 0) -> Model | None:
+def learn(judged: Judged, taxonomy: Taxonomy, highlighter, seed: int = 0,
+          precision: dict[str, float] | None = None) -> Model | None:
     """The model of these judgments (None: there are none). The keyword rules' precision is measured
-    first; then the highlighter is released when it can be (``release()``: the training process's
-    jieba dictionary, 70 MB, is gone before the features and the fits are made)."""
+    first (unless given: ``shared.py`` passes an earlier model's when few judgments changed since);
+    then the highlighter is released when it can be (``release()``: the training process's jieba
+    dictionary, 70 MB, is gone before the features and the fits are made)."""
     if not len(judged):
         return None
     tags = list(taxonomy.tags)
+    if precision is None:
+        precision = _measure_keywords(judged, taxonomy, highlighter, seed)
+    release = getattr(highlighter, "release", None)
+    if release is not None:
+        release()
+    return train(judged, tags, precision, seed=seed)
+
+
+def _measure_keywords(judged: Judged, taxonomy: Taxonomy, highlighter, seed: int) -> dict[str, float]:
+    """Each keyword rule's precision on the judgments (``classifier.keyword_precision``)."""
     # the keyword rules' precision needs jieba tokens: a seeded sample of KEYWORD_SAMPLE judgments
     # estimates it as well as all of them, at a bounded cost (jieba is the slowest step per sentence),
     # and only a sentence holding a keyword as a substring can hold it as a token
@@ -194,15 +206,11 @@ def learn(judged: Judged, taxonomy: Taxonomy, highlighter, seed: int = 0) -> Mod
     if len(judged) > KEYWORD_SAMPLE:
         look = np.sort(np.random.RandomState(seed).choice(len(judged), KEYWORD_SAMPLE, replace=False))
     keywords = _keyword_pattern(taxonomy)
-    matched = []
+    matched: list[set[str]] = []
     for text in judged.texts(look):
         hit = keywords is not None and keywords.search(to_simplified(text))
         matched.append(set(highlighter.matched_tags(text)) if hit else set())
-    precision = keyword_precision(judged.y[look], matched, tags)
-    release = getattr(highlighter, "release", None)
-    if release is not None:
-        release()
-    return train(judged, tags, precision, seed=seed)
+    return keyword_precision(judged.y[look], matched, list(taxonomy.tags))
 
 
 def _keyword_pattern(taxonomy: Taxonomy) -> re.Pattern | None:
