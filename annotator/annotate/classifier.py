@@ -66,35 +66,26 @@ def _fit_scores(x, y: np.ndarray, ok: np.ndarray, c: float = C, n_all: int = 0) 
     """Per-tag balanced linear classifiers, stacked: (F, T) coefficients and (T,) intercepts.
 
     ``class_weight="balanced"`` is given as the equivalent sample weights (n / (2 · class count)),
-    computed here once per tag rather than by scikit-learn's validation on every call. The tags are
-    fitted by FIT_THREADS threads: liblinear releases the interpreter lock while it solves."""
+    computed here once per tag rather than by scikit-learn's validation on every call."""
     import warnings
-    from concurrent.futures import ThreadPoolExecutor
 
     import sklearn
     from sklearn.exceptions import ConvergenceWarning
 
     n, f, k = x.shape[0], x.shape[1], y.shape[1]
     coef, intercept = np.zeros((f, k)), np.zeros(k)
-
-    def one(t: int) -> None:
-        yt = y[:, t]
-        n_pos = int(yt.sum())
-        w = np.where(yt == 1, n / (2.0 * n_pos), n / (2.0 * (n - n_pos)))
-        clf = _classifier(n_all or n, c)
-        clf.fit(x, yt, sample_weight=w)
-        coef[:, t] = clf.coef_[0]
-        intercept[t] = clf.intercept_[0]
-
     with sklearn.config_context(assume_finite=True, skip_parameter_validation=True), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # max_iter bounds the time; the result is used
-        todo = [t for t in range(k) if ok[t]]
-        if FIT_THREADS > 1 and len(todo) > 1:
-            with ThreadPoolExecutor(FIT_THREADS) as pool:
-                list(pool.map(one, todo))
-        else:
-            for t in todo:
-                one(t)
+        for t in range(k):
+            if not ok[t]:
+                continue
+            yt = y[:, t]
+            n_pos = int(yt.sum())
+            w = np.where(yt == 1, n / (2.0 * n_pos), n / (2.0 * (n - n_pos)))
+            clf = _classifier(n_all or n, c)
+            clf.fit(x, yt, sample_weight=w)
+            coef[:, t] = clf.coef_[0]
+            intercept[t] = clf.intercept_[0]
     return coef, intercept
 
 
@@ -132,7 +123,6 @@ HOLDOUT_SHARE = 0.1
 SVM_C = 1.0
 MAX_TRAIN = 10_000  # a model learns from at most this many judgments (a stratified sample beyond)
 SVM_MAX_ITER = 30  # epochs of the dual solver: 100 gave the same held-out F1 (docs/incoming/i25t.md), 40% slower
-FIT_THREADS = 2  # tags fitted at once (this machine's cores; liblinear runs without the interpreter lock)
 
 
 def training_sample(y: np.ndarray, limit: int = MAX_TRAIN, seed: int = 0) -> np.ndarray:

@@ -28,19 +28,6 @@ class _Lazy:
         gc.collect()
 
 
-def _return_large_blocks() -> None:
-    """Every block of 256 KiB or more handed back to the system when freed. glibc otherwise raises its
-    mmap threshold after the first large free and keeps later blocks in its heaps, so the jieba
-    phase, the feature counting and each fit's copy of the matrix would add up in the peak instead of
-    following one another (measured at 100,000 judgments: 296 MB peak against 235 MB)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").mallopt(-3, 256 * 1024)  # M_MMAP_THRESHOLD (fixed: no longer raised)
-    except (OSError, AttributeError):  # not glibc: its own allocator
-        pass
-
-
 class _WithoutPandas:
     """An import finder that refuses pandas: scikit-learn imports it whenever it is installed (30 MB and
     0.2 s here) but handles its absence, and training never hands it a data frame."""
@@ -52,7 +39,6 @@ class _WithoutPandas:
 
 
 def main(argv: list[str]) -> int:
-    _return_large_blocks()
     if "pandas" not in sys.modules:
         sys.meta_path.insert(0, _WithoutPandas())
     from annotator.annotate.shared import obtain
