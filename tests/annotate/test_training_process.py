@@ -109,3 +109,29 @@ def test_training_process_memory_is_bounded(tmp_path, tax):
 
     state, model = load(model_path(str(tmp_path / "m.db")))
     assert model.n_examples == n and state.done == n
+
+
+def test_a_retrain_after_a_few_judgments_reuses_the_keyword_precision(tmp_path, tax):
+    from annotator.annotate import shared
+    from annotator.annotate.suggest import KEYWORD_SAMPLE
+
+    store = synthetic_db(tmp_path / "r.db", tax, KEYWORD_SAMPLE + 200)
+
+    class Counting:  # a highlighter that counts the sentences tokenised for the keyword rules
+        def __init__(self):
+            self.calls = 0
+
+        def matched_tags(self, text):
+            self.calls += 1
+            return {"review": 1}
+
+    first = Counting()
+    model = shared.shared_model(store, tax, first)
+    assert first.calls > 0 and model.keyword_precision["review"] > 0
+    store.import_judgments([{"sentence_id": "syn0000000-0", "annotator": "other", "labels": ["plan"]}])
+    again = Counting()
+    retrained = shared.shared_model(store, tax, again)
+    assert again.calls == 0 and retrained.n_examples == model.n_examples + 1  # trained anew, jieba not asked
+    assert retrained.keyword_precision == model.keyword_precision
+    other_state = shared.State("another taxonomy", *store.training_state())
+    assert shared.reused_precision(shared.load(shared.model_path(store.path)), other_state) is None
