@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from annotator.annotate.features import CharGrams
+from annotator.annotate.judged import Judged
 from annotator.ingest.script import to_simplified
 
 KEYWORD_SCORE = 0.6  # prior precision of a keyword match, before any judgment says otherwise
@@ -79,7 +80,7 @@ def _fit_scores(x, y: np.ndarray, ok: np.ndarray, c: float = C, n_all: int = 0) 
             if not ok[t]:
                 continue
             yt = y[:, t]
-            n_pos = yt.sum()
+            n_pos = int(yt.sum())
             w = np.where(yt == 1, n / (2.0 * n_pos), n / (2.0 * (n - n_pos)))
             clf = _classifier(n_all or n, c)
             clf.fit(x, yt, sample_weight=w)
@@ -96,10 +97,10 @@ def _classifier(n: int, c: float):
     if n >= LARGE_FROM:
         from sklearn.svm import LinearSVC
 
-        return LinearSVC(C=SVM_C, tol=1e-2, max_iter=100)
+        return LinearSVC(C=SVM_C, tol=1e-2, max_iter=SVM_MAX_ITER, random_state=0)
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=c, solver="liblinear", dual=True, tol=1e-3, max_iter=200)
+    return LogisticRegression(C=c, solver="liblinear", dual=True, tol=1e-3, max_iter=200, random_state=0)
 
 
 def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -121,6 +122,7 @@ LARGE_FROM = 2000  # from this many judgments: a linear SVM, calibrated on one h
 HOLDOUT_SHARE = 0.1
 SVM_C = 1.0
 MAX_TRAIN = 10_000  # a model learns from at most this many judgments (a stratified sample beyond)
+SVM_MAX_ITER = 30  # epochs of the dual solver: 100 gave the same held-out F1 (docs/incoming/i25t.md), 40% slower
 
 
 def training_sample(y: np.ndarray, limit: int = MAX_TRAIN, seed: int = 0) -> np.ndarray:
@@ -141,11 +143,11 @@ def training_sample(y: np.ndarray, limit: int = MAX_TRAIN, seed: int = 0) -> np.
     return np.sort(np.concatenate([first, rest]))
 
 
-def train(examples: list[tuple[list[str] | None, str, list[str]]], tags: list[str],
-          keyword_tags: list[set[str]] | None = None, seed: int = 0) -> Model:
-    """Train on (words, text, labels) examples (the words are not used: the features are character
-    1–3-grams). ``keyword_tags`` (the tags whose keywords each example matches, or None for examples
-    not looked at) gives each keyword rule its precision on these judgments.
+def train(judged: Judged, tags: list[str], keyword_precision: dict[str, float] | None = None,
+          seed: int = 0) -> Model:
+    """Train on judgments (``judged.py``: their labels, and their texts read for the sample only).
+    The features are character 1–3-grams. ``keyword_precision`` (each keyword rule's precision on
+    these judgments, see ``keyword_precision``) is kept in the model.
 
     Beyond MAX_TRAIN judgments the model learns from a stratified sample of MAX_TRAIN of them (see
     ``training_sample``): the retrain time is bounded whatever the database holds.
@@ -156,16 +158,10 @@ def train(examples: list[tuple[list[str] | None, str, list[str]]], tags: list[st
     (10%) calibrates the model fitted on the rest, which is the model kept: every judgment is
     featurised once and each tag fitted once. With too few examples for a calibration, the balanced
     model's own sigmoid (p = 0.5 at its decision boundary) is used."""
-    n_all, k = len(examples), len(tags)
-    pos = {t: i for i, t in enumerate(tags)}
-    y_all = np.zeros((n_all, k), dtype=np.int64)
-    for d, (_, _, labels) in enumerate(examples):
-        for t in labels:
-            if t in pos:
-                y_all[d, pos[t]] = 1
-    pick = training_sample(y_all, MAX_TRAIN, seed)
-    y, n = y_all[pick], len(pick)
-    features, x = CharGrams.fit_transform([to_simplified(examples[i][1]) for i in pick])
+    n_all, k = len(judged), len(tags)
+    pick = training_sample(judged.y, MAX_TRAIN, seed)
+    y, n = judged.y[pick], len(pick)
+    features, x = CharGrams.fit_transform([to_simplified(t) for t in judged.texts(pick)])
     ok = _trainable(y) & (features.size > 0)  # sentences without any character: nothing to learn
     calibration = np.tile([1.0, 0.0], (k, 1))
     rng = np.random.RandomState(seed)
@@ -174,8 +170,9 @@ def train(examples: list[tuple[list[str] | None, str, list[str]]], tags: list[st
         held = np.zeros(n, dtype=bool)
         held[rng.permutation(n)[:int(n * HOLDOUT_SHARE)]] = True
         fit_ok = ok & _trainable(y[~held])
-        coef, intercept = _fit_scores(x[~held], y[~held], fit_ok, n_all=n)
-        oof[held] = np.asarray(x[held] @ coef) + intercept
+        x_held, x = x[held], x[~held]  # the fit's rows alone: no second copy of the whole matrix
+        coef, intercept = _fit_scores(x, y[~held], fit_ok, n_all=n)
+        oof[held] = np.asarray(x_held @ coef) + intercept
         ok, oof_ok, cal = fit_ok, fit_ok & _trainable(y[held], 1), held
     else:
         coef, intercept = _fit_scores(x, y, ok)
@@ -197,11 +194,15 @@ def train(examples: list[tuple[list[str] | None, str, list[str]]], tags: list[st
     for t in range(k):
         if oof_ok[t] and y[cal, t].sum() >= 3:
             calibration[t] = _platt(oof[cal, t], y[cal, t])
-    kw_prec = {}
-    if keyword_tags is not None:
-        looked = [d for d, m in enumerate(keyword_tags) if m is not None]
-        for t in tags:
-            hits = [d for d in looked if t in keyword_tags[d]]
-            right = sum(y_all[d, pos[t]] for d in hits)
-            kw_prec[t] = (right + 2 * KEYWORD_SCORE) / (len(hits) + 2)  # two pseudo-matches at the prior
-    return Model(tags, features, coef, intercept, calibration, ok, kw_prec, n_all)
+    return Model(tags, features, coef, intercept, calibration, ok, dict(keyword_precision or {}), n_all)
+
+
+def keyword_precision(y: np.ndarray, matched: list[set[str]], tags: list[str]) -> dict[str, float]:
+    """Each keyword rule's smoothed precision on judgments looked at: ``y`` their labels (rows of a
+    label matrix), ``matched`` the tags whose keywords each one holds."""
+    out = {}
+    for j, t in enumerate(tags):
+        hits = [d for d, m in enumerate(matched) if t in m]
+        right = int(y[hits, j].sum()) if hits else 0
+        out[t] = (right + 2 * KEYWORD_SCORE) / (len(hits) + 2)  # two pseudo-matches at the prior
+    return out

@@ -15,6 +15,7 @@ import numpy as np
 
 N_MAX = 3
 MAX_FEATURES = 200_000
+CHUNK = 2000  # sentences whose grams are counted at once (bounds the memory of fit_transform)
 
 
 def gram_codes(texts: list[str], n_max: int = N_MAX) -> tuple[np.ndarray, np.ndarray]:
@@ -54,25 +55,49 @@ class CharGrams:
         return len(self.vocab)
 
     @classmethod
-    def fit_transform(cls, texts: list[str], max_features: int = MAX_FEATURES):
+    def fit_transform(cls, texts: list[str], max_features: int = MAX_FEATURES, chunk: int = CHUNK):
         """The vocabulary of grams seen in at least two sentences (the most frequent ``max_features``), and
-        the sentences' feature matrix: the grams are counted once for both."""
-        codes, docs = gram_codes(texts)
-        uniq, inv = np.unique(codes, return_inverse=True)
-        v = len(uniq)
-        pairs, tf = np.unique(docs * v + inv.reshape(-1), return_counts=True)
-        row, col = np.divmod(pairs, v) if v else (pairs, pairs)
-        df = np.bincount(col, minlength=v)
+        the sentences' feature matrix: the grams are counted once for both, ``chunk`` sentences at a
+        time. Between chunks only each sentence's distinct grams and counts are kept (int32), and the
+        matrix is built from one CSR piece per chunk (a row never spans two), so no array holds every
+        gram occurrence of the sample at once."""
+        from scipy.sparse import vstack
+
+        pieces = []  # per chunk: its distinct grams (sorted codes), then (row, index into them, count) of each pair
+        for start in range(0, len(texts), chunk):
+            part = texts[start:start + chunk]
+            c, d = gram_codes(part)
+            u, inv = np.unique(c, return_inverse=True)
+            v = max(len(u), 1)
+            pairs, tf = np.unique(d * v + inv.reshape(-1), return_counts=True)
+            row, col = np.divmod(pairs, v)
+            pieces.append((len(part), u, row.astype(np.int32), col.astype(np.int32), tf.astype(np.int32)))
+            del c, d, inv, pairs, tf, row, col
+        # a (sentence, gram) pair is counted once per chunk: a gram's df is the sum of its pairs over the chunks
+        uniq, at = np.unique(np.concatenate([p[1] for p in pieces] or [np.zeros(0, np.int64)]), return_inverse=True)
+        at = at.reshape(-1)
+        df = np.zeros(len(uniq), dtype=np.int64)
+        o = 0
+        for _, u, _, col, _ in pieces:
+            df[at[o:o + len(u)]] += np.bincount(col, minlength=len(u))
+            o += len(u)
         keep = np.flatnonzero(df > 1)  # a gram seen once generalises nothing
         if len(keep) > max_features:
             keep = np.sort(keep[np.argsort(-df[keep], kind="stable")[:max_features]])
-        new = np.full(v, -1, dtype=np.int64)
+        new = np.full(len(uniq), -1, dtype=np.int64)
         new[keep] = np.arange(len(keep))
         n = len(texts)
         model = cls(uniq[keep], np.log((1 + n) / (1 + df[keep].astype(np.float64))) + 1)
-        col = new[col]
-        ok = col >= 0
-        return model, model._csr(row[ok], col[ok], tf[ok], n)
+        parts, o = [], 0
+        while pieces:
+            m, u, row, col, tf = pieces.pop(0)
+            cols = new[at[o:o + len(u)]][col]  # the chunk's grams as the model's columns (-1: not kept)
+            o += len(u)
+            ok = cols >= 0
+            parts.append(model._csr(row[ok], cols[ok], tf[ok], m))
+        if not parts:
+            return model, model._csr(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), 0)
+        return model, (vstack(parts, format="csr") if len(parts) > 1 else parts[0])
 
     def transform(self, texts: list[str]):
         """A scipy CSR matrix of the texts' feature vectors."""
@@ -91,11 +116,15 @@ class CharGrams:
         return x.indices.astype(np.int64), x.data
 
     def _csr(self, row: np.ndarray, col: np.ndarray, tf: np.ndarray, n: int):
+        """Rows of float64 weights (what liblinear reads, so no fit converts them) over int32 indices."""
         from scipy.sparse import csr_matrix
 
-        val = (1.0 + np.log(tf.astype(np.float64))) * self.idf[col]
+        val = np.log(tf.astype(np.float64))
+        val += 1.0
+        val *= self.idf[col]
         norm = np.sqrt(np.bincount(row, weights=val * val, minlength=n))
         val /= norm[row]
-        indptr = np.zeros(n + 1, dtype=np.int64)
+        index = np.int32 if len(val) < 2 ** 31 else np.int64
+        indptr = np.zeros(n + 1, dtype=index)
         np.cumsum(np.bincount(row, minlength=n), out=indptr[1:])
-        return csr_matrix((val, col, indptr), shape=(n, self.size))
+        return csr_matrix((val, col.astype(index), indptr), shape=(n, self.size))

@@ -32,6 +32,7 @@ from typing import Callable
 import numpy as np
 
 from annotator.annotate.features import CharGrams
+from annotator.annotate.judged import Judged
 from annotator.core.errors import AnnotatorError
 from annotator.core.files import remove_stale_temporaries, umask_mode
 
@@ -147,8 +148,9 @@ def obtain(store, taxonomy, highlighter, cancelled: Callable[[], bool] | None = 
     """``shared_model``, and whether this call trained it (True) or loaded it (False)."""
     from annotator.annotate import suggest
 
-    def train():
-        return suggest.fit(store.training_examples(), taxonomy, highlighter, seed=seed).model
+    def train(precision=None):  # the judgments read compactly: their labels, and the texts of the sample only
+        return suggest.learn(Judged.from_store(store, list(taxonomy.tags)), taxonomy, highlighter, seed=seed,
+                             precision=precision)
 
     if store.path == ":memory:":
         return train(), True
@@ -162,12 +164,31 @@ def obtain(store, taxonomy, highlighter, cancelled: Callable[[], bool] | None = 
         got = load(path)
         if got is not None and serves(got[0], want, now):
             return got[1], False
-        model = train()
+        model = train(reused_precision(got, now) if got is not None else None)
         try:
             save(path, now, model)
         except OSError:  # a full disk or a folder that refuses: the model serves this process only
             pass
         return model, True
+
+
+REUSE_SHARE = 0.1  # an earlier model's keyword precision serves while at most this share of judgments changed
+
+
+def reused_precision(earlier, now: State) -> dict[str, float] | None:
+    """The keyword rules' precision of the model made before (``earlier``: its state and model), when it
+    still measures these judgments: the same taxonomy, measured on a sample (more than KEYWORD_SAMPLE
+    judgments: a new measurement would be another sample's estimate, no better), and at most
+    REUSE_SHARE of the judgments changed since (every change writes an event). A retrain every 25
+    confirmations then skips jieba (its dictionary load and tokenising: a second at 100,000)."""
+    from annotator.annotate.suggest import KEYWORD_SAMPLE
+
+    state, model = earlier
+    if model is None or state.taxonomy != now.taxonomy or model.n_examples <= KEYWORD_SAMPLE:
+        return None
+    if not 0 <= now.event - state.event <= REUSE_SHARE * now.done:
+        return None
+    return dict(model.keyword_precision)
 
 
 _RUNNING: set[subprocess.Popen] = set()

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from annotator.annotate.classifier import (  # noqa: F401  (re-exported: the model's parts)
-    KEYWORD_SCORE, Model, _platt, char_grams, train, training_sample)
+    KEYWORD_SCORE, Model, _platt, char_grams, keyword_precision, train, training_sample)
+from annotator.annotate.judged import Judged
 from annotator.ingest.script import to_simplified
 from annotator.core.taxonomy import Taxonomy
 
@@ -175,23 +176,41 @@ class Suggester:
 def fit(examples: list[tuple[str, list[str]]], taxonomy: Taxonomy, highlighter: Highlighter,
         threshold: float = 0.5, seed: int = 0) -> Suggester:
     """The screen's suggester trained on (text, labels) judgments. With none, keywords alone."""
-    if not examples:
-        return Suggester(taxonomy, highlighter, None, threshold)
-    data = [(None, text, labels) for text, labels in examples]
+    judged = Judged.of(examples, list(taxonomy.tags))
+    return Suggester(taxonomy, highlighter, learn(judged, taxonomy, highlighter, seed), threshold)
+
+
+def learn(judged: Judged, taxonomy: Taxonomy, highlighter, seed: int = 0,
+          precision: dict[str, float] | None = None) -> Model | None:
+    """The model of these judgments (None: there are none). The keyword rules' precision is measured
+    first (unless given: ``shared.py`` passes an earlier model's when few judgments changed since);
+    then the highlighter is released when it can be (``release()``: the training process's jieba
+    dictionary, 70 MB, is gone before the features and the fits are made)."""
+    if not len(judged):
+        return None
+    tags = list(taxonomy.tags)
+    if precision is None:
+        precision = _measure_keywords(judged, taxonomy, highlighter, seed)
+    release = getattr(highlighter, "release", None)
+    if release is not None:
+        release()
+    return train(judged, tags, precision, seed=seed)
+
+
+def _measure_keywords(judged: Judged, taxonomy: Taxonomy, highlighter, seed: int) -> dict[str, float]:
+    """Each keyword rule's precision on the judgments (``classifier.keyword_precision``)."""
     # the keyword rules' precision needs jieba tokens: a seeded sample of KEYWORD_SAMPLE judgments
     # estimates it as well as all of them, at a bounded cost (jieba is the slowest step per sentence),
     # and only a sentence holding a keyword as a substring can hold it as a token
-    look = range(len(examples))
-    if len(examples) > KEYWORD_SAMPLE:
-        look = sorted(np.random.RandomState(seed).choice(len(examples), KEYWORD_SAMPLE, replace=False))
-    matched: list = [None] * len(examples)
+    look = np.arange(len(judged))
+    if len(judged) > KEYWORD_SAMPLE:
+        look = np.sort(np.random.RandomState(seed).choice(len(judged), KEYWORD_SAMPLE, replace=False))
     keywords = _keyword_pattern(taxonomy)
-    for d in look:
-        text = examples[d][0]
+    matched: list[set[str]] = []
+    for text in judged.texts(look):
         hit = keywords is not None and keywords.search(to_simplified(text))
-        matched[d] = set(highlighter.matched_tags(text)) if hit else set()
-    model = train(data, list(taxonomy.tags), matched, seed=seed)
-    return Suggester(taxonomy, highlighter, model, threshold)
+        matched.append(set(highlighter.matched_tags(text)) if hit else set())
+    return keyword_precision(judged.y[look], matched, list(taxonomy.tags))
 
 
 def _keyword_pattern(taxonomy: Taxonomy) -> re.Pattern | None:

@@ -194,6 +194,16 @@ class CorpusMixin:
             c.execute("DROP TABLE IF EXISTS temp.wanted_text")
         return out
 
+    def texts_at(self, ns) -> dict[int, str]:
+        """The text of each sentence number in ``ns`` (read in chunks of a few hundred)."""
+        ns = sorted({int(n) for n in ns})
+        out: dict[int, str] = {}
+        for i in range(0, len(ns), 500):
+            part = ns[i:i + 500]
+            out.update(self.conn.execute(f"SELECT n, text FROM sentences WHERE n IN ({','.join('?' * len(part))})",
+                                         part))
+        return out
+
     def segmenter_of(self, doc_id: str) -> int | None:
         """The segmenter version a document's units were made by (None: no such document)."""
         r = self.conn.execute("SELECT segmenter FROM documents WHERE id = ?", (doc_id,)).fetchone()

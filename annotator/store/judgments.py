@@ -18,6 +18,14 @@ BOOKKEEPING = ("import", "merge", "migrate", "merge:doccano", "merge:label-studi
 _BOOKKEEPING_SQL = ", ".join(f"'{a}'" for a in BOOKKEEPING)
 
 
+# what a model learns from: every done judgment, and done gold in place of the judgments it settles
+_TRAINING = ("SELECT {0}, a.labels FROM annotations a JOIN sentences s ON s.n = a.sentence_n"
+             " WHERE a.status = 'done' AND s.kind = 'sentence'"
+             " AND NOT EXISTS (SELECT 1 FROM gold g WHERE g.sentence_id = a.sentence_id AND g.status = 'done')"
+             " UNION ALL SELECT {0}, g.labels FROM gold g JOIN sentences s ON s.n = g.sentence_n"
+             " WHERE g.status = 'done'")
+
+
 def _id_parts(sentence_id: str) -> tuple[str | None, int | None]:
     doc_id, _, idx = sentence_id.rpartition("-")
     return (doc_id, int(idx)) if doc_id and idx.isdigit() else (None, None)
@@ -255,13 +263,15 @@ class JudgmentsMixin:
 
     def training_examples(self) -> list[tuple[str, list[str]]]:
         """(sentence text, labels) of every done judgment, and of done gold in place of judgments it settles."""
-        cur = self.conn.execute(
-            "SELECT s.text, a.labels FROM annotations a JOIN sentences s ON s.n = a.sentence_n"
-            " WHERE a.status = 'done' AND s.kind = 'sentence'"
-            " AND NOT EXISTS (SELECT 1 FROM gold g WHERE g.sentence_id = a.sentence_id AND g.status = 'done')"
-            " UNION ALL SELECT s.text, g.labels FROM gold g JOIN sentences s ON s.n = g.sentence_n"
-            " WHERE g.status = 'done'")
-        return [(text, json.loads(labels)) for text, labels in cur]
+        return [(text, json.loads(labels)) for text, labels in self.conn.execute(_TRAINING.format("s.text"))]
+
+    def training_labels(self, chunk: int = 20_000) -> Iterator[list[tuple[int, str]]]:
+        """``training_examples`` without the texts, in chunks: (sentence number, labels as stored JSON).
+        A model learns from a sample and reads only its texts (``CorpusMixin.texts_at``)."""
+        cur = self.conn.execute(_TRAINING.format("s.n"))
+        while rows := cur.fetchmany(chunk):
+            yield rows
+        self.conn.execute("PRAGMA shrink_memory")  # the scan's pages are not read again: their cache goes
 
     def status_counts(self) -> list[tuple[str, str, int]]:
         return self.conn.execute(

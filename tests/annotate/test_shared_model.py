@@ -49,13 +49,13 @@ def judged(path: Path, tax, n: int | None = None) -> Store:
 
 def _count_fits(monkeypatch) -> list[int]:
     calls = []
-    real = suggest.fit
+    real = suggest.learn
 
-    def counting(examples, *a, **k):
-        calls.append(len(examples))
-        return real(examples, *a, **k)
+    def counting(judged, *a, **k):
+        calls.append(len(judged))
+        return real(judged, *a, **k)
 
-    monkeypatch.setattr(suggest, "fit", counting)
+    monkeypatch.setattr(suggest, "learn", counting)
     return calls
 
 

@@ -5,6 +5,7 @@ import numpy as np
 
 from annotator.annotate import classifier
 from annotator.annotate.features import CharGrams, gram_codes
+from annotator.annotate.judged import Judged
 from annotator.annotate.suggest import char_grams, train, training_sample
 
 
@@ -43,8 +44,9 @@ def test_large_path_trains_on_a_sample_and_calibrates(monkeypatch):
     for i in range(900):
         kind = i % 3
         word = (fruit if kind == 0 else sport if kind == 1 else ["天气", "会议", "文件", "道路"])[rng.randint(4)]
-        examples.append((None, f"今天第{i}次说到{word}的事情。", ["fruit"] if kind == 0 else ["sport"] if kind == 1 else []))
-    model = train(examples, ["fruit", "sport", "member"], None)
+        examples.append((f"今天第{i}次说到{word}的事情。", ["fruit"] if kind == 0 else ["sport"] if kind == 1 else []))
+    tags = ["fruit", "sport", "member"]
+    model = train(Judged.of(examples, tags), tags)
     assert model.n_examples == 900 and list(model.trained) == [True, True, False]
     assert np.isfinite(model.calibration).all()
     p = dict(zip(model.tags, model.predict(None, "我们一起吃香蕉吧。")))
