@@ -370,7 +370,7 @@ def test_agreement_card_and_dashboard_measure_the_planned_sample(double_db, tmp_
 
 
 async def test_review_dashboard_shows_the_plans_progress(double_db, taxonomy):
-    from test_hostile_text import screen_text
+    from screens import screen_text
 
     from annotator.tui.app import build_app
 

@@ -12,6 +12,7 @@ from annotator.store import State, Store
 from annotator.core.taxonomy import parse_taxonomy
 from annotator.tui.app import build_app
 from annotator.tui.render import safe
+from screens import screen_text
 
 NASTY = "[/] [b]粗[/b] [link=file:///etc/passwd]x[/link] \x1b[2J\x07\x9b31m\u202e"
 TAXONOMY = r"""
@@ -49,11 +50,6 @@ def hostile(tmp_path):
         store.change("annotation", s.id, "bob", "confirm", State(("evil",), "done", "bob[/]"))
     store.close()
     return db, tax
-
-
-def screen_text(app) -> str:
-    update = app.screen._compositor.render_full_update()
-    return "\n".join("".join(seg.text for seg in strip) for strip in update.strips)
 
 
 def assert_literal(text: str, *must: str) -> None:
