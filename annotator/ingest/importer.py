@@ -25,6 +25,7 @@ BATCH_SECONDS = 0.1  # how long one write transaction holds the lock: a screen w
 BATCH_BYTES = 300_000  # text in the first batch; later ones are sized from the speed measured (BATCH_SECONDS)
 MAX_BATCH_BYTES = 8_000_000
 YIELD_SECONDS = 0.005  # a pause after each batch, so a tagging screen waiting for the lock gets it
+WORKER_NICE = 10  # the segmenting processes' niceness: the writing process goes first
 INDEX_NOW_UNITS = 20_000  # an import adding more leaves the search index to a screen's background thread
 
 
@@ -127,6 +128,16 @@ def _init_worker(known: frozenset[str], max_bytes: int = MAX_BYTES) -> None:
     _KNOWN, _MAX_BYTES = known, max_bytes
 
 
+def _init_pool_worker(known: frozenset[str], max_bytes: int = MAX_BYTES) -> None:
+    """A segmenting process: it yields the processor to the one writing (the import's critical path, which
+    the workers outrun) and to anything interactive on the machine."""
+    _init_worker(known, max_bytes)
+    try:
+        os.nice(WORKER_NICE)
+    except OSError:
+        pass
+
+
 def import_paths(store: Store, paths: list[str | Path], progress: Callable[[str], None] | None = None,
                  max_bytes: int = MAX_BYTES) -> ImportReport:
     """Import files and folders (recursively: every suffix of annotator.ingest.registry). Each document is all or nothing.
@@ -145,7 +156,7 @@ def import_paths(store: Store, paths: list[str | Path], progress: Callable[[str]
         from annotator.ingest.wordbreak import freq_table
 
         freq_table()  # once, before forking: the workers share the word table page-break repair reads
-        pool = multiprocessing.get_context("fork").Pool(os.cpu_count(), _init_worker, (known, max_bytes))
+        pool = multiprocessing.get_context("fork").Pool(os.cpu_count(), _init_pool_worker, (known, max_bytes))
         prepared = pool.imap(_prepare, files, chunksize=8)
     else:
         _init_worker(known, max_bytes)
