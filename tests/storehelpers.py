@@ -1,12 +1,14 @@
 """Reads of a database that only tests need (kept out of ``Store``): every judgment and gold row as
-dicts (labels parsed), the journal mode, clearing the active plan."""
+dicts (labels parsed), the journal mode, clearing the active plan; a database left at an older schema."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Iterator
 
 from annotator.store import Store, records
+from annotator.store.schema import MIGRATIONS
 
 
 def _rows_with_labels(cur) -> Iterator[dict]:
@@ -39,3 +41,14 @@ def clear_plan(store: Store) -> None:
     with store.transaction():
         store.conn.execute("DELETE FROM meta WHERE key = 'plan'")
     store.prune_plans()
+
+
+def old_database(path, version: int) -> sqlite3.Connection:
+    """A database as schema ``version`` left it (migrations 1 … version, ``user_version`` set), open for
+    the test to add rows: commit and close it before a Store opens it (and migrates it)."""
+    con = sqlite3.connect(path)
+    for v in range(1, version + 1):
+        for stmt in MIGRATIONS[v]:
+            con.execute(stmt)
+    con.execute(f"PRAGMA user_version = {version}")
+    return con

@@ -1,14 +1,14 @@
 """A large import ends once its rows are in and leaves the search index for later (a screen's background
 thread, or `annotator index`); search is complete meanwhile; schema 6 writes rows without a trigger."""
 
-import sqlite3
 
 import annotator.ingest.importer as importer
 from annotator.annotate.indexing import BackgroundIndex
 from annotator.core.resources import seeds_dir
 from annotator.ingest.importer import import_paths
 from annotator.store import Store
-from annotator.store.schema import MIGRATIONS, SCHEMA_VERSION
+from annotator.store.schema import SCHEMA_VERSION
+from storehelpers import old_database
 
 NEEDLES = ["委员会", "政协", "提案办理", "协商民主", "不存在的词语", "年", "工作。"]
 
@@ -97,11 +97,7 @@ def test_read_only_screen_starts_no_index(tmp_path):
 
 def test_schema_6_writes_rows_without_a_trigger_and_keeps_edits_in_step(tmp_path):
     path = tmp_path / "v5.db"
-    con = sqlite3.connect(path)
-    for v in range(1, 6):
-        for stmt in MIGRATIONS[v]:
-            con.execute(stmt)
-    con.execute("PRAGMA user_version = 5")
+    con = old_database(path, 5)
     con.commit()
     con.close()
     store = Store(path)

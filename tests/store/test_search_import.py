@@ -2,7 +2,6 @@
 between the rows and the index, and existing databases migrated."""
 
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +9,8 @@ from pathlib import Path
 from annotator.core.resources import seeds_dir
 from annotator.ingest.importer import import_paths
 from annotator.store import Store
-from annotator.store.schema import MIGRATIONS, SCHEMA_VERSION
+from annotator.store.schema import SCHEMA_VERSION
+from storehelpers import old_database
 
 ROOT = Path(__file__).resolve().parents[2]
 NEEDLES = ["委员会", "政协", "提案办理", "乡村振兴", "协商民主", "不存在的词语", "年", "工作。"]
@@ -91,15 +91,11 @@ def test_partly_indexed_database_searches_both_parts(tmp_path):
 
 def test_version_4_database_is_migrated_and_searchable(tmp_path):
     path = tmp_path / "v4.db"
-    con = sqlite3.connect(path)
-    for v in range(1, 5):
-        for stmt in MIGRATIONS[v]:
-            con.execute(stmt)
+    con = old_database(path, 4)
     con.execute("INSERT INTO documents(id, text) VALUES ('d', '政协委员会。委员会提案')")
     for i, t in enumerate(["政协委员会。", "委员会提案"]):
         con.execute("INSERT INTO sentences(n, id, doc_id, idx, kind, text, start, \"end\") VALUES (?,?,?,?,?,?,?,?)",
                     (i + 1, f"d-{i}", "d", i, "sentence", t, 0, len(t)))
-    con.execute("PRAGMA user_version = 4")
     con.commit()
     con.close()
     store = Store(path)

@@ -1,11 +1,11 @@
 """The trigram index gives exactly the results of the substring (LIKE) scan, for any needle."""
 
-import sqlite3
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from annotator.store import Store
-from annotator.store.schema import MIGRATIONS, SCHEMA_VERSION
+from annotator.store.schema import SCHEMA_VERSION
+from storehelpers import old_database
 
 ALPHABET = "政协委员会提案aAbB%_\\\"'* ()İıßÄä。"
 TEXTS = ["政协委员会提案", "委员会 AbBa", "提案%_\\ 政协", "\"quoted\" * (x)", "İstanbul ıß Äpfel ä",
@@ -41,13 +41,10 @@ def _ascii_fold(s: str) -> str:
 
 def test_migration_builds_the_index_for_an_existing_database(tmp_path):
     path = tmp_path / "old.db"
-    con = sqlite3.connect(path)
-    for stmt in MIGRATIONS[1]:
-        con.execute(stmt)
+    con = old_database(path, 1)
     con.execute("INSERT INTO documents(id, text) VALUES ('d', '政协委员会')")
     con.execute("INSERT INTO sentences(n, id, doc_id, idx, kind, text, start, \"end\") "
                 "VALUES (1, 'd-0', 'd', 0, 'sentence', '政协委员会', 0, 5)")
-    con.execute("PRAGMA user_version = 1")
     con.commit()
     con.close()
     store = Store(path)
