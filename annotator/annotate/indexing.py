@@ -20,7 +20,6 @@ class BackgroundIndex:
     def __init__(self, store):
         self.store = store
         self.done = 0
-        self.left_at_start = 0
         self.error: str | None = None
         self.finished = threading.Event()
         self._stop = threading.Event()
@@ -30,8 +29,7 @@ class BackgroundIndex:
         """Start when there is something to index and the database can be written; True if started."""
         if self.store.read_only or self._thread is not None or self.store.path == ":memory:":
             return False  # (no second connection sees an in-memory database)
-        self.left_at_start = self.store.unindexed()
-        if not self.left_at_start:
+        if not self.store.index_behind():  # not a count: this runs on the screen's thread at first paint
             return False
         self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
         self._thread.start()

@@ -68,6 +68,11 @@ class CorpusMixin:
         r = self.conn.execute("SELECT value FROM meta WHERE key = 'fts_upto'").fetchone()
         return int(r[0]) if r and r[0] is not None else 0
 
+    def index_behind(self) -> bool:
+        """Whether some unit is outside the search index (one look at each end: no count)."""
+        last = self.conn.execute("SELECT coalesce(max(n), 0) FROM sentences").fetchone()[0]
+        return last > self.fts_upto()
+
     def unindexed(self) -> int:
         """How many units the search index does not cover yet (search scans them)."""
         return self.conn.execute("SELECT count(*) FROM sentences WHERE n > ?", (self.fts_upto(),)).fetchone()[0]

@@ -23,9 +23,11 @@ def test_a_large_import_leaves_the_index_for_later_and_search_stays_complete(tmp
     store = Store(tmp_path / "a.db")
     report = import_paths(store, [seeds_dir()])
     assert report.indexed == 0 and report.unindexed == store.count_units() == store.unindexed() > 100
+    assert store.index_behind()
     assert "not indexed yet" in report.index_note() and "annotator index" in report.index_note()
     _complete(store)
     assert store.index_pending(chunk=150) == report.unindexed and store.unindexed() == 0
+    assert not store.index_behind()
     _complete(store)
     store.close()
 
